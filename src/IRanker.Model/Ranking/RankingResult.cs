@@ -1,0 +1,47 @@
+namespace IRanker.Model.Ranking;
+
+/// <summary>How a model answer was matched to a remaining candidate.</summary>
+public enum AnswerMatch
+{
+    /// <summary>The answer equals a remaining candidate's ID.</summary>
+    Exact,
+    /// <summary>Equal after case folding and whitespace collapsing.</summary>
+    Normalized,
+    /// <summary>Closest by longest-common-subsequence ratio, above the fuzzy threshold.</summary>
+    Fuzzy,
+    /// <summary>Nearest by TF-IDF cosine (also used for empty or unusable answers: always eliminates one).</summary>
+    Nearest,
+    /// <summary>Chosen by scoring the candidate IDs directly (Choice mode): no free text to parse.</summary>
+    Choice,
+    /// <summary>Only one candidate was left; no model call.</summary>
+    LastRemaining,
+}
+
+/// <summary>One elimination step.</summary>
+/// <param name="Step">0-based step number.</param>
+/// <param name="Eliminated">Index (into the query's candidates) of the candidate eliminated at this step.</param>
+/// <param name="ModelOutput">What the model generated (empty in Choice mode).</param>
+/// <param name="Match">How the output was matched to a candidate.</param>
+/// <param name="Confidence">Probability of the eliminated candidate among the remaining ones (Choice mode), else null.</param>
+public sealed record EliminationStep(int Step, int Eliminated, string ModelOutput, AnswerMatch Match, float? Confidence = null);
+
+/// <summary>The ranking of one query.</summary>
+/// <param name="Query">The query that was ranked.</param>
+/// <param name="Order">Candidate indices, best first (the survivor first, the first eliminated last).</param>
+/// <param name="Steps">Every elimination step, in the order they happened.</param>
+public sealed record RankingResult(RankingQuery Query, IReadOnlyList<int> Order, IReadOnlyList<EliminationStep> Steps)
+{
+    /// <summary>
+    /// A score per candidate, in input order, higher = better: <c>N - rank</c> (the survivor gets N, the first eliminated 1),
+    /// so that sorting by score descending gives <see cref="Order"/>.
+    /// </summary>
+    public float[] Scores()
+    {
+        var scores = new float[Order.Count];
+        for (int rank = 0; rank < Order.Count; rank++) scores[Order[rank]] = Order.Count - rank;
+        return scores;
+    }
+
+    /// <summary>The number of steps whose answer needed more than an exact match.</summary>
+    public int RepairedAnswers => Steps.Count(s => s.Match is AnswerMatch.Normalized or AnswerMatch.Fuzzy or AnswerMatch.Nearest);
+}
