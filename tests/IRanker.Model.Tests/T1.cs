@@ -1,1 +1,0 @@
-public class T1 { [Fact] public void A() { var r = IRanker.Model.Runtime.TorchRuntime.EnsureInitialized(); System.Console.WriteLine(string.Join(";", r.Patches)); var t = TorchSharp.torch.ones(3); t.sum().item<float>().Should().Be(3); } }
