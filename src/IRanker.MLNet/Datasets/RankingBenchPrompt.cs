@@ -76,9 +76,9 @@ internal static partial class RankingBenchPrompt
     [GeneratedRegex(@"^\d+\.\s*")]
     private static partial Regex NumberPrefix();
 
-    [GeneratedRegex(@"^\s*(?<id>passage \d+):", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^[ \t]*(?<id>passage \d+):", RegexOptions.Multiline)]
     private static partial Regex PassageLine();
 
-    [GeneratedRegex(@"^\s*#\s*(?<name>[^:#\r\n]+?):\s*(?<text>[^\r\n]+)$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^[ \t]*#[ \t]*(?<name>[^:#\r\n]+?):[ \t]*(?<text>[^\r\n]+)$", RegexOptions.Multiline)]
     private static partial Regex LlmLine();
 }
