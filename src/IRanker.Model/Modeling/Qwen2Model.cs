@@ -20,7 +20,7 @@ public sealed class Qwen2Model : nn.Module
     private readonly RotaryEmbedding rotary;
 
     // Field names equal Hugging Face state-dict keys.
-    private readonly Embedding embed_tokens;
+    private readonly TokenEmbedding embed_tokens;
     private readonly ModuleList<Qwen2DecoderLayer> layers;
     private readonly RmsNorm norm;
 
@@ -30,7 +30,7 @@ public sealed class Qwen2Model : nn.Module
         config.Validate();
         this.config = config;
         rotary = new RotaryEmbedding(config.HeadDim, config.RopeTheta);
-        embed_tokens = nn.Embedding(config.VocabSize, config.HiddenSize);
+        embed_tokens = new TokenEmbedding("embed_tokens", config.VocabSize, config.HiddenSize);
         layers = new ModuleList<Qwen2DecoderLayer>();
         for (int i = 0; i < config.NumHiddenLayers; i++) layers.Add(new Qwen2DecoderLayer(i.ToString(), config, i));
         norm = new RmsNorm("norm", config.HiddenSize, config.RmsNormEps);
@@ -38,7 +38,7 @@ public sealed class Qwen2Model : nn.Module
     }
 
     /// <summary>The token embedding weight [vocab, hidden]; also the LM head weight when embeddings are tied.</summary>
-    public Parameter EmbeddingWeight => embed_tokens.weight!;
+    public Parameter EmbeddingWeight => embed_tokens.Weight;
 
     /// <summary>The decoder layers.</summary>
     public IReadOnlyList<Qwen2DecoderLayer> Layers => layers.ToList();
@@ -53,7 +53,7 @@ public sealed class Qwen2Model : nn.Module
         using var scope = NewDisposeScope();
         long batch = inputIds.shape[0], seq = inputIds.shape[1];
         long past = cache?.Length ?? 0;
-        var device = embed_tokens.weight!.device;
+        var device = embed_tokens.Weight.device;
         if (attentionMask is not null && attentionMask.shape[1] != past + seq)
             throw new ArgumentException(
                 $"attentionMask has {attentionMask.shape[1]} columns; it must cover the cached past and the new tokens ({past} + {seq}).",
