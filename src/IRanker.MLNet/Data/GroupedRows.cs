@@ -48,7 +48,9 @@ internal sealed record GroupedRows(IReadOnlyList<RankingQuery> Queries, int[] Ro
                 if ((row & 0xFF) == 0) checkAlive();
                 getGroup(ref groupValue);
                 if (groupIsKey && groupValue == 0)
-                    throw new InvalidOperationException($"Row {row} has a missing value in group column '{columns.Group.Name}'; every row must belong to a group.");
+                    throw new InvalidOperationException(
+                        $"Row {row} has a missing value in group column '{columns.Group.Name}'; every row must belong to a group. " +
+                        "A MapValueToKey fitted on other data maps the groups it has not seen to missing: give it every group with its keyData parameter, or fit it on this data.");
 
                 if (!groups.TryGetValue(groupValue, out var group))
                 {
