@@ -17,7 +17,7 @@ internal static class Pipelines
         return mlContext;
     }
 
-    public static IRankerOptions Options(int trainingSteps = 2000, LexicalRankingEngineFactory? engine = null) => new()
+    public static IRankerOptions Options(int trainingSteps = 2000, IRanker.MLNet.Engine.IRankingEngineFactory? engine = null) => new()
     {
         Scenario = RankingScenario.Passage,
         TrainingSteps = trainingSteps,
