@@ -36,8 +36,11 @@ internal sealed record RankingColumns(
     {
         void CheckShape(string role, string name, string option)
         {
-            if (!shape.TryFindColumn(name, out var column))
+            // The last column of a name is the visible one, as in a DataViewSchema.
+            var matches = shape.Where(c => c.Name == name).ToArray();
+            if (matches.Length == 0)
                 throw new ArgumentOutOfRangeException(nameof(shape), $"Could not find {role} column '{name}' ({nameof(IRankerOptions)}.{option}) in the input.");
+            var column = matches[^1];
             Check(role, name, column.ItemType, column.IsKey, column.Kind == SchemaShape.Column.VectorKind.Scalar);
         }
 
