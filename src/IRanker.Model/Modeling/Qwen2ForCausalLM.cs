@@ -31,12 +31,16 @@ public sealed class Qwen2ForCausalLM : nn.Module
     private readonly Linear? lm_head;
 
     /// <summary>Creates a randomly initialised model of the given shape on the CPU in float32.</summary>
-    public Qwen2ForCausalLM(Qwen2Config config) : base("Qwen2ForCausalLM")
+    public Qwen2ForCausalLM(Qwen2Config config) : this(config, ParameterInit.Random)
+    {
+    }
+
+    private Qwen2ForCausalLM(Qwen2Config config, ParameterInit init) : base("Qwen2ForCausalLM")
     {
         TorchRuntime.EnsureInitialized();
         Config = config;
-        model = new Qwen2Model("model", config);
-        if (!config.TieWordEmbeddings) lm_head = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
+        model = new Qwen2Model("model", config, init);
+        if (!config.TieWordEmbeddings) lm_head = init.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
         RegisterComponents();
     }
 
@@ -99,6 +103,8 @@ public sealed class Qwen2ForCausalLM : nn.Module
     /// Loads a Hugging Face model folder (<c>config.json</c> and <c>model.safetensors</c> or a sharded index), with
     /// strict name and shape checks, converting the stored F32/BF16/F16 tensors to <paramref name="dtype"/> one at a time.
     /// </summary>
+    /// <remarks>Parameters are allocated directly on <paramref name="device"/> in <paramref name="dtype"/>, without random
+    /// initialisation, and each is then overwritten from the checkpoint.</remarks>
     /// <param name="folder">The model folder.</param>
     /// <param name="device">Where to put the parameters; null = CPU.</param>
     /// <param name="dtype">Compute dtype; null = float32.</param>
@@ -108,7 +114,9 @@ public sealed class Qwen2ForCausalLM : nn.Module
         TorchRuntime.EnsureInitialized();
         var config = Qwen2Config.FromFile(Path.Combine(folder, "config.json"));
         using var checkpoint = SafeTensorsCheckpoint.Open(folder);
-        var result = new Qwen2ForCausalLM(config).To(device ?? CPU, dtype ?? ScalarType.Float32);
+        // Parameters are allocated uninitialised where they will live, then each is overwritten from the file: no random
+        // initialisation, and no float32 copy of a low-precision model.
+        var result = new Qwen2ForCausalLM(config, ParameterInit.Uninitialised(device ?? CPU, dtype ?? ScalarType.Float32));
         // Hugging Face may store a tied head as well; it is the embedding, so it is not loaded twice.
         var extras = config.TieWordEmbeddings ? new HashSet<string> { LmHeadWeightName } : new HashSet<string>();
         StateDictLoader.Load(result, checkpoint, folder, extras);
