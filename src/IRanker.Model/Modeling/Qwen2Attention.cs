@@ -59,6 +59,8 @@ public sealed class Qwen2Attention : nn.Module
             case "o_proj": o_proj = module; break;
             default: throw new ArgumentException($"Unknown attention projection '{name}'.", nameof(name));
         }
+        // TorchSharp refuses to register a name twice; registering null first removes the old entry.
+        register_module(name, null!);
         register_module(name, module);
     }
 

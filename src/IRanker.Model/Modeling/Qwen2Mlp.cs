@@ -44,6 +44,8 @@ public sealed class Qwen2Mlp : nn.Module<Tensor, Tensor>
             case "down_proj": down_proj = module; break;
             default: throw new ArgumentException($"Unknown MLP projection '{name}'.", nameof(name));
         }
+        // TorchSharp refuses to register a name twice; registering null first removes the old entry.
+        register_module(name, null!);
         register_module(name, module);
     }
 
