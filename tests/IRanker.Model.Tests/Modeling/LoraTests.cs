@@ -122,6 +122,24 @@ public class LoraTests
     }
 
     [Fact]
+    public void A_dtype_change_after_applying_keeps_adapters_trainable_and_the_base_frozen()
+    {
+        using var scope = NewDisposeScope();
+        var model = TinyModel.Create().ApplyLora(new LoraOptions { Rank = 4 }).To(CPU, ScalarType.BFloat16);
+        var (ids, mask) = TinyModel.LeftPaddedBatch();
+        var baseWeights = model.named_parameters().Where(p => !p.name.Contains(".lora_")).ToDictionary(p => p.name, p => p.parameter.detach().clone());
+        var before = Logits(model, ids, mask);
+
+        Step(model, ids, mask);
+
+        model.TrainableParameters().Should().OnlyContain(p => p.dtype == ScalarType.BFloat16 && p.requires_grad);
+        model.named_parameters().Where(p => model.TrainableParameters().Contains(p.parameter)).Should().OnlyContain(p => p.name.Contains(".lora_"));
+        foreach (var (name, parameter) in model.named_parameters().Where(p => !p.name.Contains(".lora_")))
+            parameter.equal(baseWeights[name]).all().item<bool>().Should().BeTrue(name);
+        Logits(model, ids, mask).equal(before).all().item<bool>().Should().BeFalse();
+    }
+
+    [Fact]
     public void Invalid_options_and_misuse_are_explained()
     {
         var model = TinyModel.Create();
