@@ -44,17 +44,21 @@ public sealed class LoraCheckpointTests : IDisposable
     public void Saved_adapters_load_onto_a_fresh_base_model()
     {
         using var scope = NewDisposeScope();
-        var model = TinyModel.Create(seed: 5).ApplyLora(new LoraOptions { Rank = 2, Alpha = 8, TargetModules = ["v_proj", "up_proj"] });
+        var model = TinyModel.Create();
+        var baseFolder = Path.Combine(folder, "base");
+        var adapterFolder = Path.Combine(folder, "adapters");
+        model.SavePretrained(baseFolder);
+        model.ApplyLora(new LoraOptions { Rank = 2, Alpha = 8, TargetModules = ["v_proj", "up_proj"] });
         var (ids, mask) = TinyModel.LeftPaddedBatch();
         LoraTests.Step(model, ids, mask);
         var adapted = LoraTests.Logits(model, ids, mask);
 
-        model.SaveAdapters(folder);
+        model.SaveAdapters(adapterFolder);
 
-        using (var file = SafeTensorsFile.Open(Path.Combine(folder, "adapter_model.safetensors")))
+        using (var file = SafeTensorsFile.Open(Path.Combine(adapterFolder, "adapter_model.safetensors")))
             file.Entries.Keys.Should().Contain("base_model.model.model.layers.1.self_attn.v_proj.lora_A.weight")
                 .And.HaveCount(model.Config.NumHiddenLayers * 2 * 2);
-        var fresh = TinyModel.Create(seed: 5).LoadAdapters(folder);
+        var fresh = Qwen2ForCausalLM.FromPretrained(baseFolder).LoadAdapters(adapterFolder);
         fresh.Lora!.Rank.Should().Be(2);
         fresh.Lora.EffectiveAlpha.Should().Be(8);
         fresh.Lora.TargetModules.Should().BeEquivalentTo(["v_proj", "up_proj"]);
