@@ -73,9 +73,9 @@ public sealed class DirectRanker : IListRanker
             for (int b = 0; b < batch.Length; b++)
             {
                 var query = queries[pending[batch[b]]];
-                string answer = mode == PromptMode.Answer ? PromptTemplate.AnswerPrefix + outputs[b] : outputs[b];
+                string answer = mode == PromptMode.Answer ? PromptTemplate.AnswerPrefix + outputs[b].Text : outputs[b].Text;
                 var repair = DirectRankingRepair.Repair(answer, query.Candidates.Select(c => c.Id).ToArray());
-                results[pending[batch[b]]] = ToResult(query, outputs[b], repair.Order, repair.Appended);
+                results[pending[batch[b]]] = ToResult(query, outputs[b].Text, repair.Order, repair.Appended);
             }
         }
         return results.Select(r => r!).ToList();

@@ -60,6 +60,9 @@ public sealed class IterativeRanker : IListRanker
     /// <summary>How the answers of the last <see cref="Rank"/> call were matched (all steps of all lists).</summary>
     public AnswerStatistics LastStatistics { get; private set; } = AnswerStatistics.From([]);
 
+    /// <summary>What the last <see cref="Rank"/> call cost (forward passes, prompt tokens run and reused).</summary>
+    public InferenceCounters LastCounters { get; private set; } = InferenceCounters.Zero;
+
     /// <inheritdoc/>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; checked between steps and batches.</exception>
     public IReadOnlyList<RankingResult> Rank(IReadOnlyList<RankingQuery> queries, CancellationToken cancellationToken = default)
@@ -69,6 +72,7 @@ public sealed class IterativeRanker : IListRanker
         TorchRuntime.EnsureInitialized();
         var states = queries.Select(q => new ListState(q ?? throw new ArgumentException("A query is null.", nameof(queries)))).ToList();
         using var random = Options.Sample ? new Generator((ulong)Options.Seed, model.Device) : null;
+        LastCounters = InferenceCounters.Zero;
         try
         {
             while (true)
@@ -126,6 +130,8 @@ public sealed class IterativeRanker : IListRanker
     private void RunBatch(IReadOnlyList<ListState> states, IReadOnlyList<StepRow> rows, Generator? random)
     {
         using var forward = StepForward.Run(model.Model, rows, model.Tokenizer.PadTokenId, keepPrefixes: Options.ReusePrefixCache);
+        LastCounters += new InferenceCounters(1, rows.Sum(r => (long)r.Prompt.Length), rows.Sum(r => (long)r.PastLength),
+            rows.Sum(r => (long)r.Branches.Sum(b => b.Length)), 0);
         for (int b = 0; b < states.Count; b++) states[b].ReplaceCache(forward.Prefixes[b]);
 
         if (Options.Mode == DecodingMode.Choice)
@@ -139,14 +145,15 @@ public sealed class IterativeRanker : IListRanker
         }
 
         var outputs = AnswerDecoder.Generate(model.Model, model.Tokenizer, forward, rows, GeneratedTokens, Options, random);
+        LastCounters += InferenceCounters.Zero with { GeneratedTokens = outputs.Sum(o => (long)o.Tokens) };
         for (int b = 0; b < states.Count; b++)
         {
             var state = states[b];
             // In Answer mode the prompt already opened the answer tag; the parser sees the answer as the model wrote it.
-            string answer = Options.Mode == DecodingMode.Answer ? PromptTemplate.AnswerPrefix + outputs[b] : outputs[b];
+            string answer = Options.Mode == DecodingMode.Answer ? PromptTemplate.AnswerPrefix + outputs[b].Text : outputs[b].Text;
             var ids = state.Remaining.Select(i => state.Query.Candidates[i].Id).ToArray();
             var match = AnswerParser.Match(answer, ids);
-            state.Eliminate(state.Remaining[match.Index], outputs[b], match.Rule, null);
+            state.Eliminate(state.Remaining[match.Index], outputs[b].Text, match.Rule, null);
         }
     }
 }

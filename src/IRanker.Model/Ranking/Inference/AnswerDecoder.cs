@@ -14,7 +14,7 @@ internal static class AnswerDecoder
     /// <summary>The tag that ends an answer; generation of a row stops once its text ends with it.</summary>
     public const string AnswerEnd = "</answer>";
 
-    /// <summary>The generated text of each row (stop tokens left out).</summary>
+    /// <summary>The generated text of each row (stop tokens left out) and how many tokens it took.</summary>
     /// <param name="model">The model that ran <paramref name="forward"/>.</param>
     /// <param name="tokenizer">Decodes the tokens and names the stop tokens.</param>
     /// <param name="forward">The prompts' forward pass (cache, attendable columns, last logits).</param>
@@ -22,7 +22,7 @@ internal static class AnswerDecoder
     /// <param name="maxTokens">Most tokens per row.</param>
     /// <param name="options">Greedy or sampling, and whether to force the full length.</param>
     /// <param name="random">The sampler's random source (null for greedy).</param>
-    public static string[] Generate(Qwen2ForCausalLM model, TextTokenizer tokenizer, StepForward forward, IReadOnlyList<StepRow> rows,
+    public static (string Text, int Tokens)[] Generate(Qwen2ForCausalLM model, TextTokenizer tokenizer, StepForward forward, IReadOnlyList<StepRow> rows,
         int maxTokens, RankerOptions options, Generator? random)
     {
         using var noGrad = no_grad();
@@ -69,6 +69,6 @@ internal static class AnswerDecoder
             logits.Dispose();
             keep.Dispose();
         }
-        return tokens.Select(t => tokenizer.Decode(t)).ToArray();
+        return tokens.Select(t => (tokenizer.Decode(t), t.Count)).ToArray();
     }
 }

@@ -57,10 +57,15 @@ public class IterativeRankerConsistencyTests
         using var model = Random(seed: 6);
         var queries = Queries();
 
-        var reused = new IterativeRanker(model, Options(mode, reuse: true)).Rank(queries);
-        var full = new IterativeRanker(model, Options(mode, reuse: false)).Rank(queries);
+        var reusing = new IterativeRanker(model, Options(mode, reuse: true));
+        var notReusing = new IterativeRanker(model, Options(mode, reuse: false));
+        var reused = reusing.Rank(queries);
+        var full = notReusing.Rank(queries);
 
         ShouldMatch(reused, full);
+        reusing.LastCounters.PromptTokens.Should().Be(notReusing.LastCounters.PromptTokens);
+        reusing.LastCounters.ReusedFraction.Should().BeGreaterThan(0.25, "after the first step the system turn, the context and the candidates before the eliminated one come from the cache");
+        notReusing.LastCounters.ReusedTokens.Should().Be(0);
     }
 
     [Fact]
