@@ -1,3 +1,4 @@
+using IRanker.Model.Ranking.DirectRanking;
 using IRanker.Model.Ranking.Inference;
 using IRanker.Model.Ranking.Prompts;
 using IRanker.Model.Runtime;
@@ -7,7 +8,7 @@ namespace IRanker.Model.Ranking;
 
 /// <summary>
 /// The direct baseline ("DRanker"): one generation of the whole permutation per list, repaired into a valid ranking
-/// (unknown and repeated IDs dropped, candidates the model left out appended in input order).
+/// (<see cref="DirectRankingRepair"/>: unknown and repeated IDs dropped, candidates the model left out appended in input order).
 /// </summary>
 /// <remarks>
 /// <para>The prompt is the template's direct prompt (<see cref="PromptTemplate.BuildDirect"/>) in Answer form, or in
@@ -75,7 +76,7 @@ public sealed class DirectRanker : IListRanker
                 var query = queries[pending[batch[b]]];
                 string answer = mode == PromptMode.Answer ? PromptTemplate.AnswerPrefix + outputs[b].Text : outputs[b].Text;
                 var repair = DirectRankingRepair.Repair(answer, query.Candidates.Select(c => c.Id).ToArray());
-                results[pending[batch[b]]] = ToResult(query, outputs[b].Text, repair.Order, repair.Appended);
+                results[pending[batch[b]]] = ToResult(query, outputs[b].Text, repair.Order, repair.Missing);
             }
         }
         return results.Select(r => r!).ToList();

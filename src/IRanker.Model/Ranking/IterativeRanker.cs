@@ -1,4 +1,5 @@
 using IRanker.Model.Ranking.Inference;
+using IRanker.Model.Ranking.Parsing;
 using IRanker.Model.Ranking.Prompts;
 using IRanker.Model.Runtime;
 using static TorchSharp.torch;
@@ -57,8 +58,11 @@ public sealed class IterativeRanker : IListRanker
     /// <summary>The settings in use.</summary>
     public RankerOptions Options { get; }
 
-    /// <summary>How the answers of the last <see cref="Rank"/> call were matched (all steps of all lists).</summary>
-    public AnswerStatistics LastStatistics { get; private set; } = AnswerStatistics.From([]);
+    /// <summary>
+    /// How the generated answers of the last <see cref="Rank"/> call were formed and matched (Answer and Reasoning modes;
+    /// Choice mode generates no text, so it records nothing).
+    /// </summary>
+    public AnswerStatistics LastStatistics { get; private set; } = new();
 
     /// <summary>What the last <see cref="Rank"/> call cost (forward passes, prompt tokens run and reused).</summary>
     public InferenceCounters LastCounters { get; private set; } = InferenceCounters.Zero;
@@ -73,6 +77,7 @@ public sealed class IterativeRanker : IListRanker
         var states = queries.Select(q => new ListState(q ?? throw new ArgumentException("A query is null.", nameof(queries)))).ToList();
         using var random = Options.Sample ? new Generator((ulong)Options.Seed, model.Device) : null;
         LastCounters = InferenceCounters.Zero;
+        LastStatistics = new AnswerStatistics();
         try
         {
             while (true)
@@ -89,9 +94,7 @@ public sealed class IterativeRanker : IListRanker
                     RunBatch(batch.Select(i => active[i]).ToList(), batch.Select(i => rows[i]).ToList(), random);
                 }
             }
-            var results = states.Select(s => s.ToResult()).ToList();
-            LastStatistics = AnswerStatistics.From(results.SelectMany(r => r.Steps));
-            return results;
+            return states.Select(s => s.ToResult()).ToList();
         }
         finally
         {
@@ -153,6 +156,7 @@ public sealed class IterativeRanker : IListRanker
             string answer = Options.Mode == DecodingMode.Answer ? PromptTemplate.AnswerPrefix + outputs[b].Text : outputs[b].Text;
             var ids = state.Remaining.Select(i => state.Query.Candidates[i].Id).ToArray();
             var match = AnswerParser.Match(answer, ids);
+            LastStatistics.Record(match);
             state.Eliminate(state.Remaining[match.Index], outputs[b].Text, match.Rule, null);
         }
     }

@@ -95,6 +95,6 @@ public class IterativeRankerConsistencyTests
             s.Match.Should().NotBe(AnswerMatch.Choice).And.NotBe(AnswerMatch.LastRemaining);
             s.Confidence.Should().BeNull();
         });
-        ranker.LastStatistics.Should().NotBeNull();
+        ranker.LastStatistics.Total.Should().Be(3);
     }
 }
