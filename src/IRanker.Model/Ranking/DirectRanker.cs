@@ -1,6 +1,7 @@
 using IRanker.Model.Ranking.DirectRanking;
 using IRanker.Model.Ranking.Inference;
 using IRanker.Model.Ranking.Prompts;
+using IRanker.Model.Modeling;
 using IRanker.Model.Runtime;
 using static TorchSharp.torch;
 
@@ -29,7 +30,8 @@ namespace IRanker.Model.Ranking;
 /// </example>
 public sealed class DirectRanker : IListRanker
 {
-    private readonly IRankerModel model;
+    private readonly Qwen2ForCausalLM model;
+    private readonly IStepPromptSource prompts;
 
     /// <summary>Creates a direct ranker over <paramref name="model"/>.</summary>
     /// <param name="model">The model bundle.</param>
@@ -37,7 +39,8 @@ public sealed class DirectRanker : IListRanker
     public DirectRanker(IRankerModel model, RankerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        this.model = model;
+        this.model = model.Model;
+        prompts = new TemplatePromptSource(model);
         Options = options ?? new RankerOptions();
         Options.Validate();
     }
@@ -62,15 +65,14 @@ public sealed class DirectRanker : IListRanker
             else pending.Add(q);
         }
 
-        var rows = pending.Select(q => StepRow.Create(
-            model.Tokenizer.Encode(model.TemplateFor(queries[q]).BuildDirect(queries[q], mode).Text).ToArray(), null, [])).ToList();
+        var rows = pending.Select(q => StepRow.Create(prompts.DirectPrompt(queries[q], mode), null, [])).ToList();
         using var random = Options.Sample ? new Generator((ulong)Options.Seed, model.Device) : null;
         foreach (var batch in TokenBudgetBatcher.Plan(rows, Options.TokenBudget, Options.MaxDirectTokens))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var batchRows = batch.Select(i => rows[i]).ToList();
-            using var forward = StepForward.Run(model.Model, batchRows, model.Tokenizer.PadTokenId, keepPrefixes: false);
-            var outputs = AnswerDecoder.Generate(model.Model, model.Tokenizer, forward, batchRows, Options.MaxDirectTokens, Options, random);
+            using var forward = StepForward.Run(model, batchRows, prompts.PadTokenId, keepPrefixes: false);
+            var outputs = AnswerDecoder.Generate(model, prompts, forward, batchRows, Options.MaxDirectTokens, Options, random);
             for (int b = 0; b < batch.Length; b++)
             {
                 var query = queries[pending[batch[b]]];

@@ -1,6 +1,7 @@
 using IRanker.Model.Ranking.Inference;
 using IRanker.Model.Ranking.Parsing;
 using IRanker.Model.Ranking.Prompts;
+using IRanker.Model.Modeling;
 using IRanker.Model.Runtime;
 using static TorchSharp.torch;
 
@@ -42,15 +43,22 @@ namespace IRanker.Model.Ranking;
 /// </example>
 public sealed class IterativeRanker : IListRanker
 {
-    private readonly IRankerModel model;
+    private readonly Qwen2ForCausalLM model;
+    private readonly IStepPromptSource prompts;
 
     /// <summary>Creates a ranker over <paramref name="model"/>.</summary>
     /// <param name="model">The model bundle.</param>
     /// <param name="options">Settings; null = the defaults of <see cref="RankerOptions"/>.</param>
     public IterativeRanker(IRankerModel model, RankerOptions? options = null)
+        : this((model ?? throw new ArgumentNullException(nameof(model))).Model, new TemplatePromptSource(model), options)
     {
-        ArgumentNullException.ThrowIfNull(model);
+    }
+
+    /// <summary>Creates a ranker whose prompts come from <paramref name="prompts"/> (the benchmark's random token ids).</summary>
+    internal IterativeRanker(Qwen2ForCausalLM model, IStepPromptSource prompts, RankerOptions? options)
+    {
         this.model = model;
+        this.prompts = prompts;
         Options = options ?? new RankerOptions();
         Options.Validate();
     }
@@ -118,13 +126,12 @@ public sealed class IterativeRanker : IListRanker
 
     private StepRow BuildRow(ListState state)
     {
-        var prompt = model.TemplateFor(state.Query).BuildStep(state.Query, state.Remaining, PromptMode);
-        var tokens = model.Tokenizer.Encode(prompt.Text).ToArray();
+        var tokens = prompts.StepPrompt(state.Query, state.Remaining, PromptMode);
         IReadOnlyList<int[]> branches = [];
         if (Options.Mode == DecodingMode.Choice)
         {
-            state.ChoiceTokens ??= state.Query.Candidates
-                .Select(c => model.Tokenizer.Encode(c.Id + AnswerDecoder.AnswerEnd).ToArray()).ToArray();
+            state.ChoiceTokens ??= Enumerable.Range(0, state.Query.Candidates.Count)
+                .Select(c => prompts.ChoiceContinuation(state.Query, c)).ToArray();
             branches = state.Remaining.Select(i => state.ChoiceTokens[i]).ToArray();
         }
         return StepRow.Create(tokens, Options.ReusePrefixCache ? state.Cache : null, branches);
@@ -132,7 +139,7 @@ public sealed class IterativeRanker : IListRanker
 
     private void RunBatch(IReadOnlyList<ListState> states, IReadOnlyList<StepRow> rows, Generator? random)
     {
-        using var forward = StepForward.Run(model.Model, rows, model.Tokenizer.PadTokenId, keepPrefixes: Options.ReusePrefixCache);
+        using var forward = StepForward.Run(model, rows, prompts.PadTokenId, keepPrefixes: Options.ReusePrefixCache);
         LastCounters += new InferenceCounters(1, rows.Sum(r => (long)r.Prompt.Length), rows.Sum(r => (long)r.PastLength),
             rows.Sum(r => (long)r.Branches.Sum(b => b.Length)), 0);
         for (int b = 0; b < states.Count; b++) states[b].ReplaceCache(forward.Prefixes[b]);
@@ -147,7 +154,7 @@ public sealed class IterativeRanker : IListRanker
             return;
         }
 
-        var outputs = AnswerDecoder.Generate(model.Model, model.Tokenizer, forward, rows, GeneratedTokens, Options, random);
+        var outputs = AnswerDecoder.Generate(model, prompts, forward, rows, GeneratedTokens, Options, random);
         LastCounters += InferenceCounters.Zero with { GeneratedTokens = outputs.Sum(o => (long)o.Tokens) };
         for (int b = 0; b < states.Count; b++)
         {

@@ -1,6 +1,5 @@
 using IRanker.Model.Generation;
 using IRanker.Model.Modeling;
-using IRanker.Model.Text;
 using static TorchSharp.torch;
 
 namespace IRanker.Model.Ranking.Inference;
@@ -16,19 +15,19 @@ internal static class AnswerDecoder
 
     /// <summary>The generated text of each row (stop tokens left out) and how many tokens it took.</summary>
     /// <param name="model">The model that ran <paramref name="forward"/>.</param>
-    /// <param name="tokenizer">Decodes the tokens and names the stop tokens.</param>
+    /// <param name="source">Decodes the tokens and names the stop tokens.</param>
     /// <param name="forward">The prompts' forward pass (cache, attendable columns, last logits).</param>
     /// <param name="rows">The rows of <paramref name="forward"/>, in order.</param>
     /// <param name="maxTokens">Most tokens per row.</param>
     /// <param name="options">Greedy or sampling, and whether to force the full length.</param>
     /// <param name="random">The sampler's random source (null for greedy).</param>
-    public static (string Text, int Tokens)[] Generate(Qwen2ForCausalLM model, TextTokenizer tokenizer, StepForward forward, IReadOnlyList<StepRow> rows,
+    public static (string Text, int Tokens)[] Generate(Qwen2ForCausalLM model, IStepPromptSource source, StepForward forward, IReadOnlyList<StepRow> rows,
         int maxTokens, RankerOptions options, Generator? random)
     {
         using var noGrad = no_grad();
         int batch = rows.Count;
         var generation = new GenerationOptions { DoSample = options.Sample, Temperature = options.Temperature, TopP = options.TopP };
-        var stops = new HashSet<int>(tokenizer.StopTokenIds);
+        var stops = new HashSet<int>(source.StopTokenIds);
         var tokens = Enumerable.Range(0, batch).Select(_ => new List<int>()).ToArray();
         var done = new bool[batch];
         var device = model.Device;
@@ -48,11 +47,11 @@ internal static class AnswerDecoder
                     int id = (int)picked[b];
                     if (!options.ForceFullLength && stops.Contains(id)) { done[b] = true; continue; }
                     tokens[b].Add(id);
-                    if (!options.ForceFullLength && tokenizer.Decode(tokens[b]).TrimEnd().EndsWith(AnswerEnd, StringComparison.Ordinal)) done[b] = true;
+                    if (!options.ForceFullLength && source.Decode(tokens[b]).TrimEnd().EndsWith(AnswerEnd, StringComparison.Ordinal)) done[b] = true;
                 }
                 if (step == maxTokens - 1 || done.All(d => d)) break;
 
-                var next = tensor(picked.Select((t, b) => done[b] ? tokenizer.PadTokenId : t).ToArray(), [batch, 1], device: device); // [batch, 1]
+                var next = tensor(picked.Select((t, b) => done[b] ? source.PadTokenId : t).ToArray(), [batch, 1], device: device); // [batch, 1]
                 var positions = tensor(rows.Select(r => (long)(r.Prompt.Length + step)).ToArray(), [batch, 1], device: device);    // [batch, 1]
                 var grown = cat([keep, ones([batch, 1], ScalarType.Int64, device)], 1);   // [batch, columns + 1]
                 using var output = model.Forward(next, grown, positions, forward.Cache, logitPositions: zeros([batch], ScalarType.Int64, device));
@@ -69,6 +68,6 @@ internal static class AnswerDecoder
             logits.Dispose();
             keep.Dispose();
         }
-        return tokens.Select(t => (tokenizer.Decode(t), t.Count)).ToArray();
+        return tokens.Select(t => (source.Decode(t), t.Count)).ToArray();
     }
 }
