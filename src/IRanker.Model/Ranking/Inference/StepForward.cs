@@ -65,16 +65,18 @@ internal sealed class StepForward : IDisposable
 
         var ids = new long[batch * maxNew];
         var positions = new long[batch * maxNew];
-        var allowed = new bool[batch * maxNew * total];
+        var groups = new long[batch * maxNew];
+        var pastStart = new long[batch];
         var keep = new long[batch * total];
         var logitIndex = new List<long>[batch];
         for (int b = 0; b < batch; b++)
-            logitIndex[b] = Layout(rows[b], b, maxPast, maxNew, total, padTokenId, ids, positions, allowed, keep);
+            logitIndex[b] = Layout(rows[b], b, maxPast, maxNew, total, padTokenId, ids, positions, groups, keep);
+        for (int b = 0; b < batch; b++) pastStart[b] = maxPast - rows[b].PastLength;
         int k = logitIndex.Max(l => l.Count);
 
         var inputIds = tensor(ids, [batch, maxNew], device: device);                        // [batch, new]
         var positionIds = tensor(positions, [batch, maxNew], device: device);               // [batch, new]
-        var mask = tensor(allowed, [batch, 1, maxNew, total]).to(device);                   // [batch, 1, new, past + new]
+        var mask = Mask(tensor(groups, [batch, maxNew], device: device), tensor(pastStart, [batch], device: device), maxPast); // [batch, 1, new, past + new]
         var keepMask = tensor(keep, [batch, total], device: device);                        // [batch, past + new]
 
         var kvCache = new KVCache(config.NumHiddenLayers);
@@ -105,45 +107,69 @@ internal sealed class StepForward : IDisposable
 
     /// <summary>
     /// Fills row <paramref name="b"/> of the flat input arrays and returns the new-token indices whose logits are
-    /// needed: the last prompt token first, then every branch token but the last of its branch.
+    /// needed: the last prompt token first, then every branch token but the last of its branch. A new token's group
+    /// is 0 for the prompt, c + 1 for branch c and -1 for padding.
     /// </summary>
     private static List<long> Layout(StepRow row, int b, int maxPast, int maxNew, int total, int padTokenId,
-        long[] ids, long[] positions, bool[] allowed, long[] keep)
+        long[] ids, long[] positions, long[] groups, long[] keep)
     {
         int past = row.PastLength;
         int promptNew = row.NewPromptTokens;
-        long Cell(int query, int column) => ((long)b * maxNew + query) * total + column;
-
         for (int c = maxPast - past; c < maxPast + promptNew; c++) keep[b * total + c] = 1;
         for (int i = 0; i < maxNew; i++)
         {
             ids[b * maxNew + i] = padTokenId;
             positions[b * maxNew + i] = past;
-            allowed[Cell(i, maxPast + i)] = true;                     // a padded query sees itself only
+            groups[b * maxNew + i] = -1;
         }
         for (int i = 0; i < promptNew; i++)
         {
             ids[b * maxNew + i] = row.Prompt[past + i];
             positions[b * maxNew + i] = past + i;
-            for (int c = maxPast - past; c <= maxPast + i; c++) allowed[Cell(i, c)] = true;
+            groups[b * maxNew + i] = 0;
         }
 
         var logitIndex = new List<long> { promptNew - 1 };
         int next = promptNew;
-        foreach (var branch in row.Branches)
+        for (int branchIndex = 0; branchIndex < row.Branches.Count; branchIndex++)
         {
+            var branch = row.Branches[branchIndex];
             for (int j = 0; j < branch.Length; j++)
             {
                 int i = next + j;
                 ids[b * maxNew + i] = branch[j];
                 positions[b * maxNew + i] = row.Prompt.Length + j;
-                for (int c = maxPast - past; c < maxPast + promptNew; c++) allowed[Cell(i, c)] = true;
-                for (int c = maxPast + next; c <= maxPast + i; c++) allowed[Cell(i, c)] = true;
+                groups[b * maxNew + i] = branchIndex + 1;
                 if (j < branch.Length - 1) logitIndex.Add(i);
             }
             next += branch.Length;
         }
         return logitIndex;
+    }
+
+    /// <summary>
+    /// The attention mask (true = may attend), [batch, 1, new, past + new]: a real query sees the row's cached prefix
+    /// (columns from <paramref name="pastStart"/> on) and the earlier new tokens of the prompt and of its own group;
+    /// a padded query sees itself only (so that no softmax row is empty).
+    /// </summary>
+    /// <param name="groups">[batch, new]: 0 prompt, c + 1 branch c, -1 padding.</param>
+    /// <param name="pastStart">[batch]: first real past column of each row.</param>
+    /// <param name="maxPast">Number of past columns.</param>
+    private static Tensor Mask(Tensor groups, Tensor pastStart, int maxPast)
+    {
+        long n = groups.shape[1];
+        var device = groups.device;
+        var index = arange(n, device: device);
+        var causal = index.unsqueeze(1).ge(index.unsqueeze(0));                             // [new, new]
+        var query = groups.unsqueeze(2);                                                    // [batch, new, 1]
+        var key = groups.unsqueeze(1);                                                      // [batch, 1, new]
+        var real = query.ge(0);                                                             // [batch, new, 1]
+        var sameOrPrompt = key.eq(0).logical_or(key.eq(query)).logical_and(key.ge(0));      // [batch, new, new]
+        var fresh = sameOrPrompt.logical_and(causal).logical_and(real)
+            .logical_or(eye(n, dtype: ScalarType.Bool, device: device));                    // [batch, new, new]
+        var past = arange(maxPast, device: device).unsqueeze(0).ge(pastStart.unsqueeze(1))  // [batch, past]
+            .unsqueeze(1).logical_and(real);                                                // [batch, new, past]
+        return cat([past, fresh], 2).unsqueeze(1);                                          // [batch, 1, new, past + new]
     }
 
     /// <summary>Sums, per branch, the log-probs of its tokens under the logits gathered at <paramref name="logitIndex"/>.</summary>
