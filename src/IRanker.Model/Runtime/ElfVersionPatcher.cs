@@ -83,15 +83,17 @@ internal static class ElfVersionPatcher
     }
 
     /// <summary>
-    /// Marks as weak every non-weak requirement of <paramref name="file"/> whose version is not in
-    /// <paramref name="available"/>. Returns the versions that were marked; the buffer is edited in place.
+    /// Marks as weak every non-weak requirement of <paramref name="file"/> whose version starts with
+    /// <paramref name="versionPrefix"/> and is not in <paramref name="available"/>. Returns the versions that
+    /// were marked; the buffer is edited in place.
     /// </summary>
-    public static IReadOnlyList<string> WeakenMissing(Span<byte> elf, string file, IReadOnlySet<string> available)
+    public static IReadOnlyList<string> WeakenMissing(Span<byte> elf, string file, string versionPrefix, IReadOnlySet<string> available)
     {
         var weakened = new List<string>();
         foreach (var req in ReadRequirements(elf))
         {
             if (req.File != file || req.IsWeak || available.Contains(req.Version)) continue;
+            if (!req.Version.StartsWith(versionPrefix, StringComparison.Ordinal)) continue;
             BinaryPrimitives.WriteUInt16LittleEndian(elf.Slice((int)req.FlagsOffset, 2), (ushort)(req.Flags | VerFlagWeak));
             weakened.Add(req.Version);
         }

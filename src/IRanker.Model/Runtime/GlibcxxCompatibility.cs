@@ -11,11 +11,13 @@ internal static class GlibcxxCompatibility
     /// <summary>
     /// Rewrites <paramref name="library"/> (atomically: temp file + rename) when it requires GLIBCXX
     /// versions that <paramref name="hostVersions"/> lacks; a no-op otherwise. Returns the versions marked weak.
+    /// Only GLIBCXX_* requirements are touched: those are the versioned marker symbols that newer GCCs emit;
+    /// a missing CXXABI_* version would be a real incompatibility and is left for the loader to report.
     /// </summary>
     public static IReadOnlyList<string> PatchIfNeeded(string library, IReadOnlySet<string> hostVersions)
     {
         byte[] bytes = File.ReadAllBytes(library);
-        var weakened = ElfVersionPatcher.WeakenMissing(bytes, LibStdCxx, hostVersions);
+        var weakened = ElfVersionPatcher.WeakenMissing(bytes, LibStdCxx, "GLIBCXX_", hostVersions);
         if (weakened.Count == 0) return weakened;
 
         string temp = $"{library}.{Environment.ProcessId}.tmp";

@@ -1,0 +1,18 @@
+using IRanker.Benchmarks;
+
+// Each subcommand measures one thing and writes its own section of docs/benchmarks.md.
+var commands = new Dictionary<string, IBenchmarkCommand>(StringComparer.OrdinalIgnoreCase)
+{
+    ["model"] = new ModelThroughputBenchmark(),
+};
+
+if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
+{
+    Console.Error.WriteLine($"usage: dotnet run --project benchmarks/IRanker.Benchmarks -c Release -- <{string.Join("|", commands.Keys)}> [--docs <path to benchmarks.md>]");
+    return 2;
+}
+var docs = BenchmarkReport.DocsPath(args);
+var section = command.Run(args.Skip(1).ToArray());
+BenchmarkReport.WriteSection(docs, command.Title, section);
+Console.WriteLine($"Wrote section '{command.Title}' of {docs}.");
+return 0;

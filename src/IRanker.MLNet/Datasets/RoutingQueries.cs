@@ -1,0 +1,75 @@
+namespace IRanker.MLNet.Datasets;
+
+/// <summary>Writes a user request of a given <see cref="QueryType"/> from templates and small word pools.</summary>
+internal static class RoutingQueries
+{
+    private static readonly string[] CodeTasks =
+    [
+        "reverses a string", "sorts a list of numbers", "counts the vowels in a word", "removes duplicate items",
+        "finds the largest value", "parses a date", "merges two sorted lists", "checks for a palindrome",
+    ];
+
+    private static readonly string[] Languages = ["Python", "JavaScript", "C#", "Java", "Go", "Rust"];
+    private static readonly string[] Countries = [
+        "France", "Japan", "Brazil", "Kenya", "Canada", "Norway", "Egypt", "Chile", "India", "Spain",
+        "Peru", "Ghana", "Poland", "Vietnam", "Mexico", "Greece", "Nepal", "Morocco", "Sweden", "Argentina",
+    ];
+    private static readonly string[] Inventions = ["telephone", "light bulb", "printing press", "steam engine", "radio", "bicycle"];
+    private static readonly string[] Planets = ["Mars", "Jupiter", "Saturn", "Neptune", "Uranus"];
+    private static readonly string[] Themes = [
+        "the sea", "autumn rain", "a lost key", "city lights", "an old friend", "the first snow",
+        "a quiet library", "a summer storm", "the night train", "a paper boat", "the mountain wind", "a broken clock",
+    ];
+    private static readonly string[] Animals = ["fox", "turtle", "dragon", "robot", "penguin", "owl"];
+    private static readonly string[] Shops = ["bakery", "bike shop", "bookstore", "coffee bar", "flower shop"];
+    private static readonly string[] Reports = [
+        "climate change", "the city budget", "electric cars", "remote work", "school lunches", "ocean plastic",
+        "housing prices", "public transport", "online privacy", "sleep research", "farm subsidies", "space travel",
+    ];
+    private static readonly string[] Phrases = ["good morning", "where is the station", "thank you very much", "the bill please", "I am lost", "see you tomorrow"];
+    private static readonly string[] SpokenLanguages = ["French", "Spanish", "German", "Italian", "Japanese", "Portuguese"];
+
+    public static string Write(QueryType type, Random r) => type switch
+    {
+        QueryType.Math => r.Next(5) switch
+        {
+            0 => $"What is {r.Next(11, 99)} times {r.Next(11, 99)}?",
+            1 => $"Solve for x: {r.Next(2, 9)}x + {r.Next(1, 50)} = {r.Next(50, 99)}.",
+            2 => $"A shop sells {r.Next(3, 30)} apples at {r.Next(2, 9)} dollars each; what is the total cost?",
+            3 => $"What is the square root of {r.Next(4, 30) * r.Next(4, 30)}?",
+            _ => $"Compute the sum of the first {r.Next(5, 60)} odd numbers.",
+        },
+        QueryType.Coding => r.Next(3) switch
+        {
+            0 => $"Write a {r.Pick(Languages)} function that {r.Pick(CodeTasks)}.",
+            1 => $"Fix the bug in this {r.Pick(Languages)} loop that {r.Pick(CodeTasks)}.",
+            _ => $"Explain step by step how code in {r.Pick(Languages)} {r.Pick(CodeTasks)}.",
+        },
+        QueryType.Factual => r.Next(6) switch
+        {
+            0 => $"What is the capital of {r.Pick(Countries)}?",
+            1 => $"Who invented the {r.Pick(Inventions)}?",
+            2 => $"How many moons does {r.Pick(Planets)} have?",
+            3 => $"What currency is used in {r.Pick(Countries)}?",
+            4 => $"Name three famous cities in {r.Pick(Countries)}.",
+            _ => $"What is the official language of {r.Pick(Countries)}?",
+        },
+        QueryType.Creative => r.Next(3) switch
+        {
+            0 => $"Write a short poem about {r.Pick(Themes)}.",
+            1 => $"Tell a bedtime story about a {r.Pick(Animals)} and {r.Pick(Themes)}.",
+            _ => $"Write a funny slogan for a {r.Pick(Shops)}.",
+        },
+        QueryType.Summary => r.Next(2) switch
+        {
+            0 => $"Summarize the main points of this article about {r.Pick(Reports)} in {r.Next(2, 8)} bullet points.",
+            _ => $"Give a one sentence summary of the report on {r.Pick(Reports)}.",
+        },
+        QueryType.Translation => r.Next(2) switch
+        {
+            0 => $"Translate '{r.Pick(Phrases)}' into {r.Pick(SpokenLanguages)}.",
+            _ => $"How do you say '{r.Pick(Phrases)}' in {r.Pick(SpokenLanguages)}?",
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
+    };
+}

@@ -1,0 +1,44 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace IRanker.Model.Modeling;
+
+/// <summary>
+/// Root-mean-square layer norm as in Qwen2: the statistics are computed in float32 and the result is cast
+/// back to the input dtype before the learned scale is applied.
+/// </summary>
+/// <example>
+/// <code>
+/// var norm = new RmsNorm("norm", hiddenSize: 64, eps: 1e-6);
+/// var y = norm.forward(x); // x, y: [batch, seq, 64]
+/// </code>
+/// </example>
+public sealed class RmsNorm : nn.Module<Tensor, Tensor>
+{
+    private readonly double eps;
+
+    // Named as in Hugging Face state dicts: "<prefix>.weight".
+    private readonly Parameter weight;
+
+    /// <summary>Creates a norm over the last dimension of width <paramref name="hiddenSize"/>, scale initialised to 1.</summary>
+    public RmsNorm(string name, long hiddenSize, double eps) : base(name)
+    {
+        this.eps = eps;
+        weight = new Parameter(ones(hiddenSize));
+        RegisterComponents();
+    }
+
+    /// <summary>The learned scale, [hidden].</summary>
+    public Parameter Weight => weight;
+
+    /// <inheritdoc/>
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var dtype = x.dtype;
+        var x32 = x.to(ScalarType.Float32);                                  // [..., hidden]
+        var normed = x32 * rsqrt(x32.pow(2).mean([-1L], keepdim: true) + eps);
+        return (weight * normed.to(dtype)).MoveToOuterDisposeScope();
+    }
+}
