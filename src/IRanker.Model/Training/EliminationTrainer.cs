@@ -2,6 +2,7 @@ using System.Diagnostics;
 using IRanker.Model.Generation;
 using IRanker.Model.Modeling;
 using IRanker.Model.Ranking;
+using IRanker.Model.Ranking.Prompts;
 using IRanker.Model.Runtime;
 using IRanker.Model.Text;
 using IRanker.Model.Training.Objectives;
@@ -73,6 +74,37 @@ public sealed class EliminationTrainer
             parameters.AddRange(valueHead.parameters());
         }
         optimizer = optim.AdamW(parameters, this.options.LearningRate, weight_decay: this.options.WeightDecay);
+    }
+
+    /// <summary>
+    /// Creates a trainer whose prompts come from a scenario's <see cref="PromptTemplate"/>: <see cref="PromptMode.Choice"/>
+    /// for Choice decoding, <see cref="PromptMode.Reasoning"/> or <see cref="PromptMode.Answer"/> for free text (by
+    /// <see cref="TrainingOptions.ResponseFormat"/>). Unless set, <see cref="TrainingOptions.AssistantPrefix"/> becomes the
+    /// tag that the template's assistant prefix ends with (<c>&lt;think&gt;</c> or <c>&lt;answer&gt;</c>).
+    /// </summary>
+    /// <param name="model">The policy.</param>
+    /// <param name="tokenizer">The model's tokenizer.</param>
+    /// <param name="template">The prompt template, e.g. <c>PromptTemplate.For(RankingScenario.Passage)</c>.</param>
+    /// <param name="options">Hyperparameters; copied, then validated.</param>
+    public EliminationTrainer(Qwen2ForCausalLM model, TextTokenizer tokenizer, PromptTemplate template, TrainingOptions options)
+        : this(model, tokenizer, (query, remaining) => template.BuildStep(query, remaining, ModeOf(options)).Text, WithTemplatePrefix(options))
+    {
+    }
+
+    private static PromptMode ModeOf(TrainingOptions options) => options.Decoding == RolloutDecoding.Choice
+        ? PromptMode.Choice
+        : options.ResponseFormat == ResponseFormat.Reasoning ? PromptMode.Reasoning : PromptMode.Answer;
+
+    private static TrainingOptions WithTemplatePrefix(TrainingOptions options)
+    {
+        var copy = options.Clone();
+        if (copy.AssistantPrefix.Length == 0)
+        {
+            string prefix = ModeOf(options) == PromptMode.Reasoning ? PromptTemplate.ReasoningPrefix : PromptTemplate.AnswerPrefix;
+            int tag = prefix.IndexOf('<');
+            copy.AssistantPrefix = tag < 0 ? "" : prefix[tag..];
+        }
+        return copy;
     }
 
     /// <summary>The options in use (a validated copy).</summary>
@@ -229,21 +261,13 @@ public sealed class EliminationTrainer
 
     private WarmStartPart ChoiceWarmStartLoss(IReadOnlyList<EliminationState> states)
     {
-        var rows = new List<(int[], int[])>();
-        foreach (var s in states)
-        {
-            var prompt = prompter.Prompt(s);
-            rows.AddRange(s.Remaining.Select(c => (prompt, prompter.Choice(s.Query, c))));
-        }
-        var scored = Score(model, rows, 1.0, lm: options.LanguageModelLossWeight > 0);
-        var sequence = scored.LogProbs.sum(1);                                               // [R]
+        var scores = Choices(model, states.Select(s => (s, prompter.Prompt(s))).ToArray(), lm: options.LanguageModelLossWeight > 0);
         var losses = new List<Tensor>();
         double correct = 0, entropy = 0;
-        int row = 0;
-        foreach (var s in states)
+        for (int k = 0; k < states.Count; k++)
         {
-            var logits = sequence.narrow(0, row, s.Remaining.Count) / options.Temperature;   // [m]
-            var logp = logits.log_softmax(0);                                                // [m]
+            var s = states[k];
+            var logp = scores.LogProbs[k];                                                   // [m]
             var worst = s.Worst();
             var isWorst = tensor(s.Remaining.Select(c => worst.Contains(c)).ToArray(), device: logp.device);
             // -log of the probability mass on the set of minimum-label candidates
@@ -251,11 +275,11 @@ public sealed class EliminationTrainer
             using (no_grad())
             {
                 if (worst.Contains(s.Remaining[(int)logp.argmax().item<long>()])) correct++;
-                entropy += TokenEntropy.Compute(logits.detach()).item<float>();
+                entropy += TokenEntropy.Compute(logp.detach()).item<float>();
             }
-            row += s.Remaining.Count;
         }
-        return new WarmStartPart(stack(losses).mean(), scored.PromptLanguageModelLoss ?? zeros(1).sum(), correct / states.Count, entropy / states.Count);
+        var supervised = stack(losses).mean();
+        return new WarmStartPart(supervised, scores.LanguageModel ?? zeros(1, device: supervised.device).sum(), correct / states.Count, entropy / states.Count);
     }
 
     private WarmStartPart FreeTextWarmStartLoss(IReadOnlyList<EliminationState> states, IReadOnlyList<int> targets)
@@ -270,7 +294,7 @@ public sealed class EliminationTrainer
             accuracy = MaskedMean.All(scored.LogProbs.gt(Math.Log(0.5)).to_type(ScalarType.Float32), scored.Mask).item<float>();
             entropy = MaskedMean.All(scored.Entropy, scored.Mask).item<float>();
         }
-        return new WarmStartPart(nll, scored.PromptLanguageModelLoss ?? zeros(1).sum(), accuracy, entropy);
+        return new WarmStartPart(nll, scored.PromptLanguageModelLoss ?? zeros(1, device: nll.device).sum(), accuracy, entropy);
     }
 
     // ---- reinforcement learning ----------------------------------------------------------------------------------
@@ -313,7 +337,7 @@ public sealed class EliminationTrainer
             optimizer.zero_grad();
             sums.Clear();
             loss = 0;
-            foreach (var chunk in MicroBatches(groups.Count, i => options.Decoding == RolloutDecoding.Choice ? groups[i].State.Remaining.Count : groups[i].Answers.Count))
+            foreach (var chunk in MicroBatches(groups.Count, i => options.Decoding == RolloutDecoding.Choice ? ChoiceRows(groups[i].State) : groups[i].Answers.Count))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
@@ -358,11 +382,11 @@ public sealed class EliminationTrainer
         var groups = states.Select(s => new Group(s, prompter.Prompt(s), [])).ToList();
         if (options.Decoding == RolloutDecoding.Choice)
         {
-            foreach (var chunk in MicroBatches(groups.Count, i => groups[i].State.Remaining.Count))
+            foreach (var chunk in MicroBatches(groups.Count, i => ChoiceRows(groups[i].State)))
             {
                 using var scope = NewDisposeScope();
                 var batch = chunk.Select(i => groups[i]).ToArray();
-                var logps = ChoiceLogProbs(model, batch);                                     // per group [m]
+                var logps = Choices(model, batch.Select(g => (g.State, g.Prompt)).ToArray(), lm: false).LogProbs;   // per group [m]
                 for (int k = 0; k < batch.Length; k++)
                 {
                     var probs = logps[k].exp().to_type(ScalarType.Float64).cpu().data<double>().ToArray();
@@ -421,9 +445,11 @@ public sealed class EliminationTrainer
     /// <summary>Choice mode: the policy is a softmax over the remaining candidates' sequence log-probabilities.</summary>
     private (Tensor Loss, Dictionary<string, double> Stats) ChoiceLoss(IReadOnlyList<Group> batch, int update)
     {
-        var policy = ChoiceLogProbs(model, batch, out var hidden);                             // per group [m]
+        var items = batch.Select(g => (g.State, g.Prompt)).ToArray();
+        var scores = Choices(model, items, lm: false);
+        var (policy, hidden) = (scores.LogProbs, scores.Hidden);                               // per group [m] and [H]
         List<Tensor>? referenceLogps = null;
-        if (reference is not null) using (no_grad()) referenceLogps = ChoiceLogProbs(reference, batch);
+        if (reference is not null) using (no_grad()) referenceLogps = Choices(reference, items, lm: false).LogProbs;
         var losses = new List<Tensor>();
         double kl = 0, clip = 0, entropy = 0, valueLoss = 0;
         for (int k = 0; k < batch.Count; k++)
@@ -448,7 +474,7 @@ public sealed class EliminationTrainer
                 advantages = tensor(group.Answers.Select(a => (float)a.Advantage).ToArray(), device: logp.device).unsqueeze(0); // [1, G]
             }
             var (policyLoss, clipped) = ClippedPolicyLoss.Compute(logp, old, advantages, options.ClipEpsilon);  // [1, G]
-            var h = TokenEntropy.Compute(policy[k] * options.Temperature);                    // [] entropy of the choice distribution
+            var h = TokenEntropy.Compute(policy[k]);                                            // [] entropy of the choice distribution
             var groupLoss = policyLoss.mean() - options.EntropyCoefficient * h + term;
             if (referenceLogps is not null)
             {
@@ -516,27 +542,65 @@ public sealed class EliminationTrainer
 
     // ---- shared pieces -------------------------------------------------------------------------------------------
 
-    private List<Tensor> ChoiceLogProbs(Qwen2ForCausalLM policy, IReadOnlyList<Group> batch) => ChoiceLogProbs(policy, batch, out _);
+    private sealed record ChoiceScores(List<Tensor> LogProbs, List<Tensor> Hidden, Tensor? LanguageModel);
 
-    /// <summary>Per group, [m] log-probabilities of choosing each remaining candidate; <paramref name="stateHidden"/>: per group [H] at the last prompt token.</summary>
-    private List<Tensor> ChoiceLogProbs(Qwen2ForCausalLM policy, IReadOnlyList<Group> batch, out List<Tensor> stateHidden)
+    /// <summary>
+    /// Per item, [m] log-probabilities of choosing each remaining candidate (softmax over the candidates of their ID's
+    /// sequence log-probability, divided by the temperature) and [H] the hidden state where the answer starts;
+    /// optionally the next-token loss over the prompts.
+    /// </summary>
+    private ChoiceScores Choices(Qwen2ForCausalLM policy, IReadOnlyList<(EliminationState State, int[] Prompt)> items, bool lm)
     {
-        var rows = new List<(int[], int[])>();
-        foreach (var g in batch) rows.AddRange(g.State.Remaining.Select(c => (g.Prompt, prompter.Choice(g.State.Query, c))));
-        var scored = Score(policy, rows, 1.0, lm: false);
-        var sequence = scored.LogProbs.sum(1);                                                 // [R]
-        var result = new List<Tensor>(batch.Count);
-        stateHidden = new List<Tensor>(batch.Count);
-        int row = 0;
-        foreach (var g in batch)
+        var logps = new Tensor[items.Count];
+        var hidden = new Tensor[items.Count];
+        var layouts = items.Select(x => Layout(x.State)).ToArray();
+        Tensor? lmSum = null;
+
+        var fast = Enumerable.Range(0, items.Count).Where(i => layouts[i].IsSingleRow).ToArray();
+        if (fast.Length > 0)
         {
-            int m = g.State.Remaining.Count;
-            result.Add((sequence.narrow(0, row, m) / options.Temperature).log_softmax(0));     // [m]
-            stateHidden.Add(scored.Hidden[row, 0]);                                            // [H]
-            row += m;
+            var rows = fast.Select(i => (int[])[.. items[i].Prompt, .. layouts[i].SharedPrefix!]).ToList();
+            tokensThisStep += rows.Sum(r => r.Length);
+            var next = NextTokenScorer.Score(policy, rows, fast.Select(i => items[i].Prompt.Length).ToList(), prompter.Tokenizer.PadTokenId, lm);
+            for (int k = 0; k < fast.Length; k++)
+            {
+                int i = fast[k];
+                var tokens = tensor(layouts[i].LastTokens, device: next.Logits.device);
+                logps[i] = (next.Logits[k].index_select(0, tokens) / options.Temperature).log_softmax(0);   // [m]
+                hidden[i] = next.Hidden[k];                                                                 // [H]
+            }
+            if (next.PromptLanguageModelLoss is { } l) lmSum = l * fast.Length;
         }
-        return result;
+
+        var slow = Enumerable.Range(0, items.Count).Where(i => !layouts[i].IsSingleRow).ToArray();
+        if (slow.Length > 0)
+        {
+            var rows = slow.SelectMany(i => layouts[i].Sequences.Select(c => (items[i].Prompt, c))).ToList();
+            var scored = Score(policy, rows, 1.0, lm);
+            var sequence = scored.LogProbs.sum(1);                                                          // [R]
+            int row = 0;
+            foreach (int i in slow)
+            {
+                int m = layouts[i].Sequences.Length;
+                logps[i] = (sequence.narrow(0, row, m) / options.Temperature).log_softmax(0);               // [m]
+                hidden[i] = scored.Hidden[row, 0];                                                          // [H]
+                row += m;
+            }
+            if (scored.PromptLanguageModelLoss is { } l) lmSum = lmSum is null ? l * slow.Length : lmSum + l * slow.Length;
+        }
+        return new ChoiceScores([.. logps], [.. hidden], lmSum is null ? null : lmSum / items.Count);
     }
+
+    private readonly Dictionary<string, int[]> choiceTokens = new(StringComparer.Ordinal);
+
+    private ChoiceLayout Layout(EliminationState state) => ChoiceLayout.Of(state.Remaining.Select(c =>
+    {
+        string id = state.Query.Candidates[c].Id;
+        if (!choiceTokens.TryGetValue(id, out var ids)) choiceTokens[id] = ids = prompter.Choice(state.Query, c);
+        return ids;
+    }).ToArray());
+
+    private int ChoiceRows(EliminationState state) => Layout(state).IsSingleRow ? 1 : state.Remaining.Count;
 
     private int?[] GreedyChoices(IReadOnlyList<EliminationState> states)
     {
@@ -544,10 +608,10 @@ public sealed class EliminationTrainer
         if (options.Decoding == RolloutDecoding.Choice)
         {
             var groups = states.Select(s => new Group(s, prompter.Prompt(s), [])).ToArray();
-            foreach (var chunk in MicroBatches(groups.Length, i => groups[i].State.Remaining.Count))
+            foreach (var chunk in MicroBatches(groups.Length, i => ChoiceRows(groups[i].State)))
             {
                 using var scope = NewDisposeScope();
-                var logps = ChoiceLogProbs(model, chunk.Select(i => groups[i]).ToArray());
+                var logps = Choices(model, chunk.Select(i => (groups[i].State, groups[i].Prompt)).ToArray(), lm: false).LogProbs;
                 for (int k = 0; k < chunk.Count; k++)
                     choices[chunk[k]] = groups[chunk[k]].State.Remaining[(int)logps[k].argmax().item<long>()];
             }
@@ -576,7 +640,7 @@ public sealed class EliminationTrainer
         return SequenceScorer.Score(policy, rows, temperature, prompter.Tokenizer.PadTokenId, lm);
     }
 
-    private int Rows(EliminationState state) => options.Decoding == RolloutDecoding.Choice ? state.Remaining.Count : 1;
+    private int Rows(EliminationState state) => options.Decoding == RolloutDecoding.Choice ? ChoiceRows(state) : 1;
 
     /// <summary>Consecutive index ranges whose row counts add up to at most <see cref="TrainingOptions.MicroBatchSize"/> (at least one item each).</summary>
     private List<List<int>> MicroBatches(int count, Func<int, int> rowsOf)
