@@ -38,8 +38,9 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
 
         var trainView = ml.Data.LoadFromTextFile<RankingRow>(Path.Combine(dataFolder, "train.tsv"), separatorChar: '\t', hasHeader: true);
         var testView = ml.Data.LoadFromTextFile<RankingRow>(Path.Combine(dataFolder, "test.tsv"), separatorChar: '\t', hasHeader: true);
-        var allGroups = ml.Data.LoadFromEnumerable(
-            RankingRows.FromQueries(data.Train).Concat(RankingRows.FromQueries(data.Test, (uint)data.Train.Count + 1)));
+        // MapValueToKey maps groups it was not fitted on to missing, so it is given every group id (train and test).
+        var allGroups = ml.Transforms.SelectColumns("GroupId").Fit(trainView)
+            .Transform(ml.Data.LoadFromEnumerable(RankingRows.FromQueries(data.Train).Concat(RankingRows.FromQueries(data.Test))));
 
         // 2. IRanker from scratch through ML.NET: warm start, then GRPO.
         ITransformer model = Train(progress => ml.Transforms.Conversion.MapValueToKey("GroupId", keyData: allGroups)

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using IRanker.MLNet.Engine;
 using IRanker.Model.Ranking;
+using IRanker.Model.Training;
 
 namespace IRanker.MLNet;
 
@@ -54,25 +55,67 @@ public sealed class IRankerOptions
     /// <summary>A Hugging Face model folder (config.json, model.safetensors, tokenizer files) to start from. Default <c>null</c>: a new small model trained from scratch.</summary>
     public string? ModelPath { get; set; }
 
-    /// <summary>Supervised warm-start steps before reinforcement learning (teaches the answer format). Default 200; 0 skips it.</summary>
-    public int WarmStartSteps { get; set; } = 200;
+    /// <summary>
+    /// Optional text column with each group's task: a Ranking-bench task name (<c>Movie</c>, <c>Music</c>, <c>Game</c>,
+    /// <c>Performance</c>, <c>Balance</c>, <c>Cost</c>, <c>Passage-5</c>…) or a scenario name (<c>Recommendation</c>,
+    /// <c>Routing</c>, <c>Passage</c>, <c>Generic</c>). It sets each group's <see cref="RankingQuery.Task"/> and scenario (so one
+    /// model can learn several tasks); other values keep <see cref="Scenario"/>. Every row of a group must have the same task.
+    /// Default <c>null</c>: every group uses <see cref="Scenario"/> and <see cref="Task"/>.
+    /// </summary>
+    public string? TaskColumnName { get; set; }
 
-    /// <summary>Reinforcement-learning steps. Default 1500 (the paper's run); 0 keeps the model as loaded or warm-started.</summary>
-    public int TrainingSteps { get; set; } = 1500;
+    /// <summary>
+    /// Supervised warm-start steps before reinforcement learning (teaches a model trained from scratch the task and the
+    /// answer format; docs/training.md). Default <c>null</c>: 1000 for a new model (<see cref="ModelPath"/> null), 0 for a
+    /// pretrained checkpoint.
+    /// </summary>
+    public int? WarmStartSteps { get; set; }
 
-    /// <summary>Seed of every random choice (sub-list sampling, rollouts, initialisation). Default 0.</summary>
+    /// <summary>Reinforcement-learning (GRPO or PPO) steps. Default 200; 0 keeps the model as loaded or warm-started.</summary>
+    public int TrainingSteps { get; set; } = 200;
+
+    /// <summary>Seed of every random choice (initialisation, sub-list sampling, rollouts). Default 0.</summary>
     public int Seed { get; set; }
 
     /// <summary><c>"auto"</c> (a GPU where available, else the CPU), <c>"cpu"</c>, <c>"cuda"</c> or <c>"cuda:N"</c>. Default <c>"auto"</c>.</summary>
     public string Device { get; set; } = "auto";
 
-    /// <summary>How each elimination decision is decoded. Default <see cref="DecodingMode.Reasoning"/>.</summary>
-    public DecodingMode DecodingMode { get; set; } = DecodingMode.Reasoning;
+    /// <summary>
+    /// How each elimination decision is decoded, in training rollouts and when ranking. Default
+    /// <see cref="DecodingMode.Choice"/> (the remaining IDs are scored directly: one forward pass per step, no answer to
+    /// repair); <see cref="DecodingMode.Reasoning"/> is the paper's think-then-answer format.
+    /// </summary>
+    public DecodingMode DecodingMode { get; set; } = DecodingMode.Choice;
 
-    /// <summary>The reinforcement-learning hyper-parameters.</summary>
-    public IRankerTrainingOptions Training { get; set; } = new();
+    /// <summary>The size of a model trained from scratch (<see cref="ModelPath"/> null). Default <see cref="ScratchModelSize.Small"/>.</summary>
+    public ScratchModelSize ScratchModelSize { get; set; } = ScratchModelSize.Small;
+
+    /// <summary>
+    /// The training hyper-parameters (docs/training.md). <see cref="WarmStartSteps"/>, <see cref="TrainingSteps"/>,
+    /// <see cref="Seed"/> and <see cref="DecodingMode"/> above take precedence over the same settings here. Default
+    /// <c>null</c>: <see cref="TrainingOptions"/>' defaults (the paper's, for a pretrained checkpoint), or, for a model
+    /// trained from scratch, the recipe that the quickstart uses (warm-start learning rate 1e-3, RL learning rate 3e-4,
+    /// 16 prompts of 8 samples per step, no KL penalty).
+    /// </summary>
+    public TrainingOptions? Training { get; set; }
+
+    /// <summary>Inference settings (token budget per forward batch, prefix-cache reuse, answer lengths). Their <c>Mode</c> is <see cref="DecodingMode"/>.</summary>
+    public RankerOptions Inference { get; set; } = new();
+
+    /// <summary>Receives every training step's metrics (reward and its parts, accuracy, KL, loss, learning rate, speed). Never saved.</summary>
+    [JsonIgnore]
+    public IProgress<TrainingStepMetrics>? TrainingProgress { get; set; }
 
     /// <summary>The engine to train instead of <see cref="RankingEngines.Default"/>; never saved.</summary>
     [JsonIgnore]
     internal IRankingEngineFactory? EngineFactory { get; set; }
+}
+
+/// <summary>The size of an IRanker model trained from scratch.</summary>
+public enum ScratchModelSize
+{
+    /// <summary>About 0.1 M parameters besides the embeddings: for tests and smoke runs.</summary>
+    Tiny,
+    /// <summary>A few million parameters: the quickstart's model, trainable on a laptop CPU in minutes.</summary>
+    Small,
 }

@@ -142,7 +142,10 @@ public sealed class IRankerTrainer : IEstimator<IRankerTransformer>
             throw new ArgumentOutOfRangeException(nameof(options), $"{nameof(IRankerOptions)}.{nameof(IRankerOptions.TrainingSteps)} must be 0 or more, not {options.TrainingSteps}.");
         if (options.ModelPath is { } path && !Directory.Exists(path))
             throw new DirectoryNotFoundException($"{nameof(IRankerOptions)}.{nameof(IRankerOptions.ModelPath)} '{path}' is not a folder; give a Hugging Face model folder (config.json, model.safetensors, tokenizer files) or null.");
-        ArgumentNullException.ThrowIfNull(options.Training, $"{nameof(options)}.{nameof(IRankerOptions.Training)}");
+        if (options.TaskColumnName is not null) Name(options.TaskColumnName, nameof(IRankerOptions.TaskColumnName));
+        ArgumentNullException.ThrowIfNull(options.Inference, $"{nameof(options)}.{nameof(IRankerOptions.Inference)}");
+        options.Inference.Validate();
+        options.Training?.Validate();
         DeviceSpec.Parse(options.Device);
     }
 }

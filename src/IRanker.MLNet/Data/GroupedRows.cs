@@ -26,6 +26,7 @@ internal sealed record GroupedRows(IReadOnlyList<RankingQuery> Queries, int[] Ro
         var active = new List<DataViewSchema.Column> { columns.Group, columns.Query, columns.Candidate };
         if (columns.CandidateId is { } idColumn) active.Add(idColumn);
         if (columns.Label is { } labelColumn) active.Add(labelColumn);
+        if (columns.Task is { } taskColumn) active.Add(taskColumn);
 
         var groups = new Dictionary<uint, Group>();
         var order = new List<Group>();
@@ -38,6 +39,7 @@ internal sealed record GroupedRows(IReadOnlyList<RankingQuery> Queries, int[] Ro
             var getQuery = cursor.GetGetter<ReadOnlyMemory<char>>(columns.Query);
             var getCandidate = cursor.GetGetter<ReadOnlyMemory<char>>(columns.Candidate);
             var getId = columns.CandidateId is { } c ? cursor.GetGetter<ReadOnlyMemory<char>>(c) : null;
+            var getTask = columns.Task is { } t ? cursor.GetGetter<ReadOnlyMemory<char>>(t) : null;
             Func<long, float>? getLabel = columns.Label is { } l ? LabelReader(cursor, l) : null;
             bool groupIsKey = columns.Group.Type is KeyDataViewType;
 
@@ -57,6 +59,11 @@ internal sealed record GroupedRows(IReadOnlyList<RankingQuery> Queries, int[] Ro
                     getQuery(ref text);
                     groups[groupValue] = group = new Group(order.Count, groupValue, text.ToString(), row);
                     order.Add(group);
+                    if (getTask is not null)
+                    {
+                        getTask(ref text);
+                        group.Task = text.ToString();
+                    }
                 }
                 else
                 {
@@ -65,6 +72,14 @@ internal sealed record GroupedRows(IReadOnlyList<RankingQuery> Queries, int[] Ro
                         throw new InvalidOperationException(
                             $"Group {Display(columns.Group, groupValue)} has two different texts in query column '{columns.Query.Name}': " +
                             $"row {group.FirstRow} has '{Shorten(group.Query)}', row {row} has '{Shorten(text.ToString())}'. Every row of a group must have the same query.");
+                    if (getTask is not null)
+                    {
+                        getTask(ref text);
+                        if (!text.Span.SequenceEqual(group.Task))
+                            throw new InvalidOperationException(
+                                $"Group {Display(columns.Group, groupValue)} has two different values in task column '{columns.Task!.Value.Name}': " +
+                                $"row {group.FirstRow} has '{group.Task}', row {row} has '{text}'. Every row of a group must have the same task.");
+                    }
                 }
 
                 getCandidate(ref text);
@@ -132,10 +147,13 @@ internal sealed record GroupedRows(IReadOnlyList<RankingQuery> Queries, int[] Ro
         public List<string> Texts { get; } = [];
         public List<string> Ids { get; } = [];
         public List<float> Labels { get; } = [];
+        public string? Task { get; set; }
 
         public RankingQuery ToQuery(IRankerOptions options, RankingColumns columns)
         {
-            string[] ids = Ids.Count > 0 ? Ids.ToArray() : CandidateIds.For(options.Scenario, Texts);
+            var scenario = Task is not null && RankingTasks.ScenarioOf(Task) is { } known ? known : options.Scenario;
+            string? task = Task ?? options.Task;
+            string[] ids = Ids.Count > 0 ? Ids.ToArray() : CandidateIds.For(scenario, Texts);
             var firstRowOfId = new Dictionary<string, int>(StringComparer.Ordinal);
             for (int i = 0; i < ids.Length; i++)
             {
@@ -147,7 +165,7 @@ internal sealed record GroupedRows(IReadOnlyList<RankingQuery> Queries, int[] Ro
             var candidates = new RankingCandidate[Texts.Count];
             for (int i = 0; i < candidates.Length; i++)
                 candidates[i] = new RankingCandidate(ids[i], Texts[i], Labels.Count > 0 ? Labels[i] : null);
-            return new RankingQuery(Query, candidates, options.Scenario, options.Task, Key.ToString());
+            return new RankingQuery(Query, candidates, scenario, task, Key.ToString());
         }
     }
 }

@@ -9,7 +9,8 @@ internal sealed record RankingColumns(
     DataViewSchema.Column Query,
     DataViewSchema.Column Candidate,
     DataViewSchema.Column? CandidateId,
-    DataViewSchema.Column? Label)
+    DataViewSchema.Column? Label,
+    DataViewSchema.Column? Task = null)
 {
     /// <summary>Finds and checks the columns in <paramref name="schema"/>; the label only when <paramref name="needLabel"/>.</summary>
     public static RankingColumns Bind(DataViewSchema schema, IRankerOptions options, bool needLabel)
@@ -28,7 +29,8 @@ internal sealed record RankingColumns(
             Find(Roles.Query, options.QueryColumnName, nameof(IRankerOptions.QueryColumnName)),
             Find(Roles.Candidate, options.CandidateColumnName, nameof(IRankerOptions.CandidateColumnName)),
             options.CandidateIdColumnName is { } id ? Find(Roles.CandidateId, id, nameof(IRankerOptions.CandidateIdColumnName)) : null,
-            needLabel ? Find(Roles.Label, options.LabelColumnName, nameof(IRankerOptions.LabelColumnName)) : null);
+            needLabel ? Find(Roles.Label, options.LabelColumnName, nameof(IRankerOptions.LabelColumnName)) : null,
+            options.TaskColumnName is { } task ? Find(Roles.Task, task, nameof(IRankerOptions.TaskColumnName)) : null);
     }
 
     /// <summary>Checks the columns of a <see cref="SchemaShape"/> (what estimators see before data exists).</summary>
@@ -48,6 +50,7 @@ internal sealed record RankingColumns(
         CheckShape(Roles.Query, options.QueryColumnName, nameof(IRankerOptions.QueryColumnName));
         CheckShape(Roles.Candidate, options.CandidateColumnName, nameof(IRankerOptions.CandidateColumnName));
         if (options.CandidateIdColumnName is { } id) CheckShape(Roles.CandidateId, id, nameof(IRankerOptions.CandidateIdColumnName));
+        if (options.TaskColumnName is { } task) CheckShape(Roles.Task, task, nameof(IRankerOptions.TaskColumnName));
         if (needLabel) CheckShape(Roles.Label, options.LabelColumnName, nameof(IRankerOptions.LabelColumnName));
     }
 
@@ -83,5 +86,6 @@ internal sealed record RankingColumns(
         public const string Query = "query";
         public const string Candidate = "candidate";
         public const string CandidateId = "candidate ID";
+        public const string Task = "task";
     }
 }

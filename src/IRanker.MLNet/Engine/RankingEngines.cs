@@ -8,13 +8,16 @@ namespace IRanker.MLNet.Engine;
 /// </summary>
 internal static class RankingEngines
 {
-    private static readonly ConcurrentDictionary<string, IRankingEngineFactory> Registered = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, IRankingEngineFactory> Registered = new(StringComparer.Ordinal)
+    {
+        [IRankerEngineFactory.Instance.Name] = IRankerEngineFactory.Instance,
+    };
 
     /// <summary>
     /// The engine that <see cref="IRankerTrainer"/> trains when the options name none: the IRanker engine
     /// (tokenizer + Qwen2 model + iterative ranker + RL trainer). Set it with <see cref="UseDefault"/>.
     /// </summary>
-    internal static IRankingEngineFactory? Default { get; private set; }
+    internal static IRankingEngineFactory? Default { get; private set; } = IRankerEngineFactory.Instance;
 
     /// <summary>Makes <paramref name="factory"/> the default engine and registers it for loading.</summary>
     internal static void UseDefault(IRankingEngineFactory factory)

@@ -17,6 +17,8 @@ namespace IRanker.Model.Modeling;
 public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     private readonly double eps;
+    // Held by the module so the native call never sees a Scalar that the GC finalised mid-call.
+    private readonly Scalar epsScalar;
 
     // Named as in Hugging Face state dicts: "<prefix>.weight".
     private readonly Parameter weight;
@@ -29,6 +31,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     internal RmsNorm(string name, long hiddenSize, double eps, ParameterInit init) : base(name)
     {
         this.eps = eps;
+        epsScalar = eps.ToScalar();
         weight = init.Ones(hiddenSize);
         RegisterComponents();
     }
@@ -42,7 +45,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var dtype = x.dtype;
         var x32 = x.to(ScalarType.Float32);                                  // [..., hidden]
-        var normed = x32 * rsqrt(x32.pow(2).mean([-1L], keepdim: true) + eps);
+        var normed = x32 * rsqrt(x32.square().mean([-1L], keepdim: true).add_(epsScalar));
         return (weight * normed.to(dtype)).MoveToOuterDisposeScope();
     }
 }

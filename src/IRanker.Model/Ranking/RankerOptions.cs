@@ -55,6 +55,9 @@ public sealed class RankerOptions
     /// <summary>Generate exactly the maximum number of tokens, ignoring stop tokens (for throughput measurements). Default false.</summary>
     internal bool ForceFullLength { get; set; }
 
+    /// <summary>A copy of these options.</summary>
+    public RankerOptions Clone() => (RankerOptions)MemberwiseClone();
+
     /// <summary>Checks the values; the message names the property and the allowed range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
     public void Validate()

@@ -99,7 +99,7 @@ internal sealed class LexicalRankingEngineFactory : IRankingEngineFactory
         var weights = options.ModelPath is { } start ? LexicalRankingEngine.ReadWeights(start) : new Dictionary<string, float>(StringComparer.Ordinal);
         var engine = new LexicalRankingEngine(weights);
         var random = new Random(options.Seed);
-        float rate = (float)options.Training.LearningRate;
+        float rate = (float)(options.Training?.LearningRate ?? 0.25);
         int updates = 0;
         for (int step = 0; step < options.TrainingSteps; step++)
         {

@@ -21,7 +21,7 @@ internal static class Pipelines
     {
         Scenario = RankingScenario.Passage,
         TrainingSteps = trainingSteps,
-        Training = { LearningRate = 0.25 },
+        Training = new IRanker.Model.Training.TrainingOptions { LearningRate = 0.25 },
         EngineFactory = engine ?? LexicalRankingEngineFactory.Instance,
     };
 
