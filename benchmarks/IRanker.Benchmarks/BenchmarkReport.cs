@@ -35,7 +35,8 @@ internal static class BenchmarkReport
         {
             // lscpu is absent (not Linux): the core count alone is reported.
         }
-        return $"{model}, {Environment.ProcessorCount} logical cores available to the process";
+        string load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
+        return $"{model}, {Environment.ProcessorCount} logical cores available to the process, 1-minute load average at start {load} (a load above the core count means shared cores and lower numbers)";
     }
 
     internal static void WriteSection(string path, string title, string body)

@@ -46,7 +46,9 @@ public sealed class TokenGenerator
         var logProbs = Enumerable.Range(0, (int)batch).Select(_ => new List<float>()).ToArray();
         var stopped = new bool[batch];
 
-        Tensor mask = attentionMask.to(device).to(ScalarType.Int64).DetachFromDisposeScope();
+        Tensor mask;
+        using (var setup = NewDisposeScope())
+            mask = attentionMask.to(device).to(ScalarType.Int64).clone().DetachFromDisposeScope(); // own copy: the caller's mask is never disposed
         Tensor finished = zeros(batch, dtype: ScalarType.Bool, device: device).DetachFromDisposeScope();
         Tensor logits;
         using (var scope = NewDisposeScope())

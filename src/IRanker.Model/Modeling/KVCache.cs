@@ -46,13 +46,13 @@ public sealed class KVCache : IDisposable
     public KVCache SelectRows(Tensor rows)
     {
         var result = new KVCache(LayerCount);
+        using var scope = NewDisposeScope();
         for (int i = 0; i < LayerCount; i++)
         {
             if (keys[i] is null) continue;
-            var index = rows.to(keys[i]!.device);
+            var index = rows.to(keys[i]!.device);                          // may be rows itself: never disposed here
             result.keys[i] = keys[i]!.index_select(0, index).DetachFromDisposeScope();
             result.values[i] = values[i]!.index_select(0, index).DetachFromDisposeScope();
-            index.Dispose();
         }
         return result;
     }

@@ -22,10 +22,14 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     private readonly Parameter weight;
 
     /// <summary>Creates a norm over the last dimension of width <paramref name="hiddenSize"/>, scale initialised to 1.</summary>
-    public RmsNorm(string name, long hiddenSize, double eps) : base(name)
+    public RmsNorm(string name, long hiddenSize, double eps) : this(name, hiddenSize, eps, ParameterInit.Random)
+    {
+    }
+
+    internal RmsNorm(string name, long hiddenSize, double eps, ParameterInit init) : base(name)
     {
         this.eps = eps;
-        weight = new Parameter(ones(hiddenSize));
+        weight = init.Ones(hiddenSize);
         RegisterComponents();
     }
 

@@ -1,0 +1,17 @@
+using IRanker.Model.Ranking;
+
+namespace IRanker.Model.Training.Sampling;
+
+/// <summary>One elimination step to answer: a query and the candidates still in its pool, in the order shown.</summary>
+/// <param name="Query">The query (labels on every candidate).</param>
+/// <param name="Remaining">Indices into <c>Query.Candidates</c>, in the order the prompt lists them.</param>
+/// <param name="Trajectory">The trajectory slot this state belongs to, or -1 for a single-step sample.</param>
+internal sealed record EliminationState(RankingQuery Query, IReadOnlyList<int> Remaining, int Trajectory = -1)
+{
+    /// <summary>The remaining candidates whose label is the smallest in the pool: the correct eliminations.</summary>
+    public IReadOnlyList<int> Worst()
+    {
+        float min = Remaining.Min(i => Query.Candidates[i].Label!.Value);
+        return Remaining.Where(i => Query.Candidates[i].Label!.Value == min).ToArray();
+    }
+}

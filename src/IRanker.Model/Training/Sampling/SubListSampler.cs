@@ -1,0 +1,30 @@
+using IRanker.Model.Ranking;
+
+namespace IRanker.Model.Training.Sampling;
+
+/// <summary>
+/// The paper's single-step training samples: for a query, a sub-list of random size 2..N that always contains a
+/// best candidate (highest label), filled with random other candidates, in random order.
+/// </summary>
+/// <remarks>
+/// The sample is a new query holding just the pool's candidates in the drawn order (IDs, texts and labels kept), so that
+/// any prompt builder, including templates that list candidates in input order, shows them in random order.
+/// </remarks>
+internal static class SubListSampler
+{
+    public static EliminationState Draw(RankingQuery query, TrainingRandom random)
+    {
+        int n = query.Candidates.Count;
+        float best = query.Candidates.Max(c => c.Label!.Value);
+        var positives = Enumerable.Range(0, n).Where(i => query.Candidates[i].Label!.Value == best).ToArray();
+        int positive = positives[random.NextInt(positives.Length)];
+        var others = Enumerable.Range(0, n).Where(i => i != positive).ToList();
+        random.Shuffle(others);
+        int size = random.NextInt(2, n);
+        var pool = new List<int>(size) { positive };
+        pool.AddRange(others.Take(size - 1));
+        random.Shuffle(pool);
+        var subList = query with { Candidates = pool.Select(i => query.Candidates[i]).ToArray() };
+        return new EliminationState(subList, Enumerable.Range(0, size).ToArray());
+    }
+}
