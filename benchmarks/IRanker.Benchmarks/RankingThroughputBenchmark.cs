@@ -12,7 +12,7 @@ namespace IRanker.Benchmarks;
 
 /// <summary>
 /// Rankings per second of <see cref="IterativeRanker"/> on random weights and random token ids, with the lengths of the
-/// peer script (shared bench hf_iranker_peer.py): lists x candidates, a fixed head, a fixed block per candidate,
+/// Hugging Face transformers peer script hf_iranker_peer.py: lists x candidates, a fixed head, a fixed block per candidate,
 /// forced-length answers in Answer mode, one forward per step in Choice mode; each with and without prefix reuse.
 /// </summary>
 /// <remarks>

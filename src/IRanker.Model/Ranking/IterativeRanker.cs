@@ -31,6 +31,8 @@ namespace IRanker.Model.Ranking;
 /// <para>With <see cref="RankerOptions.ReusePrefixCache"/> each list keeps the key/value cache of its last prompt and the
 /// next step runs only the tokens after the longest common token prefix: the system turn, the context, the instruction
 /// and the candidates before the one just eliminated.</para>
+/// <para>One instance serves one <see cref="Rank"/> call at a time (<see cref="LastCounters"/> and
+/// <see cref="LastStatistics"/> describe the last call); use one ranker per thread.</para>
 /// </remarks>
 /// <example>
 /// <code>

@@ -97,4 +97,20 @@ public class IterativeRankerConsistencyTests
         });
         ranker.LastStatistics.Total.Should().Be(3);
     }
+
+    [Fact]
+    public void Sampling_with_the_same_seed_repeats_and_another_seed_answers_differently()
+    {
+        using var model = Random(seed: 10);
+        var queries = Queries();
+        RankerOptions Sampled(long seed) => new() { Mode = DecodingMode.Answer, MaxAnswerTokens = 6, Sample = true, Temperature = 1.5, Seed = seed };
+
+        var first = new IterativeRanker(model, Sampled(1)).Rank(queries);
+        var again = new IterativeRanker(model, Sampled(1)).Rank(queries);
+        var other = new IterativeRanker(model, Sampled(2)).Rank(queries);
+
+        ShouldMatch(again, first);
+        other.SelectMany(r => r.Steps).Select(s => s.ModelOutput)
+            .Should().NotEqual(first.SelectMany(r => r.Steps).Select(s => s.ModelOutput));
+    }
 }
