@@ -1,4 +1,8 @@
 using IRanker.Benchmarks;
+using IRanker.Benchmarks.Gpu;
+
+// "gpu" runs checks and measurements with PASS/FAIL and an exit code (docs/gpu.md); it writes no docs section.
+if (args.Length > 0 && args[0].Equals("gpu", StringComparison.OrdinalIgnoreCase)) return GpuCheckCommand.Run(args.Skip(1).ToArray());
 
 // Each subcommand measures one thing and writes its own section of docs/benchmarks.md.
 var commands = new Dictionary<string, IBenchmarkCommand>(StringComparer.OrdinalIgnoreCase)
@@ -9,7 +13,7 @@ var commands = new Dictionary<string, IBenchmarkCommand>(StringComparer.OrdinalI
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
 {
-    Console.Error.WriteLine($"usage: dotnet run --project benchmarks/IRanker.Benchmarks -c Release -- <{string.Join("|", commands.Keys)}> [--docs <path to benchmarks.md>]");
+    Console.Error.WriteLine($"usage: dotnet run --project benchmarks/IRanker.Benchmarks -c Release -- <{string.Join("|", commands.Keys)}|gpu> [--docs <path to benchmarks.md>]");
     return 2;
 }
 var docs = BenchmarkReport.DocsPath(args);

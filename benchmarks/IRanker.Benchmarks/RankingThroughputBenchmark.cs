@@ -28,6 +28,9 @@ internal sealed class RankingThroughputBenchmark : IBenchmarkCommand
 
     public string Title => $"Ranking throughput, IterativeRanker ({device}, {shape} shape)";
 
+    /// <summary>Receives each measurement's JSON fields as well (the gpu command files them with its results).</summary>
+    public Action<Dictionary<string, object>>? Measured { get; init; }
+
     public string Run(string[] args)
     {
         shape = Option(args, "--shape", "tiny");
@@ -70,12 +73,14 @@ internal sealed class RankingThroughputBenchmark : IBenchmarkCommand
                 var ranker = new IterativeRanker(model, prompts, options);
                 ranker.Rank(queries.Take(Math.Min(2, lists)).ToList());          // warm-up
                 var seconds = new List<double>();
+                bool complete = true;
                 for (int r = 0; r < repeats; r++)
                 {
                     var watch = Stopwatch.StartNew();
-                    ranker.Rank(queries);
+                    var ranked = ranker.Rank(queries);
                     if (torchDevice.type == TorchSharp.DeviceType.CUDA) cuda.synchronize();
                     seconds.Add(watch.Elapsed.TotalSeconds);
+                    complete &= ranked.Count == lists && ranked.All(x => x.Order.Order().SequenceEqual(Enumerable.Range(0, candidates)));
                 }
                 double median = seconds.Order().ElementAt(seconds.Count / 2);
                 var counters = ranker.LastCounters;
@@ -87,8 +92,10 @@ internal sealed class RankingThroughputBenchmark : IBenchmarkCommand
                     ["prompt_tokens"] = counters.PromptTokens, ["computed_prompt_tokens"] = counters.ComputedPromptTokens,
                     ["peer_prompt_tokens"] = peerPromptTokens, ["seconds"] = Math.Round(median, 4),
                     ["rankings_per_s"] = Math.Round(lists / median, 3), ["threads"] = get_num_threads(),
+                    ["repeats"] = repeats, ["complete_rankings"] = complete,
                 };
                 Console.WriteLine(JsonSerializer.Serialize(line));
+                Measured?.Invoke(line);
                 table.AppendLine(CultureInfo.InvariantCulture,
                     $"| {mode} | {(reuse ? "yes" : "no")} | {counters.PromptTokens:N0} | {counters.ComputedPromptTokens:N0} | {median:F2} | {lists / median:F3} |");
             }
