@@ -37,9 +37,10 @@ internal static class NextTokenScorer
         var output = model.Forward(inputIds, attentionMask, logitPositions: promptLanguageModelLoss ? null : at);
         var hiddenSize = output.LastHiddenState.shape[2];
         var hidden = output.LastHiddenState.gather(1, at.view(r, 1, 1).expand(-1, -1, hiddenSize)).squeeze(1);   // [R, H]
-        if (!promptLanguageModelLoss) return new NextTokenLogits(output.Logits.squeeze(1), hidden, null);          // [R, V]
+        // Logits leave in float32 whatever the compute dtype: log-probabilities, ratios and entropies are formed from them.
+        if (!promptLanguageModelLoss) return new NextTokenLogits(output.Logits.squeeze(1).to(ScalarType.Float32), hidden, null);   // [R, V]
 
-        var full = output.Logits;                                                                                 // [R, L, V]
+        var full = output.Logits.to(ScalarType.Float32);                                                          // [R, L, V]
         var logits = full.gather(1, at.view(r, 1, 1).expand(-1, -1, full.shape[2])).squeeze(1);                  // [R, V]
         var w = tensor(weights, device: device).reshape(r, Math.Max(1, length - 1));                             // [R, L-1]
         if (length < 2) return new NextTokenLogits(logits, hidden, zeros(1, device: device).sum());

@@ -61,6 +61,7 @@ internal static class SequenceScorer
         {
             logits = output.Logits;                                                              // [R, T, V]
         }
+        logits = logits.to(ScalarType.Float32);   // log-probabilities, ratios and entropies in float32 whatever the compute dtype
         hidden = output.LastHiddenState.gather(1, at.unsqueeze(-1).expand(-1, -1, output.LastHiddenState.shape[2])); // [R, T, H]
         var scaled = (logits / temperature).log_softmax(-1);                                     // [R, T, V]
         var logProbs = scaled.gather(2, target.unsqueeze(-1)).squeeze(-1) * m;                   // [R, T]
@@ -76,7 +77,7 @@ internal static class SequenceScorer
         for (int i = 0; i < rows.Count; i++)
             for (int t = 0; t < rows[i].Prompt.Length - 1; t++) weights[i * (length - 1) + t] = 1;
         var w = tensor(weights, device: logits.device).reshape(rows.Count, length - 1);        // [R, L-1]
-        var logp = logits[.., ..^1].log_softmax(-1);                                           // [R, L-1, V]
+        var logp = logits[.., ..^1].to(ScalarType.Float32).log_softmax(-1);                    // [R, L-1, V]
         var next = inputIds[.., 1..].unsqueeze(-1);                                            // [R, L-1, 1]
         var nll = -logp.gather(2, next).squeeze(-1);                                           // [R, L-1]
         return (nll * w).sum() / w.sum().clamp_min(1.0);

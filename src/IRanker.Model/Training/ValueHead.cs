@@ -20,6 +20,6 @@ internal sealed class ValueHead : nn.Module<Tensor, Tensor>
     }
 
     /// <param name="hidden">[..., H] hidden states.</param>
-    /// <returns>[...] values.</returns>
-    public override Tensor forward(Tensor hidden) => score.forward(hidden).squeeze(-1);
+    /// <returns>[...] values, in float32 whatever the compute dtype (they meet float32 rewards and returns).</returns>
+    public override Tensor forward(Tensor hidden) => score.forward(hidden).squeeze(-1).to(ScalarType.Float32);
 }
