@@ -28,7 +28,7 @@ internal sealed class RankingThroughputBenchmark : IBenchmarkCommand
 
     public string Title => $"Ranking throughput, IterativeRanker ({device}, {shape} shape)";
 
-    /// <summary>Receives each measurement's JSON fields as well (the gpu command files them with its results).</summary>
+    /// <summary>Receives each measurement's JSON fields instead of standard output (the gpu command files them with its results).</summary>
     public Action<Dictionary<string, object>>? Measured { get; init; }
 
     public string Run(string[] args)
@@ -94,8 +94,8 @@ internal sealed class RankingThroughputBenchmark : IBenchmarkCommand
                     ["rankings_per_s"] = Math.Round(lists / median, 3), ["threads"] = get_num_threads(),
                     ["repeats"] = repeats, ["complete_rankings"] = complete,
                 };
-                Console.WriteLine(JsonSerializer.Serialize(line));
-                Measured?.Invoke(line);
+                if (Measured is null) Console.WriteLine(JsonSerializer.Serialize(line));
+                else Measured(line);
                 table.AppendLine(CultureInfo.InvariantCulture,
                     $"| {mode} | {(reuse ? "yes" : "no")} | {counters.PromptTokens:N0} | {counters.ComputedPromptTokens:N0} | {median:F2} | {lists / median:F3} |");
             }

@@ -40,6 +40,7 @@ internal sealed class CheckResults
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
+            Console.Error.WriteLine(e);
             Report(part, false, new() { ["error"] = $"{e.GetType().Name}: {e.Message}" });
         }
     }
