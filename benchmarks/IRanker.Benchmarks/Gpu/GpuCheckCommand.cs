@@ -98,7 +98,7 @@ internal static class GpuCheckCommand
             ["cuda_error"] = report.CudaError, ["cuda_devices"] = report.CudaAvailable ? cuda.device_count() : 0,
             ["device"] = device.ToString(), ["gpu"] = isCuda ? GpuName() : null, ["threads"] = get_num_threads(),
             ["matmul_tf32"] = isCuda ? backends.cuda.matmul.allow_tf32 : null,
-            ["matmul"] = $"{n}^3 {dtype}", ["matmul_tflops"] = Math.Round(2.0 * n * n * n / seconds / 1e12, 2),
+            ["matmul"] = $"{n}^3 {dtype}", ["matmul_tflops"] = Math.Round(2.0 * n * n * n / seconds / 1e12, 4),
             ["dry_run"] = dry, ["dotnet"] = Environment.Version.ToString(), ["utc"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
         });
         return device;
