@@ -4,6 +4,7 @@ using IRanker.Benchmarks;
 var commands = new Dictionary<string, IBenchmarkCommand>(StringComparer.OrdinalIgnoreCase)
 {
     ["model"] = new ModelThroughputBenchmark(),
+    ["training"] = new TrainingBenchmark(),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
