@@ -4,6 +4,7 @@ using IRanker.Benchmarks;
 var commands = new Dictionary<string, IBenchmarkCommand>(StringComparer.OrdinalIgnoreCase)
 {
     ["model"] = new ModelThroughputBenchmark(),
+    ["ranking"] = new RankingThroughputBenchmark(),
     ["training"] = new TrainingBenchmark(),
 };
 

@@ -1,10 +1,30 @@
-using IRanker.Model.Runtime;
-using TorchSharp;
+using IRanker.Quickstart;
+using Spectre.Console;
 
-// Placeholder main job until the quickstart lands: proves that libtorch loads and runs here.
-var report = TorchRuntime.EnsureInitialized();
-Console.WriteLine($"libtorch: {report.LibTorchSource}; CUDA available: {report.CudaAvailable}");
-foreach (var patch in report.Patches) Console.WriteLine($"compatibility fix applied: {patch}");
-using var a = torch.randn(256, 256);
-using var b = a.matmul(a.T);
-Console.WriteLine($"256x256 matmul on {TorchRuntime.ResolveDevice("auto")}: trace = {b.trace().item<float>():F3}");
+// The main job: Ranking-bench-mini -> IRanker trained from scratch through ML.NET -> evaluation against
+// baselines -> save, reload, compare. See docs/getting-started.md.
+QuickstartSettings settings;
+try
+{
+    if (args.Contains("--help") || args.Contains("-h"))
+    {
+        Console.WriteLine(QuickstartSettings.Usage);
+        return 0;
+    }
+    settings = QuickstartSettings.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
+try
+{
+    return new QuickstartRun(settings).Run();
+}
+catch (OperationCanceledException)
+{
+    AnsiConsole.MarkupLine("[yellow]Cancelled.[/]");
+    return 130;
+}

@@ -15,7 +15,19 @@ namespace IRanker.Model.Checkpoints;
 public static class SafeTensorsWriter
 {
     /// <summary>Writes <paramref name="tensors"/> under their names; <paramref name="metadata"/> goes into <c>__metadata__</c>.</summary>
-    public static void Write(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Write(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
+        Write(path, tensors.ToDictionary(kv => kv.Key, kv => PendingTensor.Of(kv.Value), StringComparer.Ordinal), metadata);
+
+    /// <summary>A tensor to write: its header fields now, its data produced only while it is written (and then released
+    /// if the producer created it), so derived tensors never all exist at once.</summary>
+    internal readonly record struct PendingTensor(long[] Shape, ScalarType DType, Func<Tensor> Data)
+    {
+        /// <summary>An existing tensor, written as it is.</summary>
+        internal static PendingTensor Of(Tensor tensor) => new(tensor.shape, tensor.dtype, () => tensor);
+    }
+
+    /// <summary>Writes <paramref name="tensors"/> under their names, producing each one's data only while it is written.</summary>
+    internal static void Write(string path, IReadOnlyDictionary<string, PendingTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var names = tensors.Keys.OrderBy(n => n, StringComparer.Ordinal).ToList();
         var header = new JsonObject();
@@ -26,11 +38,11 @@ public static class SafeTensorsWriter
         foreach (var name in names)
         {
             var t = tensors[name];
-            long bytes = t.NumberOfElements * SafeTensorsDType.ElementSize(t.dtype);
+            long bytes = t.Shape.Aggregate(1L, (n, d) => n * d) * SafeTensorsDType.ElementSize(t.DType);
             header[name] = new JsonObject
             {
-                ["dtype"] = SafeTensorsDType.FromScalarType(t.dtype),
-                ["shape"] = new JsonArray(t.shape.Select(d => (JsonNode)JsonValue.Create(d)!).ToArray()),
+                ["dtype"] = SafeTensorsDType.FromScalarType(t.DType),
+                ["shape"] = new JsonArray(t.Shape.Select(d => (JsonNode)JsonValue.Create(d)!).ToArray()),
                 ["data_offsets"] = new JsonArray(offset, offset + bytes),
             };
             offset += bytes;
@@ -47,14 +59,18 @@ public static class SafeTensorsWriter
         {
             stream.Write(BitConverter.GetBytes((long)padded));
             stream.Write(headerPadded);
-            foreach (var name in names) WriteData(stream, tensors[name]);
+            foreach (var name in names) WriteData(stream, name, tensors[name]);
         }
         File.Move(temp, path, overwrite: true);
     }
 
-    private static void WriteData(Stream stream, Tensor tensor)
+    private static void WriteData(Stream stream, string name, PendingTensor pending)
     {
         using var scope = NewDisposeScope();
+        var tensor = pending.Data();
+        if (tensor.dtype != pending.DType || !tensor.shape.SequenceEqual(pending.Shape))
+            throw new InvalidOperationException(
+                $"Tensor '{name}' was announced as {pending.DType} [{string.Join(", ", pending.Shape)}] but produced as {tensor.dtype} [{string.Join(", ", tensor.shape)}].");
         var cpu = tensor.detach().cpu().contiguous();
         long total = cpu.NumberOfElements * SafeTensorsDType.ElementSize(cpu.dtype);
         unsafe

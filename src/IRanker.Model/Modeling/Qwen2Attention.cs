@@ -27,16 +27,20 @@ public sealed class Qwen2Attention : nn.Module
     private nn.Module<Tensor, Tensor> o_proj;
 
     /// <summary>Creates the attention of layer <paramref name="layerIndex"/>.</summary>
-    public Qwen2Attention(string name, Qwen2Config config, int layerIndex) : base(name)
+    public Qwen2Attention(string name, Qwen2Config config, int layerIndex) : this(name, config, layerIndex, ParameterInit.Random)
+    {
+    }
+
+    internal Qwen2Attention(string name, Qwen2Config config, int layerIndex, ParameterInit init) : base(name)
     {
         this.layerIndex = layerIndex;
         heads = config.NumAttentionHeads;
         kvHeads = config.NumKeyValueHeads;
         headDim = config.HeadDim;
-        q_proj = nn.Linear(config.HiddenSize, heads * headDim, hasBias: true);
-        k_proj = nn.Linear(config.HiddenSize, kvHeads * headDim, hasBias: true);
-        v_proj = nn.Linear(config.HiddenSize, kvHeads * headDim, hasBias: true);
-        o_proj = nn.Linear(heads * headDim, config.HiddenSize, hasBias: false);
+        q_proj = init.Linear(config.HiddenSize, heads * headDim, hasBias: true);
+        k_proj = init.Linear(config.HiddenSize, kvHeads * headDim, hasBias: true);
+        v_proj = init.Linear(config.HiddenSize, kvHeads * headDim, hasBias: true);
+        o_proj = init.Linear(heads * headDim, config.HiddenSize, hasBias: false);
         RegisterComponents();
     }
 
@@ -55,6 +59,8 @@ public sealed class Qwen2Attention : nn.Module
             case "o_proj": o_proj = module; break;
             default: throw new ArgumentException($"Unknown attention projection '{name}'.", nameof(name));
         }
+        // TorchSharp refuses to register a name twice; registering null first removes the old entry.
+        register_module(name, null!);
         register_module(name, module);
     }
 

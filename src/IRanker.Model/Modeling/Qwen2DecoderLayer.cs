@@ -19,12 +19,16 @@ public sealed class Qwen2DecoderLayer : nn.Module
     private readonly RmsNorm post_attention_layernorm;
 
     /// <summary>Creates layer <paramref name="layerIndex"/>.</summary>
-    public Qwen2DecoderLayer(string name, Qwen2Config config, int layerIndex) : base(name)
+    public Qwen2DecoderLayer(string name, Qwen2Config config, int layerIndex) : this(name, config, layerIndex, ParameterInit.Random)
     {
-        self_attn = new Qwen2Attention("self_attn", config, layerIndex);
-        mlp = new Qwen2Mlp("mlp", config);
-        input_layernorm = new RmsNorm("input_layernorm", config.HiddenSize, config.RmsNormEps);
-        post_attention_layernorm = new RmsNorm("post_attention_layernorm", config.HiddenSize, config.RmsNormEps);
+    }
+
+    internal Qwen2DecoderLayer(string name, Qwen2Config config, int layerIndex, ParameterInit init) : base(name)
+    {
+        self_attn = new Qwen2Attention("self_attn", config, layerIndex, init);
+        mlp = new Qwen2Mlp("mlp", config, init);
+        input_layernorm = new RmsNorm("input_layernorm", config.HiddenSize, config.RmsNormEps, init);
+        post_attention_layernorm = new RmsNorm("post_attention_layernorm", config.HiddenSize, config.RmsNormEps, init);
         RegisterComponents();
     }
 

@@ -30,13 +30,19 @@ public sealed class Qwen2ForCausalLM : nn.Module
     private readonly Qwen2Model model;
     private readonly Linear? lm_head;
 
+    private LoraAdapters? lora;
+
     /// <summary>Creates a randomly initialised model of the given shape on the CPU in float32.</summary>
-    public Qwen2ForCausalLM(Qwen2Config config) : base("Qwen2ForCausalLM")
+    public Qwen2ForCausalLM(Qwen2Config config) : this(config, ParameterInit.Random)
+    {
+    }
+
+    private Qwen2ForCausalLM(Qwen2Config config, ParameterInit init) : base("Qwen2ForCausalLM")
     {
         TorchRuntime.EnsureInitialized();
         Config = config;
-        model = new Qwen2Model("model", config);
-        if (!config.TieWordEmbeddings) lm_head = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
+        model = new Qwen2Model("model", config, init);
+        if (!config.TieWordEmbeddings) lm_head = init.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
         RegisterComponents();
     }
 
@@ -57,6 +63,86 @@ public sealed class Qwen2ForCausalLM : nn.Module
 
     /// <summary>Number of distinct parameters' elements (a tied head counts once).</summary>
     public long ParameterCount => parameters().Sum(p => p.NumberOfElements);
+
+    /// <summary>The options of the LoRA adapters in use, or null when the model has none.</summary>
+    public LoraOptions? Lora => lora?.Options;
+
+    /// <summary>
+    /// Adds LoRA adapters to the projections named by <paramref name="options"/> in every decoder layer and freezes every
+    /// other parameter (base weights, biases, embedding, norms, head), so that training changes only the adapters.
+    /// </summary>
+    /// <remarks>The adapters are created on the device and in the dtype of the weights they adapt. B starts at zero, so
+    /// the outputs are unchanged until the adapters are trained. Returns this model.</remarks>
+    /// <param name="options">Rank, alpha, dropout and target modules; null = the defaults of <see cref="LoraOptions"/>.</param>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
+    /// <exception cref="InvalidOperationException">The model already has adapters.</exception>
+    public Qwen2ForCausalLM ApplyLora(LoraOptions? options = null)
+    {
+        if (lora is not null) throw new InvalidOperationException("The model already has LoRA adapters; merge them (MergeLora) before applying new ones.");
+        lora = LoraAdapters.Apply(this, options ?? new LoraOptions());
+        return this;
+    }
+
+    /// <summary>The parameters an optimiser should update: the LoRA adapters when the model has them, otherwise every parameter.</summary>
+    public IEnumerable<Parameter> TrainableParameters() => lora?.Parameters() ?? parameters();
+
+    /// <summary>
+    /// Runs the model without its LoRA adapters (the frozen base model) until the returned scope is disposed; scopes nest.
+    /// Use it for the reference model of a KL penalty, so that policy and reference share one set of base weights.
+    /// </summary>
+    /// <remarks>The switch is the model's, not the thread's: do not run the model elsewhere while a scope is open.</remarks>
+    /// <example>
+    /// <code>
+    /// using (torch.no_grad())
+    /// using (model.DisableAdapters())
+    /// using (var reference = model.Forward(ids, mask)) { /* reference log-probs */ }
+    /// </code>
+    /// </example>
+    /// <exception cref="InvalidOperationException">The model has no adapters (the reference would silently equal the policy).</exception>
+    public IDisposable DisableAdapters() =>
+        lora?.Switch.Disable() ?? throw new InvalidOperationException("The model has no LoRA adapters to disable; call ApplyLora first.");
+
+    /// <summary>
+    /// Folds the LoRA adapters into the base weights (<c>W += (alpha / r) · B A</c>, formed in float32), removes them, and
+    /// makes trainable again the parameters that were trainable before <see cref="ApplyLora"/>. Returns this model.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model has no adapters.</exception>
+    public Qwen2ForCausalLM MergeLora()
+    {
+        if (lora is null) throw new InvalidOperationException("The model has no LoRA adapters to merge.");
+        lora.Merge(this);
+        lora = null;
+        return this;
+    }
+
+    /// <summary>
+    /// Writes the LoRA adapters only (<c>adapter_config.json</c> and <c>adapter_model.safetensors</c>, PEFT names and
+    /// fields) into <paramref name="folder"/>; a few megabytes where the full model is gigabytes.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model has no adapters.</exception>
+    public void SaveAdapters(string folder)
+    {
+        if (lora is null) throw new InvalidOperationException("The model has no LoRA adapters to save.");
+        lora.Save(folder);
+    }
+
+    /// <summary>
+    /// Loads adapters written by <see cref="SaveAdapters"/>: applies LoRA with the folder's options first when the model
+    /// has no adapters, otherwise the existing adapters must have the same rank, scale and targets. Returns this model.
+    /// </summary>
+    /// <exception cref="CheckpointException">The folder lacks a file, or a tensor is missing, unexpected or wrongly shaped.</exception>
+    /// <exception cref="InvalidOperationException">The model's adapters differ from the folder's.</exception>
+    public Qwen2ForCausalLM LoadAdapters(string folder)
+    {
+        var saved = LoraAdapters.ReadOptions(folder);
+        if (lora is null) ApplyLora(saved);
+        else if (!lora.Matches(saved))
+            throw new InvalidOperationException(
+                $"The adapters in '{folder}' (rank {saved.Rank}, alpha {saved.EffectiveAlpha}, targets {string.Join(",", saved.TargetModules)}) differ from the model's " +
+                $"(rank {lora.Options.Rank}, alpha {lora.Options.EffectiveAlpha}, targets {string.Join(",", lora.Options.TargetModules)}).");
+        lora!.Load(folder);
+        return this;
+    }
 
     /// <summary>Moves the parameters to <paramref name="device"/> and casts them to <paramref name="dtype"/>; returns this model.</summary>
     public Qwen2ForCausalLM To(Device device, ScalarType dtype)
@@ -99,6 +185,8 @@ public sealed class Qwen2ForCausalLM : nn.Module
     /// Loads a Hugging Face model folder (<c>config.json</c> and <c>model.safetensors</c> or a sharded index), with
     /// strict name and shape checks, converting the stored F32/BF16/F16 tensors to <paramref name="dtype"/> one at a time.
     /// </summary>
+    /// <remarks>Parameters are allocated directly on <paramref name="device"/> in <paramref name="dtype"/>, without random
+    /// initialisation, and each is then overwritten from the checkpoint.</remarks>
     /// <param name="folder">The model folder.</param>
     /// <param name="device">Where to put the parameters; null = CPU.</param>
     /// <param name="dtype">Compute dtype; null = float32.</param>
@@ -108,7 +196,9 @@ public sealed class Qwen2ForCausalLM : nn.Module
         TorchRuntime.EnsureInitialized();
         var config = Qwen2Config.FromFile(Path.Combine(folder, "config.json"));
         using var checkpoint = SafeTensorsCheckpoint.Open(folder);
-        var result = new Qwen2ForCausalLM(config).To(device ?? CPU, dtype ?? ScalarType.Float32);
+        // Parameters are allocated uninitialised where they will live, then each is overwritten from the file: no random
+        // initialisation, and no float32 copy of a low-precision model.
+        var result = new Qwen2ForCausalLM(config, ParameterInit.Uninitialised(device ?? CPU, dtype ?? ScalarType.Float32));
         // Hugging Face may store a tied head as well; it is the embedding, so it is not loaded twice.
         var extras = config.TieWordEmbeddings ? new HashSet<string> { LmHeadWeightName } : new HashSet<string>();
         StateDictLoader.Load(result, checkpoint, folder, extras);
@@ -119,10 +209,13 @@ public sealed class Qwen2ForCausalLM : nn.Module
     /// Writes <c>config.json</c> and <c>model.safetensors</c> (in the current compute dtype; no <c>lm_head.weight</c>
     /// when tied, as Hugging Face does) into <paramref name="folder"/>, each file atomically.
     /// </summary>
+    /// <remarks>With LoRA adapters the file is a plain Hugging Face checkpoint with the adapters merged into the weights;
+    /// the live model is not changed (each merged weight exists only while it is written).</remarks>
     public void SavePretrained(string folder)
     {
         Directory.CreateDirectory(folder);
-        var tensors = named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter, StringComparer.Ordinal);
+        var tensors = named_parameters().ToDictionary(p => p.name, p => SafeTensorsWriter.PendingTensor.Of(p.parameter), StringComparer.Ordinal);
+        lora?.MergeInto(tensors);
         SafeTensorsWriter.Write(Path.Combine(folder, SafeTensorsCheckpoint.SingleFileName), tensors);
         var config = Qwen2Config.Parse(System.Text.Json.JsonSerializer.Serialize(Config));
         config.TorchDtype = DType switch

@@ -18,11 +18,15 @@ public sealed class Qwen2Mlp : nn.Module<Tensor, Tensor>
     private nn.Module<Tensor, Tensor> down_proj;
 
     /// <summary>Creates the block for <paramref name="config"/>'s hidden and intermediate sizes.</summary>
-    public Qwen2Mlp(string name, Qwen2Config config) : base(name)
+    public Qwen2Mlp(string name, Qwen2Config config) : this(name, config, ParameterInit.Random)
     {
-        gate_proj = nn.Linear(config.HiddenSize, config.IntermediateSize, hasBias: false);
-        up_proj = nn.Linear(config.HiddenSize, config.IntermediateSize, hasBias: false);
-        down_proj = nn.Linear(config.IntermediateSize, config.HiddenSize, hasBias: false);
+    }
+
+    internal Qwen2Mlp(string name, Qwen2Config config, ParameterInit init) : base(name)
+    {
+        gate_proj = init.Linear(config.HiddenSize, config.IntermediateSize, hasBias: false);
+        up_proj = init.Linear(config.HiddenSize, config.IntermediateSize, hasBias: false);
+        down_proj = init.Linear(config.IntermediateSize, config.HiddenSize, hasBias: false);
         RegisterComponents();
     }
 
@@ -40,6 +44,8 @@ public sealed class Qwen2Mlp : nn.Module<Tensor, Tensor>
             case "down_proj": down_proj = module; break;
             default: throw new ArgumentException($"Unknown MLP projection '{name}'.", nameof(name));
         }
+        // TorchSharp refuses to register a name twice; registering null first removes the old entry.
+        register_module(name, null!);
         register_module(name, module);
     }
 

@@ -25,15 +25,19 @@ public sealed class Qwen2Model : nn.Module
     private readonly RmsNorm norm;
 
     /// <summary>Creates a randomly initialised decoder of the given shape.</summary>
-    public Qwen2Model(string name, Qwen2Config config) : base(name)
+    public Qwen2Model(string name, Qwen2Config config) : this(name, config, ParameterInit.Random)
+    {
+    }
+
+    internal Qwen2Model(string name, Qwen2Config config, ParameterInit init) : base(name)
     {
         config.Validate();
         this.config = config;
         rotary = new RotaryEmbedding(config.HeadDim, config.RopeTheta);
-        embed_tokens = new TokenEmbedding("embed_tokens", config.VocabSize, config.HiddenSize);
+        embed_tokens = new TokenEmbedding("embed_tokens", config.VocabSize, config.HiddenSize, init);
         layers = new ModuleList<Qwen2DecoderLayer>();
-        for (int i = 0; i < config.NumHiddenLayers; i++) layers.Add(new Qwen2DecoderLayer(i.ToString(), config, i));
-        norm = new RmsNorm("norm", config.HiddenSize, config.RmsNormEps);
+        for (int i = 0; i < config.NumHiddenLayers; i++) layers.Add(new Qwen2DecoderLayer(i.ToString(), config, i, init));
+        norm = new RmsNorm("norm", config.HiddenSize, config.RmsNormEps, init);
         RegisterComponents();
     }
 

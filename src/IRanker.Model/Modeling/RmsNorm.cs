@@ -17,15 +17,22 @@ namespace IRanker.Model.Modeling;
 public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     private readonly double eps;
+    // Held by the module so the native call never sees a Scalar that the GC finalised mid-call.
+    private readonly Scalar epsScalar;
 
     // Named as in Hugging Face state dicts: "<prefix>.weight".
     private readonly Parameter weight;
 
     /// <summary>Creates a norm over the last dimension of width <paramref name="hiddenSize"/>, scale initialised to 1.</summary>
-    public RmsNorm(string name, long hiddenSize, double eps) : base(name)
+    public RmsNorm(string name, long hiddenSize, double eps) : this(name, hiddenSize, eps, ParameterInit.Random)
+    {
+    }
+
+    internal RmsNorm(string name, long hiddenSize, double eps, ParameterInit init) : base(name)
     {
         this.eps = eps;
-        weight = new Parameter(ones(hiddenSize));
+        epsScalar = eps.ToScalar();
+        weight = init.Ones(hiddenSize);
         RegisterComponents();
     }
 
@@ -38,7 +45,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var dtype = x.dtype;
         var x32 = x.to(ScalarType.Float32);                                  // [..., hidden]
-        var normed = x32 * rsqrt(x32.pow(2).mean([-1L], keepdim: true) + eps);
+        var normed = x32 * rsqrt(x32.square().mean([-1L], keepdim: true).add_(epsScalar));
         return (weight * normed.to(dtype)).MoveToOuterDisposeScope();
     }
 }

@@ -20,9 +20,13 @@ public sealed class TokenEmbedding : nn.Module<Tensor, Tensor>
     private readonly Parameter weight;
 
     /// <summary>Creates a table initialised from N(0, 0.02^2), as Hugging Face initialises Qwen2.</summary>
-    public TokenEmbedding(string name, long vocabSize, long hiddenSize) : base(name)
+    public TokenEmbedding(string name, long vocabSize, long hiddenSize) : this(name, vocabSize, hiddenSize, ParameterInit.Random)
     {
-        weight = new Parameter(randn(vocabSize, hiddenSize) * 0.02);
+    }
+
+    internal TokenEmbedding(string name, long vocabSize, long hiddenSize, ParameterInit init) : base(name)
+    {
+        weight = init.Normal(vocabSize, hiddenSize, std: 0.02);
         RegisterComponents();
     }
 

@@ -65,6 +65,7 @@ public sealed class TrainingOptions
     /// <see cref="IRewardFunction.Name"/>. Null (default) means the standard set: exclusion + format + tags in
     /// FreeText mode, exclusion only in Choice mode (see <see cref="EliminationRewards.Standard"/>).
     /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyList<IRewardFunction>? Rewards { get; set; }
 
     // ---- rollouts --------------------------------------------------------------------------------------------

@@ -1,0 +1,48 @@
+using IRanker.Model.Ranking;
+using IRanker.Model.Ranking.Inference;
+using IRanker.Model.Ranking.Prompts;
+
+namespace IRanker.Benchmarks;
+
+/// <summary>
+/// Prompts of random token ids with the peer benchmark's lengths: per list a fixed head (the static part) and a fixed
+/// block of tokens per candidate; a step prompt is the head followed by the remaining candidates' blocks. A candidate's
+/// Choice continuation is two tokens (an ID token and a closing token).
+/// </summary>
+internal sealed class RandomPromptSource : IStepPromptSource
+{
+    private const int HighestId = 150_000;   // as the peer: ids drawn below 150,000
+    private readonly Dictionary<RankingQuery, (int[] Head, int[][] Candidates, int[][] Ids)> lists = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Makes <paramref name="count"/> queries with their random token ids.</summary>
+    public IReadOnlyList<RankingQuery> CreateLists(int count, int candidates, int headTokens, int candidateTokens, int seed)
+    {
+        var random = new Random(seed);
+        int[] Ids(int n) => Enumerable.Range(0, n).Select(_ => random.Next(1, HighestId)).ToArray();
+        var queries = new List<RankingQuery>();
+        for (int q = 0; q < count; q++)
+        {
+            var query = new RankingQuery($"list {q}", Enumerable.Range(0, candidates).Select(c => new RankingCandidate($"c{c}", $"c{c}")).ToArray(), QueryId: $"list {q}");
+            lists[query] = (Ids(headTokens), Enumerable.Range(0, candidates).Select(_ => Ids(candidateTokens)).ToArray(),
+                Enumerable.Range(0, candidates).Select(_ => Ids(2)).ToArray());
+            queries.Add(query);
+        }
+        return queries;
+    }
+
+    public int[] StepPrompt(RankingQuery query, IReadOnlyList<int> remaining, PromptMode mode)
+    {
+        var (head, candidates, _) = lists[query];
+        return [.. head, .. remaining.Order().SelectMany(c => candidates[c])];
+    }
+
+    public int[] DirectPrompt(RankingQuery query, PromptMode mode) => StepPrompt(query, Enumerable.Range(0, query.Candidates.Count).ToArray(), mode);
+
+    public int[] ChoiceContinuation(RankingQuery query, int candidate) => lists[query].Ids[candidate];
+
+    public string Decode(IReadOnlyList<int> tokens) => string.Join(' ', tokens);
+
+    public IReadOnlyCollection<int> StopTokenIds => [];
+
+    public int PadTokenId => 0;
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+
+namespace IRanker.Quickstart;
+
+/// <summary>Command-line settings of the quickstart. Run with <c>--help</c> for the list.</summary>
+internal sealed record QuickstartSettings
+{
+    public bool Quick { get; init; }
+    public int Seed { get; init; } = 1;
+    public int TrainListsPerTask { get; init; } = 300;
+    public int TestListsPerTask { get; init; } = 50;
+    public int WarmStartSteps { get; init; } = 900;
+    public int RlSteps { get; init; } = 60;
+    public string Output { get; init; } = Path.Combine("samples", "IRanker.Quickstart", "output");
+    public string? RealDataFolder { get; init; }
+    public string Device { get; init; } = "auto";
+    public string? BenchmarksFile { get; init; }
+
+    public const string Usage = """
+        IRanker quickstart: builds Ranking-bench-mini, trains a small IRanker from scratch through
+        mlContext.Ranking.Trainers.IRanker(), compares it with baselines on the test split, saves and reloads it.
+
+        Options:
+          --quick               the same path, smaller (about a minute); what CI runs
+          --long                more data and training steps (about 25 minutes)
+          --warm-start-steps N  supervised warm-start steps (default 900; quick 60)
+          --rl-steps N          GRPO steps after the warm start (default 60; quick 6)
+          --train-lists N       training lists per task (default 300; quick 40)
+          --test-lists N        test lists per task (default 50; quick 10)
+          --seed N              seed of data, model and training (default 1)
+          --device NAME         auto | cpu | cuda | cuda:N (default auto)
+          --output DIR          where data, the model zip and results go (default samples/IRanker.Quickstart/output)
+          --real-data DIR       also evaluate on real Ranking-bench files (jsonl/parquet) in DIR (docs/data.md)
+          --write-benchmarks F  append the result table to the Markdown file F (e.g. docs/benchmarks.md)
+        """;
+
+    public static QuickstartSettings Parse(string[] args)
+    {
+        var s = new QuickstartSettings();
+        if (args.Contains("--quick"))
+            s = s with { Quick = true, TrainListsPerTask = 40, TestListsPerTask = 10, WarmStartSteps = 60, RlSteps = 6 };
+        if (args.Contains("--long"))
+            s = s with { TrainListsPerTask = 500, TestListsPerTask = 100, WarmStartSteps = 2500, RlSteps = 200 };
+        for (int i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {args[i]} needs a value.");
+            int NextInt()
+            {
+                string name = args[i], v = Next();
+                return int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= 0
+                    ? n : throw new ArgumentException($"Option {name} needs a whole number >= 0, not '{v}'.");
+            }
+            s = args[i] switch
+            {
+                "--quick" or "--long" => s,
+                "--warm-start-steps" => s with { WarmStartSteps = NextInt() },
+                "--rl-steps" => s with { RlSteps = NextInt() },
+                "--train-lists" => s with { TrainListsPerTask = NextInt() },
+                "--test-lists" => s with { TestListsPerTask = NextInt() },
+                "--seed" => s with { Seed = NextInt() },
+                "--device" => s with { Device = Next() },
+                "--output" => s with { Output = Next() },
+                "--real-data" => s with { RealDataFolder = Next() },
+                "--write-benchmarks" => s with { BenchmarksFile = Next() },
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Run with --help for the options."),
+            };
+        }
+        if (s.TestListsPerTask == 0 || s.TrainListsPerTask == 0) throw new ArgumentException("--train-lists and --test-lists must be at least 1.");
+        return s;
+    }
+}

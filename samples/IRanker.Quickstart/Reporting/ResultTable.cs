@@ -1,0 +1,62 @@
+using System.Globalization;
+using IRanker.Quickstart.Evaluation;
+using Spectre.Console;
+
+namespace IRanker.Quickstart.Reporting;
+
+/// <summary>Prints every method's metrics per task as one table, the best MRR of each task in bold.</summary>
+internal static class ResultTable
+{
+    public static void Print(IReadOnlyList<TaskMetrics> metrics, IReadOnlyList<string> methods, IReadOnlyList<string> tasks)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("[bold]Test split: MRR x100 | NDCG@1 / @3 / @5 / @10 x100 (ML.NET) | Hit@1 x100[/]");
+        table.AddColumn("task");
+        foreach (var m in methods) table.AddColumn(new TableColumn(Markup.Escape(m)).RightAligned());
+        foreach (var task in tasks)
+        {
+            var row = metrics.Where(x => x.Task == task).ToList();
+            double best = row.Max(x => x.Mrr);
+            var cells = new List<string> { $"{Markup.Escape(task)} ({row[0].Lists})" };
+            foreach (var m in methods)
+            {
+                var x = row.Single(r => r.Method == m);
+                string mrr = F(x.Mrr);
+                cells.Add($"{(x.Mrr >= best - 1e-9 ? $"[bold green]{mrr}[/]" : mrr)} | {F(x.Ndcg1)} / {F(x.Ndcg3)} / {F(x.Ndcg5)} / {F(x.Ndcg10)} | {F(x.Hit1)}");
+            }
+            table.AddRow(cells.ToArray());
+        }
+        var mean = new List<string> { "[bold]mean MRR[/]" };
+        foreach (var m in methods) mean.Add(F(metrics.Where(x => x.Method == m).Average(x => x.Mrr)));
+        table.AddRow(mean.ToArray());
+        AnsiConsole.Write(table);
+    }
+
+    /// <summary>The same numbers as a Markdown table (for docs/benchmarks.md).</summary>
+    public static string ToMarkdown(IReadOnlyList<TaskMetrics> metrics, IReadOnlyList<string> methods, IReadOnlyList<string> tasks)
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.AppendLine("MRR x100 per task (NDCG@10 x100 from `mlContext.Ranking.Evaluate` in brackets):");
+        sb.AppendLine();
+        sb.AppendLine("| task | " + string.Join(" | ", methods) + " |");
+        sb.AppendLine("|---|" + string.Concat(methods.Select(_ => "---|")));
+        foreach (var task in tasks)
+        {
+            var row = metrics.Where(x => x.Task == task).ToList();
+            double best = row.Max(x => x.Mrr);
+            sb.Append($"| {task} |");
+            foreach (var m in methods)
+            {
+                var x = row.Single(r => r.Method == m);
+                string cell = $"{F(x.Mrr)} ({F(x.Ndcg10)})";
+                sb.Append(x.Mrr >= best - 1e-9 ? $" **{cell}** |" : $" {cell} |");
+            }
+            sb.AppendLine();
+        }
+        sb.Append("| mean MRR |");
+        foreach (var m in methods) sb.Append($" {F(metrics.Where(x => x.Method == m).Average(x => x.Mrr))} |");
+        sb.AppendLine();
+        return sb.ToString();
+    }
+
+    private static string F(double v) => (100 * v).ToString("0.0", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,18 @@
+using IRanker.Model.Ranking;
+
+namespace IRanker.MLNet.Engine;
+
+/// <summary>The IRanker engine: an <see cref="IRankerModel"/> (tokenizer + Qwen2 model + prompt template) ranking by iterative elimination.</summary>
+internal sealed class IRankerEngine(IRankerModel model, RankerOptions options) : IRankingEngine
+{
+    private readonly IterativeRanker _ranker = new(model, options);
+
+    public IRankerModel Model { get; } = model;
+
+    public IReadOnlyList<RankingResult> Rank(IReadOnlyList<RankingQuery> queries, CancellationToken cancellationToken = default) =>
+        _ranker.Rank(queries, cancellationToken);
+
+    public void SaveTo(string folder) => Model.Save(folder);
+
+    public void Dispose() => Model.Dispose();
+}

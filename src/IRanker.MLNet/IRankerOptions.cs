@@ -1,0 +1,121 @@
+using System.Text.Json.Serialization;
+using IRanker.MLNet.Engine;
+using IRanker.Model.Ranking;
+using IRanker.Model.Training;
+
+namespace IRanker.MLNet;
+
+/// <summary>Options of the IRanker trainer (<see cref="IRankerCatalog.IRanker(Microsoft.ML.RankingCatalog.RankingTrainers, IRankerOptions)"/>).</summary>
+/// <remarks>Every member has a documented default; the options a model was trained with are saved in its zip.</remarks>
+/// <example>
+/// <code>
+/// var options = new IRankerOptions
+/// {
+///     Scenario = RankingScenario.Passage,
+///     ModelPath = "models/Qwen2.5-0.5B-Instruct",
+///     TrainingSteps = 200,
+///     DecodingMode = DecodingMode.Choice,
+/// };
+/// var pipeline = mlContext.Transforms.Conversion.MapValueToKey("GroupId")
+///     .Append(mlContext.Ranking.Trainers.IRanker(options));
+/// </code>
+/// </example>
+public sealed class IRankerOptions
+{
+    /// <summary>The relevance label: <see cref="float"/> in 0..4 (higher = more relevant) or a key type. Default <c>"Label"</c>. Only read by <c>Fit</c>.</summary>
+    public string LabelColumnName { get; set; } = "Label";
+
+    /// <summary>The context of each row's list (a search query, a user's history): text, equal on every row of a group. Default <c>"Query"</c>.</summary>
+    public string QueryColumnName { get; set; } = "Query";
+
+    /// <summary>The candidate's text (a passage, an item title, an LLM name): text. Default <c>"Candidate"</c>.</summary>
+    public string CandidateColumnName { get; set; } = "Candidate";
+
+    /// <summary>The list each row belongs to: a key type (use <c>MapValueToKey</c>) or <see cref="uint"/>. Default <c>"GroupId"</c>.</summary>
+    public string RowGroupColumnName { get; set; } = "GroupId";
+
+    /// <summary>The output column: <see cref="float"/>, higher = better, the survivor of the elimination highest. Default <c>"Score"</c>.</summary>
+    public string ScoreColumnName { get; set; } = "Score";
+
+    /// <summary>
+    /// Optional text column with the IDs the model sees and answers with. Default <c>null</c>: for
+    /// <see cref="RankingScenario.Passage"/> and <see cref="RankingScenario.Generic"/> the IDs are <c>passage 1</c>,
+    /// <c>passage 2</c>, … in row order within the group; for <see cref="RankingScenario.Recommendation"/> and
+    /// <see cref="RankingScenario.Routing"/> they are the candidate text (an item title, an LLM name), with
+    /// <c> #2</c>, <c> #3</c>, … appended to repeated ones.
+    /// </summary>
+    public string? CandidateIdColumnName { get; set; }
+
+    /// <summary>The ranking scenario; it selects the prompt template. Default <see cref="RankingScenario.Generic"/>.</summary>
+    public RankingScenario Scenario { get; set; } = RankingScenario.Generic;
+
+    /// <summary>The task within the scenario (e.g. <c>Movie</c>, or the routing objective <c>Performance</c>, <c>Balance</c>, <c>Cost</c>). Default <c>null</c>: the scenario's generic wording.</summary>
+    public string? Task { get; set; }
+
+    /// <summary>A Hugging Face model folder (config.json, model.safetensors, tokenizer files) to start from. Default <c>null</c>: a new small model trained from scratch.</summary>
+    public string? ModelPath { get; set; }
+
+    /// <summary>
+    /// Optional text column with each group's task: a Ranking-bench task name (<c>Movie</c>, <c>Music</c>, <c>Game</c>,
+    /// <c>Performance</c>, <c>Balance</c>, <c>Cost</c>, <c>Passage-5</c>…) or a scenario name (<c>Recommendation</c>,
+    /// <c>Routing</c>, <c>Passage</c>, <c>Generic</c>). It sets each group's <see cref="RankingQuery.Task"/> and scenario (so one
+    /// model can learn several tasks); other values keep <see cref="Scenario"/>. Every row of a group must have the same task.
+    /// Default <c>null</c>: every group uses <see cref="Scenario"/> and <see cref="Task"/>.
+    /// </summary>
+    public string? TaskColumnName { get; set; }
+
+    /// <summary>
+    /// Supervised warm-start steps before reinforcement learning (teaches a model trained from scratch the task and the
+    /// answer format; docs/training.md). Default <c>null</c>: 1000 for a new model (<see cref="ModelPath"/> null), 0 for a
+    /// pretrained checkpoint.
+    /// </summary>
+    public int? WarmStartSteps { get; set; }
+
+    /// <summary>Reinforcement-learning (GRPO or PPO) steps. Default 200; 0 keeps the model as loaded or warm-started.</summary>
+    public int TrainingSteps { get; set; } = 200;
+
+    /// <summary>Seed of every random choice (initialisation, sub-list sampling, rollouts). Default 0.</summary>
+    public int Seed { get; set; }
+
+    /// <summary><c>"auto"</c> (a GPU where available, else the CPU), <c>"cpu"</c>, <c>"cuda"</c> or <c>"cuda:N"</c>. Default <c>"auto"</c>.</summary>
+    public string Device { get; set; } = "auto";
+
+    /// <summary>
+    /// How each elimination decision is decoded, in training rollouts and when ranking. Default
+    /// <see cref="DecodingMode.Choice"/> (the remaining IDs are scored directly: one forward pass per step, no answer to
+    /// repair); <see cref="DecodingMode.Reasoning"/> is the paper's think-then-answer format.
+    /// </summary>
+    public DecodingMode DecodingMode { get; set; } = DecodingMode.Choice;
+
+    /// <summary>The size of a model trained from scratch (<see cref="ModelPath"/> null). Default <see cref="ScratchModelSize.Small"/>.</summary>
+    public ScratchModelSize ScratchModelSize { get; set; } = ScratchModelSize.Small;
+
+    /// <summary>
+    /// The training hyper-parameters (docs/training.md). <see cref="WarmStartSteps"/>, <see cref="TrainingSteps"/>,
+    /// <see cref="Seed"/> and <see cref="DecodingMode"/> above take precedence over the same settings here. Default
+    /// <c>null</c>: <see cref="TrainingOptions"/>' defaults (the paper's, for a pretrained checkpoint), or, for a model
+    /// trained from scratch, the recipe that the quickstart uses (warm-start learning rate 1e-3, RL learning rate 3e-4,
+    /// 16 prompts of 8 samples per step, no KL penalty).
+    /// </summary>
+    public TrainingOptions? Training { get; set; }
+
+    /// <summary>Inference settings (token budget per forward batch, prefix-cache reuse, answer lengths). Their <c>Mode</c> is <see cref="DecodingMode"/>.</summary>
+    public RankerOptions Inference { get; set; } = new();
+
+    /// <summary>Receives every training step's metrics (reward and its parts, accuracy, KL, loss, learning rate, speed). Never saved.</summary>
+    [JsonIgnore]
+    public IProgress<TrainingStepMetrics>? TrainingProgress { get; set; }
+
+    /// <summary>The engine to train instead of <see cref="RankingEngines.Default"/>; never saved.</summary>
+    [JsonIgnore]
+    internal IRankingEngineFactory? EngineFactory { get; set; }
+}
+
+/// <summary>The size of an IRanker model trained from scratch.</summary>
+public enum ScratchModelSize
+{
+    /// <summary>About 0.1 M parameters besides the embeddings: for tests and smoke runs.</summary>
+    Tiny,
+    /// <summary>A few million parameters: the quickstart's model, trainable on a laptop CPU in minutes.</summary>
+    Small,
+}

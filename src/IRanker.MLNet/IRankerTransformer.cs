@@ -1,0 +1,192 @@
+using System.Runtime.CompilerServices;
+using IRanker.MLNet.Data;
+using IRanker.MLNet.Engine;
+using IRanker.MLNet.Persistence;
+using IRanker.Model.Ranking;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+namespace IRanker.MLNet;
+
+/// <summary>
+/// A trained IRanker: scores rows by ranking each group (list) with the model, and ranks
+/// <see cref="RankingQuery"/> streams for serving. Saved and loaded with <c>mlContext.Model.Save/Load</c>;
+/// the zip carries the model's files. Dispose it to free the model.
+/// </summary>
+/// <remarks>
+/// <see cref="Transform"/> is lazy: the first read of a score ranks every group of the input once (the rows'
+/// texts are held in memory during that pass, because groups need not be contiguous), then all cursors share
+/// one score per row. Rows keep their input order.
+/// </remarks>
+/// <example>
+/// <code>
+/// ITransformer model = mlContext.Model.Load("ranker.zip", out _);
+/// IDataView scored = model.Transform(testData);
+/// float[] scores = scored.GetColumn&lt;float&gt;("Score").ToArray();
+///
+/// var ranker = (IRankerTransformer)((TransformerChain&lt;ITransformer&gt;)model).LastTransformer;
+/// await foreach (RankingResult result in ranker.RankAsync(queries, cancellationToken))
+///     Console.WriteLine($"{result.Query.QueryId}: best = {result.Query.Candidates[result.Order[0]].Id}");
+/// </code>
+/// </example>
+public sealed class IRankerTransformer : ITransformer, IDisposable
+{
+    // Engine calls are this large at most, so that cancellation is seen between them.
+    private const int QueriesPerCall = 64;
+
+    private readonly IHost _host;
+    private readonly IRankingEngine _engine;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private bool _disposed;
+
+    internal IRankerTransformer(IHostEnvironment env, IRankerOptions options, IRankingEngine engine, string engineName)
+    {
+        _host = env.Register(nameof(IRankerTransformer));
+        Options = options;
+        _engine = engine;
+        EngineName = engineName;
+    }
+
+    /// <summary>The options the model was trained with.</summary>
+    internal IRankerOptions Options { get; }
+
+    /// <summary>The name of the engine's factory, saved in the zip.</summary>
+    internal string EngineName { get; }
+
+    /// <summary>The output column's name (<see cref="IRankerOptions.ScoreColumnName"/>).</summary>
+    public string ScoreColumnName => Options.ScoreColumnName;
+
+    /// <summary>Always false: a row's score depends on the other rows of its group.</summary>
+    public bool IsRowToRowMapper => false;
+
+    /// <summary>Checks the input columns (the label is not needed) and returns the input schema plus the score column.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type; the message names it.</exception>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        RankingColumns.Bind(inputSchema, Options, needLabel: false);
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumns(inputSchema);
+        builder.AddColumn(Options.ScoreColumnName, NumberDataViewType.Single);
+        return builder.ToSchema();
+    }
+
+    /// <summary>Not supported: the transformer ranks whole groups, not single rows. Use <see cref="Transform"/> or <see cref="RankAsync"/>.</summary>
+    /// <exception cref="NotSupportedException">Always.</exception>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
+        throw new NotSupportedException($"{nameof(IRankerTransformer)} ranks whole groups, so it has no row-to-row mapper (and no PredictionEngine): use Transform or RankAsync.");
+
+    /// <summary>Returns every input column plus the score, rows in input order; ranks lazily, on the first read of a score.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type.</exception>
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        RankingColumns.Bind(input.Schema, Options, needLabel: false);
+        return new ScoredDataView(input, Options.ScoreColumnName, ScoreRows);
+    }
+
+    /// <summary>
+    /// Ranks queries as they arrive and yields each result when it is ready, in input order. Queries with one
+    /// candidate (or none) are answered without a model call.
+    /// </summary>
+    /// <param name="queries">The lists to rank; their candidates' IDs are what the model sees.</param>
+    /// <param name="cancellationToken">Stops ranking and the enumeration.</param>
+    /// <example>
+    /// <code>
+    /// await foreach (var result in ranker.RankAsync(requests.ReadAllAsync(ct), ct))
+    ///     await respond(result.Query.QueryId, result.Order);
+    /// </code>
+    /// </example>
+    public async IAsyncEnumerable<RankingResult> RankAsync(IAsyncEnumerable<RankingQuery> queries,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await foreach (RankingQuery query in queries.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (query.Candidates.Count <= 1)
+            {
+                yield return WithoutModel(query);
+                continue;
+            }
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            RankingResult result;
+            try
+            {
+                result = await Task.Run(() => _engine.Rank([query], cancellationToken)[0], cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+            yield return result;
+        }
+    }
+
+    /// <summary>Frees the model.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _engine.Dispose();
+        _gate.Dispose();
+    }
+
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        IRankerModelFormat.Save(this, ctx);
+    }
+
+    /// <summary>Writes the engine's files into <paramref name="folder"/>.</summary>
+    internal void SaveEngineTo(string folder)
+    {
+        _gate.Wait();
+        try { _engine.SaveTo(folder); }
+        finally { _gate.Release(); }
+    }
+
+    // The score of every row of input, in cursor order.
+    private float[] ScoreRows(IDataView input)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var channel = _host.Start("Scoring");
+        using var watch = new CancellationWatch(_host);
+        var grouped = GroupedRows.Read(input, RankingColumns.Bind(input.Schema, Options, needLabel: false), Options, watch.ThrowIfCanceled);
+
+        var results = new RankingResult[grouped.Queries.Count];
+        var toRank = new List<int>();
+        for (int q = 0; q < results.Length; q++)
+        {
+            if (grouped.Queries[q].Candidates.Count <= 1) results[q] = WithoutModel(grouped.Queries[q]);
+            else toRank.Add(q);
+        }
+        channel.Info(MessageSensitivity.None, $"IRanker: ranking {toRank.Count} groups ({results.Length - toRank.Count} need no model call).");
+
+        foreach (int[] chunk in toRank.Chunk(QueriesPerCall))
+        {
+            watch.ThrowIfCanceled();
+            IReadOnlyList<RankingResult> ranked;
+            _gate.Wait();
+            try { ranked = _engine.Rank(chunk.Select(q => grouped.Queries[q]).ToArray(), watch.Token); }
+            finally { _gate.Release(); }
+            for (int i = 0; i < chunk.Length; i++) results[chunk[i]] = ranked[i];
+        }
+
+        float[][] groupScores = results.Select(r => r.Scores()).ToArray();
+        var scores = new float[grouped.RowQuery.Length];
+        for (int row = 0; row < scores.Length; row++) scores[row] = groupScores[grouped.RowQuery[row]][grouped.RowCandidate[row]];
+        return scores;
+    }
+
+    private static RankingResult WithoutModel(RankingQuery query)
+    {
+        int[] order = query.Candidates.Count == 1 ? [0] : [];
+        EliminationStep[] steps = query.Candidates.Count == 1 ? [new EliminationStep(0, 0, "", AnswerMatch.LastRemaining)] : [];
+        return new RankingResult(query, order, steps);
+    }
+}

@@ -1,0 +1,73 @@
+using IRanker.Model.Generation;
+using IRanker.Model.Modeling;
+using static TorchSharp.torch;
+
+namespace IRanker.Model.Ranking.Inference;
+
+/// <summary>
+/// Continues the prompts of a <see cref="StepForward"/> token by token over its cache (greedy or sampled) until each
+/// row has closed its answer, hit a stop token, or used its token allowance.
+/// </summary>
+internal static class AnswerDecoder
+{
+    /// <summary>The tag that ends an answer; generation of a row stops once its text ends with it.</summary>
+    public const string AnswerEnd = "</answer>";
+
+    /// <summary>The generated text of each row (stop tokens left out) and how many tokens it took.</summary>
+    /// <param name="model">The model that ran <paramref name="forward"/>.</param>
+    /// <param name="source">Decodes the tokens and names the stop tokens.</param>
+    /// <param name="forward">The prompts' forward pass (cache, attendable columns, last logits).</param>
+    /// <param name="rows">The rows of <paramref name="forward"/>, in order.</param>
+    /// <param name="maxTokens">Most tokens per row.</param>
+    /// <param name="options">Greedy or sampling, and whether to force the full length.</param>
+    /// <param name="random">The sampler's random source (null for greedy).</param>
+    public static (string Text, int Tokens)[] Generate(Qwen2ForCausalLM model, IStepPromptSource source, StepForward forward, IReadOnlyList<StepRow> rows,
+        int maxTokens, RankerOptions options, Generator? random)
+    {
+        using var noGrad = no_grad();
+        int batch = rows.Count;
+        var generation = new GenerationOptions { DoSample = options.Sample, Temperature = options.Temperature, TopP = options.TopP };
+        var stops = new HashSet<int>(source.StopTokenIds);
+        var tokens = Enumerable.Range(0, batch).Select(_ => new List<int>()).ToArray();
+        var done = new bool[batch];
+        var device = model.Device;
+
+        var logits = forward.LastLogits.alias();                                           // [batch, vocab]
+        var keep = forward.Keep.alias();                                                   // [batch, columns]
+        try
+        {
+            for (int step = 0; step < maxTokens; step++)
+            {
+                using var scope = NewDisposeScope();
+                var (chosen, _) = TokenGenerator.Choose(logits, generation, random);       // [batch]
+                var picked = chosen.cpu().data<long>().ToArray();
+                for (int b = 0; b < batch; b++)
+                {
+                    if (done[b]) continue;
+                    int id = (int)picked[b];
+                    if (!options.ForceFullLength && stops.Contains(id)) { done[b] = true; continue; }
+                    tokens[b].Add(id);
+                    if (!options.ForceFullLength && source.Decode(tokens[b]).TrimEnd().EndsWith(AnswerEnd, StringComparison.Ordinal)) done[b] = true;
+                }
+                if (step == maxTokens - 1 || done.All(d => d)) break;
+
+                var next = tensor(picked.Select((t, b) => done[b] ? source.PadTokenId : t).ToArray(), [batch, 1], device: device); // [batch, 1]
+                var positions = tensor(rows.Select(r => (long)(r.Prompt.Length + step)).ToArray(), [batch, 1], device: device);    // [batch, 1]
+                var grown = cat([keep, ones([batch, 1], ScalarType.Int64, device)], 1);   // [batch, columns + 1]
+                using var output = model.Forward(next, grown, positions, forward.Cache, logitPositions: zeros([batch], ScalarType.Int64, device));
+                var nextLogits = output.Logits.select(1, 0).to(ScalarType.Float32);       // [batch, vocab]
+
+                logits.Dispose();
+                keep.Dispose();
+                logits = nextLogits.DetachFromDisposeScope();
+                keep = grown.DetachFromDisposeScope();
+            }
+        }
+        finally
+        {
+            logits.Dispose();
+            keep.Dispose();
+        }
+        return tokens.Select(t => (source.Decode(t), t.Count)).ToArray();
+    }
+}

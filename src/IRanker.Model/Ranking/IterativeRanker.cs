@@ -1,0 +1,172 @@
+using IRanker.Model.Ranking.Inference;
+using IRanker.Model.Ranking.Parsing;
+using IRanker.Model.Ranking.Prompts;
+using IRanker.Model.Modeling;
+using IRanker.Model.Runtime;
+using static TorchSharp.torch;
+
+namespace IRanker.Model.Ranking;
+
+/// <summary>
+/// IRanker's ranking by iterative elimination: at each step the model sees the context and the remaining candidates
+/// and names the worst one; the reverse elimination order is the ranking (the survivor first).
+/// </summary>
+/// <remarks>
+/// <para>All lists advance one step together. Each step's prompts are grouped into forward batches of at most
+/// <see cref="RankerOptions.TokenBudget"/> padded tokens; lists of different lengths simply stop taking part once one
+/// candidate is left, which costs no model call (<see cref="AnswerMatch.LastRemaining"/>).</para>
+/// <para>How a step decides (<see cref="RankerOptions.Mode"/>):</para>
+/// <list type="bullet">
+/// <item><see cref="DecodingMode.Choice"/> (default): one forward pass scores every remaining candidate's ID followed by
+/// <c>&lt;/answer&gt;</c> as the continuation of <c>&lt;answer&gt;</c>. An ID of several tokens scores the sum of its
+/// tokens' log-probs, each conditioned on the prompt and the ID's earlier tokens (all candidates of a list ride in the
+/// same pass, each seeing only the prompt and itself). The closing tag makes <c>passage 1</c> and <c>passage 10</c>
+/// different sequences: without it, <c>passage 1</c> would also be the start of <c>passage 10</c>. The most likely
+/// candidate is eliminated; its confidence is its softmax over the candidates' sequence log-probs.</item>
+/// <item><see cref="DecodingMode.Answer"/>: the model writes the ID after <c>&lt;answer&gt;</c>; the text is matched to a
+/// remaining ID (exact, normalised, fuzzy, nearest: one is always eliminated).</item>
+/// <item><see cref="DecodingMode.Reasoning"/>: the model writes <c>&lt;think&gt;…&lt;/think&gt;&lt;answer&gt;…&lt;/answer&gt;</c>,
+/// matched the same way.</item>
+/// </list>
+/// <para>With <see cref="RankerOptions.ReusePrefixCache"/> each list keeps the key/value cache of its last prompt and the
+/// next step runs only the tokens after the longest common token prefix: the system turn, the context, the instruction
+/// and the candidates before the one just eliminated.</para>
+/// <para>One instance serves one <see cref="Rank"/> call at a time (<see cref="LastCounters"/> and
+/// <see cref="LastStatistics"/> describe the last call); use one ranker per thread.</para>
+/// </remarks>
+/// <example>
+/// <code>
+/// using var model = IRankerModel.Load("models/iranker-3b", torch.CUDA, torch.ScalarType.BFloat16);
+/// var ranker = new IterativeRanker(model, new RankerOptions { Mode = DecodingMode.Choice });
+/// IReadOnlyList&lt;RankingResult&gt; results = ranker.Rank(queries);
+/// int best = results[0].Order[0];                      // index of the top candidate of the first query
+/// float[] scores = results[0].Scores();                // per candidate, higher = better
+/// </code>
+/// </example>
+public sealed class IterativeRanker : IListRanker
+{
+    private readonly Qwen2ForCausalLM model;
+    private readonly IStepPromptSource prompts;
+
+    /// <summary>Creates a ranker over <paramref name="model"/>.</summary>
+    /// <param name="model">The model bundle.</param>
+    /// <param name="options">Settings; null = the defaults of <see cref="RankerOptions"/>.</param>
+    public IterativeRanker(IRankerModel model, RankerOptions? options = null)
+        : this((model ?? throw new ArgumentNullException(nameof(model))).Model, new TemplatePromptSource(model), options)
+    {
+    }
+
+    /// <summary>Creates a ranker whose prompts come from <paramref name="prompts"/> (the benchmark's random token ids).</summary>
+    internal IterativeRanker(Qwen2ForCausalLM model, IStepPromptSource prompts, RankerOptions? options)
+    {
+        this.model = model;
+        this.prompts = prompts;
+        Options = options ?? new RankerOptions();
+        Options.Validate();
+    }
+
+    /// <summary>The settings in use.</summary>
+    public RankerOptions Options { get; }
+
+    /// <summary>
+    /// How the generated answers of the last <see cref="Rank"/> call were formed and matched (Answer and Reasoning modes;
+    /// Choice mode generates no text, so it records nothing).
+    /// </summary>
+    public AnswerStatistics LastStatistics { get; private set; } = new();
+
+    /// <summary>What the last <see cref="Rank"/> call cost (forward passes, prompt tokens run and reused).</summary>
+    public InferenceCounters LastCounters { get; private set; } = InferenceCounters.Zero;
+
+    /// <inheritdoc/>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; checked between steps and batches.</exception>
+    public IReadOnlyList<RankingResult> Rank(IReadOnlyList<RankingQuery> queries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        Options.Validate();
+        TorchRuntime.EnsureInitialized();
+        var states = queries.Select(q => new ListState(q ?? throw new ArgumentException("A query is null.", nameof(queries)))).ToList();
+        using var random = Options.Sample ? new Generator((ulong)Options.Seed, model.Device) : null;
+        LastCounters = InferenceCounters.Zero;
+        LastStatistics = new AnswerStatistics();
+        try
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                foreach (var state in states.Where(s => !s.NeedsModel)) state.Finish();
+                var active = states.Where(s => s.NeedsModel).ToList();
+                if (active.Count == 0) break;
+
+                var rows = active.Select(BuildRow).ToList();
+                foreach (var batch in TokenBudgetBatcher.Plan(rows, Options.TokenBudget, GeneratedTokens))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    RunBatch(batch.Select(i => active[i]).ToList(), batch.Select(i => rows[i]).ToList(), random);
+                }
+            }
+            return states.Select(s => s.ToResult()).ToList();
+        }
+        finally
+        {
+            foreach (var state in states) state.Dispose();
+        }
+    }
+
+    private int GeneratedTokens => Options.Mode switch
+    {
+        DecodingMode.Answer => Options.MaxAnswerTokens,
+        DecodingMode.Reasoning => Options.MaxReasoningTokens,
+        _ => 0,
+    };
+
+    private PromptMode PromptMode => Options.Mode switch
+    {
+        DecodingMode.Reasoning => PromptMode.Reasoning,
+        DecodingMode.Answer => PromptMode.Answer,
+        _ => PromptMode.Choice,
+    };
+
+    private StepRow BuildRow(ListState state)
+    {
+        var tokens = prompts.StepPrompt(state.Query, state.Remaining, PromptMode);
+        IReadOnlyList<int[]> branches = [];
+        if (Options.Mode == DecodingMode.Choice)
+        {
+            state.ChoiceTokens ??= Enumerable.Range(0, state.Query.Candidates.Count)
+                .Select(c => prompts.ChoiceContinuation(state.Query, c)).ToArray();
+            branches = state.Remaining.Select(i => state.ChoiceTokens[i]).ToArray();
+        }
+        return StepRow.Create(tokens, Options.ReusePrefixCache ? state.Cache : null, branches);
+    }
+
+    private void RunBatch(IReadOnlyList<ListState> states, IReadOnlyList<StepRow> rows, Generator? random)
+    {
+        using var forward = StepForward.Run(model, rows, prompts.PadTokenId, keepPrefixes: Options.ReusePrefixCache);
+        LastCounters += new InferenceCounters(1, rows.Sum(r => (long)r.Prompt.Length), rows.Sum(r => (long)r.PastLength),
+            rows.Sum(r => (long)r.Branches.Sum(b => b.Length)), 0);
+        for (int b = 0; b < states.Count; b++) states[b].ReplaceCache(forward.Prefixes[b]);
+
+        if (Options.Mode == DecodingMode.Choice)
+        {
+            for (int b = 0; b < states.Count; b++)
+            {
+                var (best, confidence) = ChoiceDecision.MostLikely(forward.BranchLogProbs[b]);
+                states[b].Eliminate(states[b].Remaining[best], "", AnswerMatch.Choice, confidence);
+            }
+            return;
+        }
+
+        var outputs = AnswerDecoder.Generate(model, prompts, forward, rows, GeneratedTokens, Options, random);
+        LastCounters += InferenceCounters.Zero with { GeneratedTokens = outputs.Sum(o => (long)o.Tokens) };
+        for (int b = 0; b < states.Count; b++)
+        {
+            var state = states[b];
+            // In Answer mode the prompt already opened the answer tag; the parser sees the answer as the model wrote it.
+            string answer = Options.Mode == DecodingMode.Answer ? PromptTemplate.AnswerPrefix + outputs[b].Text : outputs[b].Text;
+            var ids = state.Remaining.Select(i => state.Query.Candidates[i].Id).ToArray();
+            var match = AnswerParser.Match(answer, ids);
+            LastStatistics.Record(match);
+            state.Eliminate(state.Remaining[match.Index], outputs[b].Text, match.Rule, null);
+        }
+    }
+}

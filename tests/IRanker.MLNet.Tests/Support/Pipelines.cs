@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+using IRanker.MLNet.Tests.Engine;
+using IRanker.Model.Ranking;
+using Microsoft.ML;
+
+namespace IRanker.MLNet.Tests.Support;
+
+/// <summary>Shared set-up: an MLContext whose log is captured, and options that train the lexical engine.</summary>
+internal static class Pipelines
+{
+    public static MLContext Context(out ConcurrentQueue<string> log)
+    {
+        var mlContext = new MLContext(seed: 0);
+        var messages = new ConcurrentQueue<string>();
+        mlContext.Log += (_, e) => messages.Enqueue(e.Message);
+        log = messages;
+        return mlContext;
+    }
+
+    public static IRankerOptions Options(int trainingSteps = 2000, IRanker.MLNet.Engine.IRankingEngineFactory? engine = null) => new()
+    {
+        Scenario = RankingScenario.Passage,
+        TrainingSteps = trainingSteps,
+        Training = new IRanker.Model.Training.TrainingOptions { LearningRate = 0.25 },
+        EngineFactory = engine ?? LexicalRankingEngineFactory.Instance,
+    };
+
+    /// <summary>MapValueToKey + IRanker; <paramref name="groupsOf"/> holds every group the model will see (train and test),
+    /// since MapValueToKey maps groups it was not fitted on to missing.</summary>
+    public static IEstimator<ITransformer> Pipeline(MLContext mlContext, IRankerOptions options, IEnumerable<PassageRow>? groupsOf = null) =>
+        mlContext.Transforms.Conversion.MapValueToKey("GroupId",
+                keyData: groupsOf is null ? null : mlContext.Data.LoadFromEnumerable(groupsOf.Select(r => new GroupKey { GroupId = r.GroupId })))
+            .Append(mlContext.Ranking.Trainers.IRanker(options));
+
+    public static IRankerTransformer Ranker(ITransformer model) =>
+        ((IEnumerable<ITransformer>)model).OfType<IRankerTransformer>().Single();
+
+    private sealed class GroupKey
+    {
+        public string GroupId { get; set; } = "";
+    }
+}

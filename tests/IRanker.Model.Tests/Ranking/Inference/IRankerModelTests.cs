@@ -1,0 +1,66 @@
+using IRanker.Model.Ranking;
+using static IRanker.Model.Tests.Ranking.Inference.TinyRankerModels;
+
+namespace IRanker.Model.Tests.Ranking.Inference;
+
+public class IRankerModelTests
+{
+    [Fact]
+    public void A_saved_and_loaded_model_ranks_exactly_as_before()
+    {
+        using var model = Random(seed: 11);
+        var queries = MixedQueries();
+        var before = new IterativeRanker(model).Rank(queries);
+        var folder = Path.Combine(Path.GetTempPath(), "iranker-roundtrip-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            model.Save(folder);
+            using var loaded = IRankerModel.Load(folder);
+
+            File.Exists(Path.Combine(folder, IRankerModel.SettingsFileName)).Should().BeTrue();
+            loaded.Tokenizer.VocabSize.Should().Be(model.Tokenizer.VocabSize);
+            var after = new IterativeRanker(loaded).Rank(queries);
+            for (int q = 0; q < queries.Count; q++)
+            {
+                after[q].Order.Should().Equal(before[q].Order);
+                after[q].Steps.Select(s => s.Confidence).Should().Equal(before[q].Steps.Select(s => s.Confidence));
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_same_corpus_and_seed_create_the_same_model()
+    {
+        using var first = Random(seed: 12);
+        using var second = Random(seed: 12);
+        using var other = Random(seed: 13);
+
+        first.Model.LmHeadWeight.equal(second.Model.LmHeadWeight).all().item<bool>().Should().BeTrue();
+        first.Model.LmHeadWeight.equal(other.Model.LmHeadWeight).all().item<bool>().Should().BeFalse();
+        first.Tokenizer.Decode(first.Tokenizer.Encode("passage 7</answer>")).Should().Be("passage 7</answer>");
+    }
+
+    [Fact]
+    public void A_damaged_settings_file_is_reported_with_its_path()
+    {
+        using var model = Random(seed: 14);
+        var folder = Path.Combine(Path.GetTempPath(), "iranker-damaged-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            model.Save(folder);
+            File.WriteAllText(Path.Combine(folder, IRankerModel.SettingsFileName), "{ not json");
+
+            var act = () => IRankerModel.Load(folder);
+
+            act.Should().Throw<InvalidDataException>().WithMessage($"*{IRankerModel.SettingsFileName}*");
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+}
