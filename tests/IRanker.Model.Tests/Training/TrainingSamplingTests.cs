@@ -52,7 +52,7 @@ public class TrainingSamplingTests
     [InlineData(LearningRateSchedule.Linear, 7, 0.5)]
     [InlineData(LearningRateSchedule.Linear, 11, 0.1)]
     [InlineData(LearningRateSchedule.Cosine, 7, 0.5)]
-    public void Learning_rate_warms_up_linearly_then_follows_the_schedule(LearningRateSchedule schedule, int step, double expected)
+    public void The_step_size_warms_up_linearly_then_follows_the_schedule(LearningRateSchedule schedule, int step, double expected)
     {
         // peak 1, 2 warm-up steps, 12 steps: decay over steps 2..11 (10 steps)
         LearningRateScheduler.At(1.0, step, 12, 2, schedule).Should().BeApproximately(expected, 1e-12);
