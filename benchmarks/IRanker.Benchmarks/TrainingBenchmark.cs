@@ -41,7 +41,7 @@ internal sealed class TrainingBenchmark : IBenchmarkCommand
         var model = new Qwen2ForCausalLM(config);
         var options = new TrainingOptions
         {
-            Decoding = RolloutDecoding.Choice,
+            Decoding = RolloutDecoding.Choice, ShuffleCandidates = false,
             WarmStartSteps = warmStart, WarmStartLearningRate = 1e-3, WarmStartBatchSize = 32, LanguageModelLossWeight = 1.0, WarmupSteps = 50,
             LearningRate = 3e-4, Steps = steps, PromptsPerStep = 32, GroupSize = 8, KlCoefficient = 0, MicroBatchSize = 512, Seed = 1,
         };
@@ -67,7 +67,7 @@ internal sealed class TrainingBenchmark : IBenchmarkCommand
         body.AppendLine(CultureInfo.InvariantCulture,
             $"- Ranking-bench-mini Passage-5 (seed 7): {task.Train.Count} training lists, {task.Test.Count} test lists; PassagePromptTemplate in Choice mode; CompactTokenizer ({tokenizer.VocabSize} ids).");
         body.AppendLine(CultureInfo.InvariantCulture,
-            $"- Qwen2 d128, 2 layers, {model.ParameterCount / 1e6:F2} M parameters, trained from scratch. Warm start: 32 sub-lists per step, lr 1e-3, LM loss weight 1. GRPO: 32 prompts x 8 choices per step, lr 3e-4, no KL.");
+            $"- Qwen2 d128, 2 layers, {model.ParameterCount / 1e6:F2} M parameters, trained from scratch. Warm start: 32 sub-lists (input order) per step, lr 1e-3, LM loss weight 1. GRPO: 32 prompts x 8 choices per step, lr 3e-4, no KL.");
         body.AppendLine();
         body.AppendLine("| phase | steps | s/step | tokens/s |");
         body.AppendLine("|---|---|---|---|");

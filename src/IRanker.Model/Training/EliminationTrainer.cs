@@ -239,7 +239,7 @@ public sealed class EliminationTrainer
         var clock = Stopwatch.StartNew();
         tokensThisStep = 0;
         int batch = options.WarmStartBatchSize ?? options.PromptsPerStep;
-        var states = Enumerable.Range(0, batch).Select(_ => SubListSampler.Draw(train[stream!.Next(random)], random)).ToArray();
+        var states = Enumerable.Range(0, batch).Select(_ => SubListSampler.Draw(train[stream!.Next(random)], random, options.ShuffleCandidates)).ToArray();
         var targets = states.Select(s => s.Worst()).Select(w => w[random.NextInt(w.Count)]).ToArray();
         double lr = LearningRateScheduler.At(options.WarmStartLearningRate ?? options.LearningRate, warmStartDone, options.WarmStartSteps, options.WarmupSteps, LearningRateSchedule.Constant);
         SetLearningRate(lr);
@@ -381,8 +381,8 @@ public sealed class EliminationTrainer
         var states = new EliminationState[n];
         for (int i = 0; i < n; i++)
             states[i] = i < fromTrajectories
-                ? trajectories.Current(round * n + i, train, stream!, random)
-                : SubListSampler.Draw(train[stream!.Next(random)], random);
+                ? trajectories.Current(round * n + i, train, stream!, random, options.ShuffleCandidates)
+                : SubListSampler.Draw(train[stream!.Next(random)], random, options.ShuffleCandidates);
         return states;
     }
 

@@ -61,6 +61,14 @@ public sealed class TrainingOptions
     public SampleSource Samples { get; set; } = SampleSource.SubLists;
 
     /// <summary>
+    /// Whether training prompts list their candidates in random order (default true: the paper's sub-lists, and a
+    /// guard against position bias) or in input order. A model trained from scratch learns elimination about twice as
+    /// fast in input order (measured on the synthetic passage task of the tests), because it can then find a
+    /// candidate's ID by its place as well as by its name.
+    /// </summary>
+    public bool ShuffleCandidates { get; set; } = true;
+
+    /// <summary>
     /// The reward functions whose sum is an answer's reward; each part is logged under its
     /// <see cref="IRewardFunction.Name"/>. Null (default) means the standard set: exclusion + format + tags in
     /// FreeText mode, exclusion only in Choice mode (see <see cref="EliminationRewards.Standard"/>).

@@ -26,6 +26,18 @@ public class TrainingSamplingTests
     }
 
     [Fact]
+    public void Without_shuffling_sub_lists_keep_the_input_order()
+    {
+        var query = new SyntheticPassageTask().Queries(1, 6, seed: 3)[0];
+        var random = new TrainingRandom(2);
+        for (int i = 0; i < 50; i++)
+        {
+            var ids = SubListSampler.Draw(query, random, shuffle: false).Query.Candidates.Select(c => query.Candidates.ToList().IndexOf(c)).ToList();
+            ids.Should().BeInAscendingOrder();
+        }
+    }
+
+    [Fact]
     public void The_training_random_generator_continues_identically_from_a_saved_state()
     {
         var a = new TrainingRandom(42);
