@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using IRanker.MLNet.Tests.Engine;
 using IRanker.MLNet.Tests.Support;
@@ -22,7 +21,7 @@ public sealed class PersistenceTests
         string zip = Path.Combine(folder, "model.zip");
         mlContext.Model.Save(model, data.Schema, zip);
 
-        var (exitCode, output, errors) = RunHelper("score", zip, tsv);
+        var (exitCode, output, errors) = HelperProcess.Run("score", zip, tsv);
 
         exitCode.Should().Be(0, errors);
         output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Should().Equal(expected);
@@ -100,19 +99,4 @@ public sealed class PersistenceTests
             .GetValue(transformer)!).Weights;
 
     // Runs this test assembly as a program (Program.cs) in a new process.
-    private static (int ExitCode, string Output, string Errors) RunHelper(params string[] args)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(typeof(PersistenceTests).Assembly.Location);
-        foreach (string arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var errors = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit(TimeSpan.FromMinutes(2)).Should().BeTrue("the helper process finishes");
-        return (process.ExitCode, output, errors.Result);
-    }
 }
