@@ -18,7 +18,11 @@ namespace IRanker.Benchmarks;
 /// template (Choice decoding): warm start with the prompt LM loss, then GRPO. Reports speed per phase and held-out
 /// elimination accuracy and MRR before, after the warm start and after RL, beside BM25.
 /// </summary>
-/// <remarks>Arguments: <c>--warm-start N</c> (default 600), <c>--steps N</c> (GRPO steps, default 100), <c>--train N</c> (lists, default 500).</remarks>
+/// <remarks>
+/// Arguments: <c>--warm-start N</c> (default 600), <c>--steps N</c> (GRPO steps, default 100), <c>--train N</c> (lists,
+/// default 500), <c>--threads N</c> (libtorch threads, default 1: on a busy 2-core machine two spinning threads cost
+/// several times more per step).
+/// </remarks>
 internal sealed class TrainingBenchmark : IBenchmarkCommand
 {
     public string Title => "Training from scratch (CPU): warm start + GRPO on Passage-5";
@@ -28,7 +32,9 @@ internal sealed class TrainingBenchmark : IBenchmarkCommand
         int warmStart = Argument(args, "--warm-start", 600);
         int steps = Argument(args, "--steps", 100);
         int trainLists = Argument(args, "--train", 500);
+        int threads = Argument(args, "--threads", 1);
         TorchRuntime.EnsureInitialized();
+        set_num_threads(threads);
         manual_seed(1);
 
         var data = RankingBenchMini.Generate(new RankingBenchMiniOptions { Seed = 7, TrainQueriesPerTask = trainLists, TestQueriesPerTask = 100, Tasks = ["Passage-5"] });
@@ -63,7 +69,7 @@ internal sealed class TrainingBenchmark : IBenchmarkCommand
         var body = new StringBuilder();
         body.AppendLine(CultureInfo.InvariantCulture, $"- Date: {DateTime.UtcNow:yyyy-MM-dd} (UTC)");
         body.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {BenchmarkReport.Machine()}; libtorch threads: {get_num_threads()}");
-        body.AppendLine(CultureInfo.InvariantCulture, $"- Command: `dotnet run --project benchmarks/IRanker.Benchmarks -c Release -- training --warm-start {warmStart} --steps {steps} --train {trainLists}`");
+        body.AppendLine(CultureInfo.InvariantCulture, $"- Command: `dotnet run --project benchmarks/IRanker.Benchmarks -c Release -- training --warm-start {warmStart} --steps {steps} --train {trainLists} --threads {threads}`");
         body.AppendLine(CultureInfo.InvariantCulture,
             $"- Ranking-bench-mini Passage-5 (seed 7): {task.Train.Count} training lists, {task.Test.Count} test lists; PassagePromptTemplate in Choice mode; CompactTokenizer ({tokenizer.VocabSize} ids).");
         body.AppendLine(CultureInfo.InvariantCulture,
