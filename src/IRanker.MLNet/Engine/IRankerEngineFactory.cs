@@ -107,6 +107,9 @@ internal sealed class IRankerEngineFactory : IRankingEngineFactory
         GroupSize = 8,
         KlCoefficient = 0,
         EntropyCoefficient = 0,
+        // The sub-lists keep the data's own (random) candidate order: from scratch this learns about twice as fast
+        // as reshuffling every sample (docs/training.md).
+        ShuffleCandidates = false,
     };
 
     private static PromptMode PromptModeOf(DecodingMode mode) => mode switch

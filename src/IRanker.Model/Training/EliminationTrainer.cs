@@ -595,16 +595,15 @@ public sealed class EliminationTrainer
         var slow = Enumerable.Range(0, items.Count).Where(i => !layouts[i].IsSingleRow).ToArray();
         if (slow.Length > 0)
         {
-            var rows = slow.SelectMany(i => layouts[i].Sequences.Select(c => (items[i].Prompt, c))).ToList();
-            var scored = Score(policy, rows, 1.0, lm);
-            var sequence = scored.LogProbs.sum(1);                                                          // [R]
-            int row = 0;
-            foreach (int i in slow)
+            // Multi-token IDs that differ before their last token: the prompt once, every ID as a branch after it.
+            var rows = slow.Select(i => (items[i].Prompt, layouts[i].Sequences)).ToList();
+            tokensThisStep += rows.Sum(x => x.Prompt.Length + x.Sequences.Sum(c => c.Length));
+            var scored = BranchScorer.Score(policy, rows, prompter.Tokenizer.PadTokenId, lm);
+            for (int k = 0; k < slow.Length; k++)
             {
-                int m = layouts[i].Sequences.Length;
-                logps[i] = (sequence.narrow(0, row, m) / options.Temperature).log_softmax(0);               // [m]
-                hidden[i] = scored.Hidden[row, 0];                                                          // [H]
-                row += m;
+                int i = slow[k];
+                logps[i] = (scored.SequenceLogProbs[k] / options.Temperature).log_softmax(0);               // [m]
+                hidden[i] = scored.Hidden[k];                                                               // [H]
             }
             if (scored.PromptLanguageModelLoss is { } l) lmSum = lmSum is null ? l * slow.Length : lmSum + l * slow.Length;
         }
@@ -620,7 +619,7 @@ public sealed class EliminationTrainer
         return ids;
     }).ToArray());
 
-    private int ChoiceRows(EliminationState state) => Layout(state).IsSingleRow ? 1 : state.Remaining.Count;
+    private static int ChoiceRows(EliminationState state) => 1;   // every pool is one row (shared prefix, or branches)
 
     private int?[] GreedyChoices(IReadOnlyList<EliminationState> states)
     {
