@@ -38,7 +38,7 @@ internal sealed record QuickstartSettings
     {
         var s = new QuickstartSettings();
         if (args.Contains("--quick"))
-            s = s with { Quick = true, TrainListsPerTask = 40, TestListsPerTask = 10, WarmStartSteps = 60, RlSteps = 6 };
+            s = s with { Quick = true, TrainListsPerTask = 20, TestListsPerTask = 4, WarmStartSteps = 20, RlSteps = 3 };
         if (args.Contains("--long"))
             s = s with { TrainListsPerTask = 500, TestListsPerTask = 100, WarmStartSteps = 2500, RlSteps = 200 };
         for (int i = 0; i < args.Length; i++)
