@@ -9,6 +9,7 @@ var commands = new Dictionary<string, IBenchmarkCommand>(StringComparer.OrdinalI
 {
     ["model"] = new ModelThroughputBenchmark(),
     ["ranking"] = new RankingThroughputBenchmark(),
+    ["training"] = new TrainingBenchmark(),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

@@ -7,10 +7,10 @@ internal sealed record QuickstartSettings
 {
     public bool Quick { get; init; }
     public int Seed { get; init; } = 1;
-    public int TrainListsPerTask { get; init; } = 300;
-    public int TestListsPerTask { get; init; } = 50;
-    public int WarmStartSteps { get; init; } = 900;
-    public int RlSteps { get; init; } = 60;
+    public int TrainListsPerTask { get; init; } = 150;
+    public int TestListsPerTask { get; init; } = 30;
+    public int WarmStartSteps { get; init; } = 300;
+    public int RlSteps { get; init; } = 30;
     public string Output { get; init; } = Path.Combine("samples", "IRanker.Quickstart", "output");
     public string? RealDataFolder { get; init; }
     public string Device { get; init; } = "auto";
@@ -22,11 +22,11 @@ internal sealed record QuickstartSettings
 
         Options:
           --quick               the same path, smaller (about a minute); what CI runs
-          --long                more data and training steps (about 25 minutes)
-          --warm-start-steps N  supervised warm-start steps (default 900; quick 60)
-          --rl-steps N          GRPO steps after the warm start (default 60; quick 6)
-          --train-lists N       training lists per task (default 300; quick 40)
-          --test-lists N        test lists per task (default 50; quick 10)
+          --long                more data and training steps (about an hour on two cores)
+          --warm-start-steps N  supervised warm-start steps (default 300; quick 8; long 2000)
+          --rl-steps N          GRPO steps after the warm start (default 30; quick 2; long 150)
+          --train-lists N       training lists per task (default 150; quick 12; long 500)
+          --test-lists N        test lists per task (default 30; quick 3; long 100)
           --seed N              seed of data, model and training (default 1)
           --device NAME         auto | cpu | cuda | cuda:N (default auto)
           --output DIR          where data, the model zip and results go (default samples/IRanker.Quickstart/output)
@@ -38,9 +38,9 @@ internal sealed record QuickstartSettings
     {
         var s = new QuickstartSettings();
         if (args.Contains("--quick"))
-            s = s with { Quick = true, TrainListsPerTask = 40, TestListsPerTask = 10, WarmStartSteps = 60, RlSteps = 6 };
+            s = s with { Quick = true, TrainListsPerTask = 12, TestListsPerTask = 3, WarmStartSteps = 8, RlSteps = 2 };
         if (args.Contains("--long"))
-            s = s with { TrainListsPerTask = 500, TestListsPerTask = 100, WarmStartSteps = 2500, RlSteps = 200 };
+            s = s with { TrainListsPerTask = 500, TestListsPerTask = 100, WarmStartSteps = 2000, RlSteps = 150 };
         for (int i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {args[i]} needs a value.");

@@ -95,7 +95,7 @@ public sealed class IRankerOptions
     /// <see cref="Seed"/> and <see cref="DecodingMode"/> above take precedence over the same settings here. Default
     /// <c>null</c>: <see cref="TrainingOptions"/>' defaults (the paper's, for a pretrained checkpoint), or, for a model
     /// trained from scratch, the recipe that the quickstart uses (warm-start learning rate 1e-3, RL learning rate 3e-4,
-    /// 16 prompts of 8 samples per step, no KL penalty).
+    /// 8 prompts of 8 samples per step, warm-start batches of 16, no KL penalty).
     /// </summary>
     public TrainingOptions? Training { get; set; }
 

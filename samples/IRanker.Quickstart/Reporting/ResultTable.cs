@@ -9,7 +9,10 @@ internal static class ResultTable
 {
     public static void Print(IReadOnlyList<TaskMetrics> metrics, IReadOnlyList<string> methods, IReadOnlyList<string> tasks)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title("[bold]Test split: MRR x100 | NDCG@1 / @3 / @5 / @10 x100 (ML.NET) | Hit@1 x100[/]");
+        // Redirected output defaults to 80 columns; the table needs more to keep one line per task.
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 160);
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title("[bold]Test split, x100: MRR | NDCG@1/@3/@5/@10 (mlContext.Ranking.Evaluate) | Hit@1[/]");
         table.AddColumn("task");
         foreach (var m in methods) table.AddColumn(new TableColumn(Markup.Escape(m)).RightAligned());
         foreach (var task in tasks)
@@ -21,7 +24,7 @@ internal static class ResultTable
             {
                 var x = row.Single(r => r.Method == m);
                 string mrr = F(x.Mrr);
-                cells.Add($"{(x.Mrr >= best - 1e-9 ? $"[bold green]{mrr}[/]" : mrr)} | {F(x.Ndcg1)} / {F(x.Ndcg3)} / {F(x.Ndcg5)} / {F(x.Ndcg10)} | {F(x.Hit1)}");
+                cells.Add($"{(x.Mrr >= best - 1e-9 ? $"[bold green]{mrr}[/]" : mrr)} | {I(x.Ndcg1)}/{I(x.Ndcg3)}/{I(x.Ndcg5)}/{I(x.Ndcg10)} | {I(x.Hit1)}");
             }
             table.AddRow(cells.ToArray());
         }
@@ -35,7 +38,7 @@ internal static class ResultTable
     public static string ToMarkdown(IReadOnlyList<TaskMetrics> metrics, IReadOnlyList<string> methods, IReadOnlyList<string> tasks)
     {
         var sb = new System.Text.StringBuilder();
-        sb.AppendLine("MRR x100 per task (NDCG@10 x100 from `mlContext.Ranking.Evaluate` in brackets):");
+        sb.AppendLine("MRR x100 per task (NDCG@10 x100 from `mlContext.Ranking.Evaluate` in brackets); the best MRR of each task in bold:");
         sb.AppendLine();
         sb.AppendLine("| task | " + string.Join(" | ", methods) + " |");
         sb.AppendLine("|---|" + string.Concat(methods.Select(_ => "---|")));
@@ -59,4 +62,6 @@ internal static class ResultTable
     }
 
     private static string F(double v) => (100 * v).ToString("0.0", CultureInfo.InvariantCulture);
+
+    private static string I(double v) => (100 * v).ToString("0", CultureInfo.InvariantCulture);
 }

@@ -100,13 +100,16 @@ internal sealed class IRankerEngineFactory : IRankingEngineFactory
     {
         LearningRate = 3e-4,
         WarmStartLearningRate = 1e-3,
-        WarmStartBatchSize = 32,
-        WarmupSteps = 50,
-        PromptsPerStep = 16,
-        MicroBatchSize = 16,
+        WarmStartBatchSize = 16,
+        WarmupSteps = 20,
+        PromptsPerStep = 8,
+        MicroBatchSize = 8,
         GroupSize = 8,
         KlCoefficient = 0,
         EntropyCoefficient = 0,
+        // The sub-lists keep the data's own (random) candidate order: from scratch this learns about twice as fast
+        // as reshuffling every sample (docs/training.md).
+        ShuffleCandidates = false,
     };
 
     private static PromptMode PromptModeOf(DecodingMode mode) => mode switch

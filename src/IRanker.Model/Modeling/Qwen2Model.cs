@@ -76,4 +76,21 @@ public sealed class Qwen2Model : nn.Module
         foreach (var layer in layers) h = layer.Forward(h, cos, sin, attention, cache);
         return norm.forward(h).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// Final hidden states [batch, seq, hidden] under an explicit attention mask, for layouts that a padding mask cannot
+    /// express (several candidate branches after one prompt, see <see cref="BranchLayout"/>).
+    /// </summary>
+    /// <param name="inputIds">[batch, seq] token ids.</param>
+    /// <param name="positionIds">[batch, seq] rotary positions.</param>
+    /// <param name="mask">[batch, 1, seq, past + seq], true = may attend.</param>
+    /// <param name="cache">Cache to read and extend, or null.</param>
+    internal Tensor ForwardWithMask(Tensor inputIds, Tensor positionIds, Tensor mask, KVCache? cache)
+    {
+        using var scope = NewDisposeScope();
+        var h = embed_tokens.forward(inputIds);                                                // [batch, seq, hidden]
+        var (cos, sin) = rotary.CosSin(positionIds, h.dtype);                                 // [batch, seq, head_dim]
+        foreach (var layer in layers) h = layer.Forward(h, cos, sin, mask, cache);
+        return norm.forward(h).MoveToOuterDisposeScope();
+    }
 }

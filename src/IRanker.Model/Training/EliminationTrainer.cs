@@ -41,6 +41,7 @@ public sealed class EliminationTrainer
     private readonly EliminationRewards rewards;
     private readonly ValueHead? valueHead;
     private readonly TorchSharp.Modules.AdamW optimizer;
+    private readonly List<TorchSharp.Modules.Parameter> trainable;
     private Qwen2ForCausalLM? reference;
     private TrainingRandom random;
     private QueryStream? stream;
@@ -66,14 +67,22 @@ public sealed class EliminationTrainer
         rewards = new EliminationRewards(this.options.Rewards ?? EliminationRewards.Standard(this.options.Decoding));
         random = new TrainingRandom(this.options.Seed);
         trajectories = new TrajectoryPool(this.options.PromptsPerStep * this.options.GradientAccumulationSteps);
-        var parameters = model.parameters().ToList();
+        if (this.options.LoraRank > 0)
+        {
+            if (model.Lora is null) model.ApplyLora(new LoraOptions { Rank = this.options.LoraRank, Alpha = this.options.LoraAlpha });
+            else if (model.Lora.Rank != this.options.LoraRank)
+                throw new ArgumentException(
+                    $"The model already has LoRA adapters of rank {model.Lora.Rank}, but TrainingOptions.LoraRank is {this.options.LoraRank}. " +
+                    "Set LoraRank to the adapters' rank, or merge them (MergeLora) first.", nameof(options));
+        }
+        trainable = model.TrainableParameters().ToList();
         if (this.options.Algorithm == RlAlgorithm.Ppo)
         {
             using (no_grad()) valueHead = new ValueHead(model.Config.HiddenSize);
             valueHead.to(model.Device).to(model.DType);
-            parameters.AddRange(valueHead.parameters());
+            trainable.AddRange(valueHead.parameters());
         }
-        optimizer = optim.AdamW(parameters, this.options.LearningRate, weight_decay: this.options.WeightDecay);
+        optimizer = optim.AdamW(trainable, this.options.LearningRate, weight_decay: this.options.WeightDecay);
     }
 
     /// <summary>
@@ -194,7 +203,7 @@ public sealed class EliminationTrainer
         if (reinforcement)
         {
             int total = ReinforcementSteps(train.Count);
-            if (options.KlCoefficient > 0 && reference is null && total > reinforcementDone) reference = FrozenCopy(model);
+            if (options.KlCoefficient > 0 && reference is null && model.Lora is null && total > reinforcementDone) reference = FrozenCopy(model);
             while (reinforcementDone < total)
             {
                 last = ReinforcementStep(train, total, cancellationToken);
@@ -230,7 +239,7 @@ public sealed class EliminationTrainer
         var clock = Stopwatch.StartNew();
         tokensThisStep = 0;
         int batch = options.WarmStartBatchSize ?? options.PromptsPerStep;
-        var states = Enumerable.Range(0, batch).Select(_ => SubListSampler.Draw(train[stream!.Next(random)], random)).ToArray();
+        var states = Enumerable.Range(0, batch).Select(_ => SubListSampler.Draw(train[stream!.Next(random)], random, options.ShuffleCandidates)).ToArray();
         var targets = states.Select(s => s.Worst()).Select(w => w[random.NextInt(w.Count)]).ToArray();
         double lr = LearningRateScheduler.At(options.WarmStartLearningRate ?? options.LearningRate, warmStartDone, options.WarmStartSteps, options.WarmupSteps, LearningRateSchedule.Constant);
         SetLearningRate(lr);
@@ -372,8 +381,8 @@ public sealed class EliminationTrainer
         var states = new EliminationState[n];
         for (int i = 0; i < n; i++)
             states[i] = i < fromTrajectories
-                ? trajectories.Current(round * n + i, train, stream!, random)
-                : SubListSampler.Draw(train[stream!.Next(random)], random);
+                ? trajectories.Current(round * n + i, train, stream!, random, options.ShuffleCandidates)
+                : SubListSampler.Draw(train[stream!.Next(random)], random, options.ShuffleCandidates);
         return states;
     }
 
@@ -449,7 +458,10 @@ public sealed class EliminationTrainer
         var scores = Choices(model, items, lm: false);
         var (policy, hidden) = (scores.LogProbs, scores.Hidden);                               // per group [m] and [H]
         List<Tensor>? referenceLogps = null;
-        if (reference is not null) using (no_grad()) referenceLogps = Choices(reference, items, lm: false).LogProbs;
+        if (HasReference)
+            using (no_grad())
+            using (EnterReference())
+                referenceLogps = Choices(reference ?? model, items, lm: false).LogProbs;
         var losses = new List<Tensor>();
         double kl = 0, clip = 0, entropy = 0, valueLoss = 0;
         for (int k = 0; k < batch.Count; k++)
@@ -522,10 +534,12 @@ public sealed class EliminationTrainer
         var (policyLoss, clipped) = ClippedPolicyLoss.Compute(scored.LogProbs, old, advantages, options.ClipEpsilon);  // [R, T]
         var perToken = policyLoss - options.EntropyCoefficient * scored.Entropy;                                         // [R, T]
         double kl = 0;
-        if (reference is not null)
+        if (HasReference)
         {
             Tensor referenceLogps;
-            using (no_grad()) referenceLogps = Score(reference, rows, options.Temperature, lm: false).LogProbs;
+            using (no_grad())
+            using (EnterReference())
+                referenceLogps = Score(reference ?? model, rows, options.Temperature, lm: false).LogProbs;
             var k3 = KlPenalty.K3(scored.LogProbs, referenceLogps);                           // [R, T]
             perToken = perToken + options.KlCoefficient * k3;
             kl = MaskedMean.PerRow(k3, mask).mean().item<float>();
@@ -541,6 +555,12 @@ public sealed class EliminationTrainer
     }
 
     // ---- shared pieces -------------------------------------------------------------------------------------------
+
+    /// <summary>Whether the KL penalty applies: a frozen copy, or with LoRA the base model with its adapters off.</summary>
+    private bool HasReference => options.KlCoefficient > 0 && (reference is not null || model.Lora is not null);
+
+    /// <summary>With LoRA, switches the adapters off until disposed (the reference is the base); otherwise nothing.</summary>
+    private IDisposable? EnterReference() => reference is null && model.Lora is not null ? model.DisableAdapters() : null;
 
     private sealed record ChoiceScores(List<Tensor> LogProbs, List<Tensor> Hidden, Tensor? LanguageModel);
 
@@ -575,16 +595,15 @@ public sealed class EliminationTrainer
         var slow = Enumerable.Range(0, items.Count).Where(i => !layouts[i].IsSingleRow).ToArray();
         if (slow.Length > 0)
         {
-            var rows = slow.SelectMany(i => layouts[i].Sequences.Select(c => (items[i].Prompt, c))).ToList();
-            var scored = Score(policy, rows, 1.0, lm);
-            var sequence = scored.LogProbs.sum(1);                                                          // [R]
-            int row = 0;
-            foreach (int i in slow)
+            // Multi-token IDs that differ before their last token: the prompt once, every ID as a branch after it.
+            var rows = slow.Select(i => (items[i].Prompt, layouts[i].Sequences)).ToList();
+            tokensThisStep += rows.Sum(x => x.Prompt.Length + x.Sequences.Sum(c => c.Length));
+            var scored = BranchScorer.Score(policy, rows, prompter.Tokenizer.PadTokenId, lm);
+            for (int k = 0; k < slow.Length; k++)
             {
-                int m = layouts[i].Sequences.Length;
-                logps[i] = (sequence.narrow(0, row, m) / options.Temperature).log_softmax(0);               // [m]
-                hidden[i] = scored.Hidden[row, 0];                                                          // [H]
-                row += m;
+                int i = slow[k];
+                logps[i] = (scored.SequenceLogProbs[k] / options.Temperature).log_softmax(0);               // [m]
+                hidden[i] = scored.Hidden[k];                                                               // [H]
             }
             if (scored.PromptLanguageModelLoss is { } l) lmSum = lmSum is null ? l * slow.Length : lmSum + l * slow.Length;
         }
@@ -600,7 +619,7 @@ public sealed class EliminationTrainer
         return ids;
     }).ToArray());
 
-    private int ChoiceRows(EliminationState state) => Layout(state).IsSingleRow ? 1 : state.Remaining.Count;
+    private static int ChoiceRows(EliminationState state) => 1;   // every pool is one row (shared prefix, or branches)
 
     private int?[] GreedyChoices(IReadOnlyList<EliminationState> states)
     {
@@ -677,7 +696,7 @@ public sealed class EliminationTrainer
 
     private void OptimizerStep(double loss, TrainingPhase phase, int step)
     {
-        var parameters = model.parameters().Concat(valueHead?.parameters() ?? []).Where(p => p.grad is not null).ToList();
+        var parameters = trainable.Where(p => p.grad is not null).ToList();
         double norm = nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm);
         if (!double.IsFinite(loss) || !double.IsFinite(norm))
             throw new InvalidOperationException(
@@ -736,6 +755,7 @@ public sealed class EliminationTrainer
         var folder = state.Write(root, temp =>
         {
             model.SavePretrained(Path.Combine(temp, TrainingCheckpoint.ModelFolder));
+            if (model.Lora is not null) model.SaveAdapters(Path.Combine(temp, TrainingCheckpoint.AdaptersFolder));
             reference?.SavePretrained(Path.Combine(temp, TrainingCheckpoint.ReferenceFolder));
             valueHead?.save(Path.Combine(temp, TrainingCheckpoint.ValueHeadFile));
             optimizer.save_state_dict(Path.Combine(temp, TrainingCheckpoint.OptimizerFile));
@@ -751,8 +771,21 @@ public sealed class EliminationTrainer
         if (folder is null) return null;
         var state = TrainingCheckpoint.Read(folder);
         if (state.GlobalStep <= warmStartDone + reinforcementDone) return null;
-        using (var saved = Qwen2ForCausalLM.FromPretrained(Path.Combine(folder, TrainingCheckpoint.ModelFolder), model.Device, model.DType))
+        string adapters = Path.Combine(folder, TrainingCheckpoint.AdaptersFolder);
+        if (model.Lora is not null)
+        {
+            // The base weights are frozen: they are the caller's model; only the adapters come from the checkpoint.
+            if (!Directory.Exists(adapters))
+                throw new InvalidDataException($"The checkpoint '{folder}' was written without LoRA adapters, but TrainingOptions.LoraRank is {options.LoraRank}. Resume with the options of that run.");
+            model.LoadAdapters(adapters);
+        }
+        else
+        {
+            if (Directory.Exists(adapters))
+                throw new InvalidDataException($"The checkpoint '{folder}' holds LoRA adapters, but TrainingOptions.LoraRank is 0. Resume with the options of that run.");
+            using var saved = Qwen2ForCausalLM.FromPretrained(Path.Combine(folder, TrainingCheckpoint.ModelFolder), model.Device, model.DType);
             CopyWeights(saved, model);
+        }
         string referenceFolder = Path.Combine(folder, TrainingCheckpoint.ReferenceFolder);
         if (Directory.Exists(referenceFolder))
             reference = FrozenCopy(Qwen2ForCausalLM.FromPretrained(referenceFolder, model.Device, model.DType));

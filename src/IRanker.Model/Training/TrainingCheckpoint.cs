@@ -8,8 +8,9 @@ namespace IRanker.Model.Training;
 /// makes the same decisions as the uninterrupted one.
 /// </summary>
 /// <remarks>
-/// A checkpoint folder <c>step-NNNNNN</c> holds: <c>model/</c> (Hugging Face format), <c>reference/</c> (the frozen
-/// KL reference, when used), <c>value-head.bin</c> (PPO), <c>optimizer.bin</c> (AdamW moments and step counts),
+/// A checkpoint folder <c>step-NNNNNN</c> holds: <c>model/</c> (Hugging Face format, adapters merged),
+/// <c>adapters/</c> (LoRA adapters in PEFT format, when used), <c>reference/</c> (the frozen KL reference, when used
+/// without LoRA), <c>value-head.bin</c> (PPO), <c>optimizer.bin</c> (AdamW moments and step counts),
 /// and this file. It is written into <c>.tmp-step-NNNNNN</c> and renamed when complete, so a folder named
 /// <c>step-*</c> is always whole.
 /// </remarks>
@@ -18,6 +19,7 @@ internal sealed class TrainingCheckpoint
     public const string StateFile = "state.json";
     public const string ModelFolder = "model";
     public const string ReferenceFolder = "reference";
+    public const string AdaptersFolder = "adapters";
     public const string OptimizerFile = "optimizer.bin";
     public const string ValueHeadFile = "value-head.bin";
     private const string Prefix = "step-";

@@ -61,6 +61,14 @@ public sealed class TrainingOptions
     public SampleSource Samples { get; set; } = SampleSource.SubLists;
 
     /// <summary>
+    /// Whether training prompts list their candidates in random order (default true: the paper's sub-lists, and a
+    /// guard against position bias) or in input order. A model trained from scratch learns elimination about twice as
+    /// fast in input order (measured on the synthetic passage task of the tests), because it can then find a
+    /// candidate's ID by its place as well as by its name.
+    /// </summary>
+    public bool ShuffleCandidates { get; set; } = true;
+
+    /// <summary>
     /// The reward functions whose sum is an answer's reward; each part is logged under its
     /// <see cref="IRewardFunction.Name"/>. Null (default) means the standard set: exclusion + format + tags in
     /// FreeText mode, exclusion only in Choice mode (see <see cref="EliminationRewards.Standard"/>).
@@ -156,10 +164,14 @@ public sealed class TrainingOptions
     public int Seed { get; set; } = 42;
 
     /// <summary>
-    /// LoRA rank; 0 (default) trains all weights. LoRA adapters are not available in this version: any other value
-    /// is rejected with an error (see docs/training.md).
+    /// LoRA rank; 0 (default) trains all weights. Above 0 the trainer adds adapters of this rank to every projection of
+    /// every decoder layer (unless the model already has adapters of this rank), trains only them, and uses the base
+    /// model with the adapters switched off as the KL reference (no second copy of the weights).
     /// </summary>
     public int LoraRank { get; set; }
+
+    /// <summary>LoRA scale numerator (the adapter output is multiplied by alpha / rank); null (default) = 2 × rank.</summary>
+    public double? LoraAlpha { get; set; }
 
     // ---- warm start ------------------------------------------------------------------------------------------
 
@@ -229,10 +241,7 @@ public sealed class TrainingOptions
         Require(Steps is null or >= 0, nameof(Steps), Steps, "null or 0 or more");
         Require(Epochs >= 0 && double.IsFinite(Epochs), nameof(Epochs), Epochs, "0 or more");
         Require(LoraRank >= 0, nameof(LoraRank), LoraRank, "0 or more");
-        if (LoraRank != 0)
-            throw new ArgumentException(
-                $"TrainingOptions.LoraRank is {LoraRank}, but LoRA adapters are not available in this version of the model core. " +
-                "Set LoraRank = 0 to fine-tune all weights (see docs/training.md).", nameof(LoraRank));
+        Require(LoraAlpha is null || LoraAlpha > 0, nameof(LoraAlpha), LoraAlpha, "null or a positive number");
         Require(WarmStartSteps >= 0, nameof(WarmStartSteps), WarmStartSteps, "0 or more");
         Require(WarmStartLearningRate is null || WarmStartLearningRate > 0, nameof(WarmStartLearningRate), WarmStartLearningRate, "null or a positive number");
         Require(WarmStartBatchSize is null or >= 1, nameof(WarmStartBatchSize), WarmStartBatchSize, "null or at least 1");

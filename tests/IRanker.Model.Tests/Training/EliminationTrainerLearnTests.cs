@@ -10,11 +10,16 @@ namespace IRanker.Model.Tests.Training;
 
 public class EliminationTrainerLearnTests(ITestOutputHelper output)
 {
+    /// <summary>
+    /// The budget is in steps (1,400 warm-start steps of 32 sub-lists, then 100 GRPO steps of 32 prompts × 8 choices):
+    /// about two minutes on two CPU cores with one libtorch thread.
+    /// </summary>
     [Fact]
     public void A_tiny_model_from_scratch_learns_to_eliminate_with_warm_start_then_grpo()
     {
         TorchRuntime.EnsureInitialized();
-        set_num_threads(2);
+        // One libtorch thread: on a shared 2-core machine, two spinning threads per process cost 3-5x more CPU time per step.
+        set_num_threads(1);
         manual_seed(1);
         var task = new SyntheticPassageTask();
         var train = task.Queries(2000, 5, seed: 11);
@@ -26,7 +31,8 @@ public class EliminationTrainerLearnTests(ITestOutputHelper output)
         var options = new TrainingOptions
         {
             Decoding = RolloutDecoding.Choice,
-            WarmStartSteps = 900,
+            ShuffleCandidates = false,   // from scratch, input order learns about twice as fast (docs/training.md)
+            WarmStartSteps = 1400,
             WarmStartLearningRate = 1e-3,
             WarmStartBatchSize = 32,
             LanguageModelLossWeight = 1.0,
@@ -53,10 +59,11 @@ public class EliminationTrainerLearnTests(ITestOutputHelper output)
         output.WriteLine($"untrained: step accuracy {before.StepAccuracy:F3}, MRR {before.Mrr:F3}");
         output.WriteLine($"trained:   step accuracy {after.StepAccuracy:F3}, MRR {after.Mrr:F3} ({clock.Elapsed.TotalSeconds:F0} s)");
 
-        summary.WarmStartSteps.Should().Be(900);
+        summary.WarmStartSteps.Should().Be(1400);
         summary.ReinforcementSteps.Should().Be(100);
         after.StepAccuracy.Should().BeGreaterThanOrEqualTo(0.60);
         after.Mrr.Should().BeGreaterThanOrEqualTo(0.50);
-        after.Mrr.Should().BeGreaterThan(before.Mrr + 0.05);
+        // Random elimination on these lists: step accuracy ~0.54, MRR ~0.46 (standard error ~0.02 each on 200 lists).
+        after.Mrr.Should().BeGreaterThan(before.Mrr + 0.10);
     }
 }

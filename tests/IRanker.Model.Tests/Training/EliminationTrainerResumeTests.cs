@@ -44,10 +44,14 @@ public sealed class EliminationTrainerResumeTests : IDisposable
         Seed = 9,
     };
 
-    private static Qwen2ForCausalLM NewModel(int vocab)
+    /// <summary>A new model with the same initial weights as <paramref name="like"/> (tests run in parallel and share torch's global generator).</summary>
+    private static Qwen2ForCausalLM Copy(Qwen2ForCausalLM like)
     {
-        manual_seed(4);
-        return new Qwen2ForCausalLM(Qwen2Config.Tiny(vocab));
+        var model = new Qwen2ForCausalLM(like.Config);
+        var source = like.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        using (no_grad())
+            foreach (var (name, p) in model.named_parameters()) p.copy_(source[name]);
+        return model;
     }
 
     [Theory]
@@ -60,7 +64,8 @@ public sealed class EliminationTrainerResumeTests : IDisposable
 
         // The uninterrupted run.
         var full = new List<TrainingStepMetrics>();
-        var modelA = NewModel(tokenizer.VocabSize);
+        var modelA = new Qwen2ForCausalLM(Qwen2Config.Tiny(tokenizer.VocabSize));
+        var modelB = Copy(modelA);
         new EliminationTrainer(modelA, tokenizer, SyntheticPassageTask.Prompt, Options(Path.Combine(root, "a"), decoding, algorithm))
             .Train(train, null, new SynchronousProgress<TrainingStepMetrics>(full.Add));
         full.Should().HaveCount(8);
@@ -69,7 +74,6 @@ public sealed class EliminationTrainerResumeTests : IDisposable
         string folder = Path.Combine(root, "b");
         var first = new List<TrainingStepMetrics>();
         using var cancel = new CancellationTokenSource();
-        var modelB = NewModel(tokenizer.VocabSize);
         var act = () => new EliminationTrainer(modelB, tokenizer, SyntheticPassageTask.Prompt, Options(folder, decoding, algorithm))
             .Train(train, null, new SynchronousProgress<TrainingStepMetrics>(m => { first.Add(m); if (first.Count == 5) cancel.Cancel(); }), cancel.Token);
         act.Should().Throw<OperationCanceledException>();
@@ -77,7 +81,6 @@ public sealed class EliminationTrainerResumeTests : IDisposable
         Directory.GetDirectories(folder, "step-*").Select(Path.GetFileName).Should().BeEquivalentTo(["step-000002", "step-000004"]);
 
         // Resume in a fresh trainer with a freshly initialised model: everything comes from the checkpoint.
-        manual_seed(12345);
         var modelC = new Qwen2ForCausalLM(Qwen2Config.Tiny(tokenizer.VocabSize));
         var resumed = new List<TrainingStepMetrics>();
         var summary = new EliminationTrainer(modelC, tokenizer, SyntheticPassageTask.Prompt, Options(folder, decoding, algorithm))

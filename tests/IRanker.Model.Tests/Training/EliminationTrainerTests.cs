@@ -9,10 +9,40 @@ namespace IRanker.Model.Tests.Training;
 public class EliminationTrainerTests
 {
     [Fact]
-    public void Lora_is_rejected_with_a_clear_message_because_the_model_core_has_no_adapters()
+    public void Lora_training_changes_only_the_adapters_and_keeps_the_base_as_the_reference()
     {
-        var act = () => new TrainingOptions { LoraRank = 8 }.Validate();
-        act.Should().Throw<ArgumentException>().WithMessage("*LoraRank is 8*not available*LoraRank = 0*");
+        TorchRuntime.EnsureInitialized();
+        var task = new SyntheticPassageTask();
+        var train = task.Queries(16, 4, seed: 3);
+        var tokenizer = CompactTokenizer.Build(task.Corpus(train));
+        var model = new Qwen2ForCausalLM(Qwen2Config.Tiny(tokenizer.VocabSize));
+        var before = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
+        var options = new TrainingOptions
+        {
+            LoraRank = 4, WarmStartSteps = 3, WarmStartLearningRate = 1e-2, LearningRate = 1e-2, Steps = 3,
+            PromptsPerStep = 4, GroupSize = 4, KlCoefficient = 0.1, MicroBatchSize = 64,
+        };
+        var metrics = new List<TrainingStepMetrics>();
+        new EliminationTrainer(model, tokenizer, SyntheticPassageTask.Prompt, options).Train(train, null, new SynchronousProgress<TrainingStepMetrics>(metrics.Add));
+
+        model.Lora!.Rank.Should().Be(4);
+        var after = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, value) in before)
+            after[name].allclose(value, rtol: 0, atol: 0).Should().BeTrue($"base weight {name} is frozen under LoRA");
+        var adapters = after.Where(p => p.Key.Contains("lora_B")).ToList();
+        adapters.Should().NotBeEmpty();
+        adapters.Should().Contain(p => p.Value.abs().sum().item<float>() > 0, "the adapters were trained (B starts at zero)");
+        // The reference is the base with adapters off; the warm start already moved the adapters, so every RL step has KL > 0.
+        metrics.Where(m => m.Phase == TrainingPhase.Reinforcement).Should().OnlyContain(m => m.Kl > 0);
+
+        using var _ = no_grad();
+        var ids = tensor(tokenizer.Encode(SyntheticPassageTask.Prompt(train[0], [0, 1, 2, 3])).Select(i => (long)i).ToArray()).unsqueeze(0);
+        using (model.DisableAdapters())
+        {
+            var baseModel = new Qwen2ForCausalLM(model.Config);
+            foreach (var (name, p) in baseModel.named_parameters()) p.copy_(before[name]);
+            model.Forward(ids).Logits.allclose(baseModel.Forward(ids).Logits, rtol: 1e-4, atol: 1e-5).Should().BeTrue("with adapters off the model is the untouched base");
+        }
     }
 
     [Theory]

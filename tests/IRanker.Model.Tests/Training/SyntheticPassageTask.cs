@@ -1,11 +1,13 @@
 using IRanker.Model.Ranking;
+using IRanker.Model.Text;
 
 namespace IRanker.Model.Tests.Training;
 
 /// <summary>
 /// A small passage-ranking task that a tiny model can learn from scratch: topics of words; the query is a few words of
 /// one topic; the positive passage (label 2) is mostly that topic's words, partial passages (1) mix in a little of
-/// it, negatives (0) are about other topics.
+/// it, negatives (0) are about other topics. Words are three-letter pseudo-words that the tokenizer keeps as one token
+/// each (after a space), so that prompts stay short.
 /// </summary>
 internal sealed class SyntheticPassageTask
 {
@@ -15,14 +17,17 @@ internal sealed class SyntheticPassageTask
 
     public SyntheticPassageTask()
     {
-        var words = PseudoWords().Distinct().Take(Topics * WordsPerTopic + Fillers).ToArray();
+        var candidates = PseudoWords().Distinct().ToArray();
+        var tokenizer = CompactTokenizer.Build(candidates.Select(w => " " + w));
+        var words = candidates.Where(w => tokenizer.Encode(" " + w).Count == 1).Take(Topics * WordsPerTopic + Fillers).ToArray();
+        if (words.Length < Topics * WordsPerTopic + Fillers) throw new InvalidOperationException($"Only {words.Length} single-token pseudo-words.");
         topicWords = Enumerable.Range(0, Topics).Select(t => words.Skip(t * WordsPerTopic).Take(WordsPerTopic).ToArray()).ToArray();
         fillers = words.Skip(Topics * WordsPerTopic).ToArray();
     }
 
-    /// <summary>The step prompt: <c>[Q] query [P1] words … [ASK]</c>, remaining candidates in the given order, IDs kept.</summary>
+    /// <summary>The step prompt: <c>Q query P1 words … A</c>, remaining candidates in the given order, IDs kept.</summary>
     public static string Prompt(RankingQuery query, IReadOnlyList<int> remaining) =>
-        "[Q] " + query.Context + " " + string.Concat(remaining.Select(i => $"[{query.Candidates[i].Id}] {query.Candidates[i].Text} ")) + "[ASK]";
+        "Q " + query.Context + string.Concat(remaining.Select(i => $" {query.Candidates[i].Id} {query.Candidates[i].Text}")) + " A";
 
     /// <summary>Every word and ID, to build a tokenizer from.</summary>
     public IEnumerable<string> Corpus(IEnumerable<RankingQuery> queries) =>
@@ -79,12 +84,10 @@ internal sealed class SyntheticPassageTask
 
     private static IEnumerable<string> PseudoWords()
     {
-        string[] onsets = ["b", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z"];
-        string[] vowels = ["a", "e", "i", "o", "u"];
-        foreach (var v1 in vowels)
-            foreach (var o1 in onsets)
-                foreach (var o2 in onsets)
-                    foreach (var v2 in vowels.Take(2))
-                        yield return o1 + v1 + o2 + v2;
+        const string consonants = "bdfgklmnprstvz", vowels = "aeiou";
+        foreach (char v in vowels)
+            foreach (char a in consonants)
+                foreach (char b in consonants)
+                    yield return $"{a}{v}{b}";
     }
 }

@@ -26,6 +26,18 @@ public class TrainingSamplingTests
     }
 
     [Fact]
+    public void Without_shuffling_sub_lists_keep_the_input_order()
+    {
+        var query = new SyntheticPassageTask().Queries(1, 6, seed: 3)[0];
+        var random = new TrainingRandom(2);
+        for (int i = 0; i < 50; i++)
+        {
+            var ids = SubListSampler.Draw(query, random, shuffle: false).Query.Candidates.Select(c => query.Candidates.ToList().IndexOf(c)).ToList();
+            ids.Should().BeInAscendingOrder();
+        }
+    }
+
+    [Fact]
     public void The_training_random_generator_continues_identically_from_a_saved_state()
     {
         var a = new TrainingRandom(42);
@@ -52,7 +64,7 @@ public class TrainingSamplingTests
     [InlineData(LearningRateSchedule.Linear, 7, 0.5)]
     [InlineData(LearningRateSchedule.Linear, 11, 0.1)]
     [InlineData(LearningRateSchedule.Cosine, 7, 0.5)]
-    public void Learning_rate_warms_up_linearly_then_follows_the_schedule(LearningRateSchedule schedule, int step, double expected)
+    public void The_step_size_warms_up_linearly_then_follows_the_schedule(LearningRateSchedule schedule, int step, double expected)
     {
         // peak 1, 2 warm-up steps, 12 steps: decay over steps 2..11 (10 steps)
         LearningRateScheduler.At(1.0, step, 12, 2, schedule).Should().BeApproximately(expected, 1e-12);

@@ -76,14 +76,14 @@ internal sealed class StepForward : IDisposable
 
         var inputIds = tensor(ids, [batch, maxNew], device: device);                        // [batch, new]
         var positionIds = tensor(positions, [batch, maxNew], device: device);               // [batch, new]
-        var mask = Mask(tensor(groups, [batch, maxNew], device: device), tensor(pastStart, [batch], device: device), maxPast); // [batch, 1, new, past + new]
+        var mask = BranchLayout.Mask(tensor(groups, [batch, maxNew], device: device), tensor(pastStart, [batch], device: device), maxPast); // [batch, 1, new, past + new]
         var keepMask = tensor(keep, [batch, total], device: device);                        // [batch, past + new]
 
         var kvCache = new KVCache(config.NumHiddenLayers);
         try
         {
             if (maxPast > 0) SeedPast(kvCache, rows, maxPast, model);
-            var hidden = Decode(model, inputIds, positionIds, mask, kvCache);               // [batch, new, hidden]
+            var hidden = model.Decoder.ForwardWithMask(inputIds, positionIds, mask, kvCache);               // [batch, new, hidden]
 
             var gatherIndex = new long[batch * k];
             for (int b = 0; b < batch; b++)
@@ -147,31 +147,6 @@ internal sealed class StepForward : IDisposable
         return logitIndex;
     }
 
-    /// <summary>
-    /// The attention mask (true = may attend), [batch, 1, new, past + new]: a real query sees the row's cached prefix
-    /// (columns from <paramref name="pastStart"/> on) and the earlier new tokens of the prompt and of its own group;
-    /// a padded query sees itself only (so that no softmax row is empty).
-    /// </summary>
-    /// <param name="groups">[batch, new]: 0 prompt, c + 1 branch c, -1 padding.</param>
-    /// <param name="pastStart">[batch]: first real past column of each row.</param>
-    /// <param name="maxPast">Number of past columns.</param>
-    private static Tensor Mask(Tensor groups, Tensor pastStart, int maxPast)
-    {
-        long n = groups.shape[1];
-        var device = groups.device;
-        var index = arange(n, device: device);
-        var causal = index.unsqueeze(1).ge(index.unsqueeze(0));                             // [new, new]
-        var query = groups.unsqueeze(2);                                                    // [batch, new, 1]
-        var key = groups.unsqueeze(1);                                                      // [batch, 1, new]
-        var real = query.ge(0);                                                             // [batch, new, 1]
-        var sameOrPrompt = key.eq(0).logical_or(key.eq(query)).logical_and(key.ge(0));      // [batch, new, new]
-        var fresh = sameOrPrompt.logical_and(causal).logical_and(real)
-            .logical_or(eye(n, dtype: ScalarType.Bool, device: device));                    // [batch, new, new]
-        var past = arange(maxPast, device: device).unsqueeze(0).ge(pastStart.unsqueeze(1))  // [batch, past]
-            .unsqueeze(1).logical_and(real);                                                // [batch, new, past]
-        return cat([past, fresh], 2).unsqueeze(1);                                          // [batch, 1, new, past + new]
-    }
-
     /// <summary>Sums, per branch, the log-probs of its tokens under the logits gathered at <paramref name="logitIndex"/>.</summary>
     private static float[][] BranchScores(IReadOnlyList<StepRow> rows, Tensor logits, List<long>[] logitIndex, int maxNew)
     {
@@ -207,21 +182,6 @@ internal sealed class StepForward : IDisposable
         }
         return result;
     }
-
-    /// <summary>The decoder stack run with an explicit mask and positions; returns the final hidden states [batch, new, hidden].</summary>
-    private static Tensor Decode(Qwen2ForCausalLM model, Tensor inputIds, Tensor positionIds, Tensor mask, KVCache kvCache)
-    {
-        var config = model.Config;
-        var decoder = model.Decoder;
-        var h = decoder.EmbeddingWeight.index_select(0, inputIds.view(-1))
-            .view(inputIds.shape[0], inputIds.shape[1], config.HiddenSize);                // [batch, new, hidden]
-        var (cos, sin) = new RotaryEmbedding(config.HeadDim, config.RopeTheta).CosSin(positionIds, h.dtype); // [batch, new, head_dim]
-        foreach (var layer in decoder.Layers) h = layer.Forward(h, cos, sin, mask, kvCache);
-        return FinalNorm(decoder).forward(h);
-    }
-
-    private static RmsNorm FinalNorm(Qwen2Model decoder) =>
-        decoder.named_children().Select(c => c.module).OfType<RmsNorm>().Single();
 
     /// <summary>Puts each row's reused prefix, left-padded to <paramref name="maxPast"/>, into the empty cache.</summary>
     private static void SeedPast(KVCache kvCache, IReadOnlyList<StepRow> rows, int maxPast, Qwen2ForCausalLM model)

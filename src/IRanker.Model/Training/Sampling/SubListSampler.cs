@@ -4,7 +4,7 @@ namespace IRanker.Model.Training.Sampling;
 
 /// <summary>
 /// The paper's single-step training samples: for a query, a sub-list of random size 2..N that always contains a
-/// best candidate (highest label), filled with random other candidates, in random order.
+/// best candidate (highest label), filled with random other candidates, in random order (or in input order).
 /// </summary>
 /// <remarks>
 /// The sample is a new query holding just the pool's candidates in the drawn order (IDs, texts and labels kept), so that
@@ -12,7 +12,10 @@ namespace IRanker.Model.Training.Sampling;
 /// </remarks>
 internal static class SubListSampler
 {
-    public static EliminationState Draw(RankingQuery query, TrainingRandom random)
+    /// <param name="query">The query to sample from.</param>
+    /// <param name="random">The trainer's generator.</param>
+    /// <param name="shuffle">Random order (the paper's samples); false keeps the candidates' input order.</param>
+    public static EliminationState Draw(RankingQuery query, TrainingRandom random, bool shuffle = true)
     {
         int n = query.Candidates.Count;
         float best = query.Candidates.Max(c => c.Label!.Value);
@@ -23,7 +26,8 @@ internal static class SubListSampler
         int size = random.NextInt(2, n);
         var pool = new List<int>(size) { positive };
         pool.AddRange(others.Take(size - 1));
-        random.Shuffle(pool);
+        if (shuffle) random.Shuffle(pool);
+        else pool.Sort();
         var subList = query with { Candidates = pool.Select(i => query.Candidates[i]).ToArray() };
         return new EliminationState(subList, Enumerable.Range(0, size).ToArray());
     }

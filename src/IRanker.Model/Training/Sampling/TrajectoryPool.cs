@@ -11,13 +11,13 @@ internal sealed class TrajectoryPool(int slots)
     /// <summary>Per slot: the query index and the remaining candidates (null = start a new query).</summary>
     public (int Query, int[] Remaining)?[] Slots { get; set; } = new (int, int[])?[slots];
 
-    public EliminationState Current(int slot, IReadOnlyList<RankingQuery> queries, QueryStream stream, TrainingRandom random)
+    public EliminationState Current(int slot, IReadOnlyList<RankingQuery> queries, QueryStream stream, TrainingRandom random, bool shuffle = true)
     {
         if (Slots[slot] is not { } s)
         {
             int q = stream.Next(random);
             var order = Enumerable.Range(0, queries[q].Candidates.Count).ToArray();
-            random.Shuffle(order);
+            if (shuffle) random.Shuffle(order);
             s = (q, order);
             Slots[slot] = s;
         }
