@@ -9,8 +9,8 @@ internal sealed record QuickstartSettings
     public int Seed { get; init; } = 1;
     public int TrainListsPerTask { get; init; } = 150;
     public int TestListsPerTask { get; init; } = 30;
-    public int WarmStartSteps { get; init; } = 300;
-    public int RlSteps { get; init; } = 30;
+    public int WarmStartSteps { get; init; } = 800;
+    public int RlSteps { get; init; } = 40;
     public string Output { get; init; } = Path.Combine("samples", "IRanker.Quickstart", "output");
     public string? RealDataFolder { get; init; }
     public string Device { get; init; } = "auto";
@@ -23,8 +23,8 @@ internal sealed record QuickstartSettings
         Options:
           --quick               the same path, smaller (about a minute); what CI runs
           --long                more data and training steps (about an hour on two cores)
-          --warm-start-steps N  supervised warm-start steps (default 300; quick 8; long 2000)
-          --rl-steps N          GRPO steps after the warm start (default 30; quick 2; long 150)
+          --warm-start-steps N  supervised warm-start steps (default 800; quick 8; long 2000)
+          --rl-steps N          GRPO steps after the warm start (default 40; quick 2; long 150)
           --train-lists N       training lists per task (default 150; quick 12; long 500)
           --test-lists N        test lists per task (default 30; quick 3; long 100)
           --seed N              seed of data, model and training (default 1)
