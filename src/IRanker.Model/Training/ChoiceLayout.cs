@@ -4,7 +4,7 @@ namespace IRanker.Model.Training;
 /// How the candidate IDs of one pool are scored. When every ID is a shared token prefix plus one distinct last token
 /// (<c>P1</c>, <c>P2</c>, … or <c>passage 1</c>, <c>passage 2</c>, …), one forward pass over prompt + prefix gives them
 /// all: the prefix's probability is the same for every candidate and cancels in the softmax over candidates. Otherwise
-/// each candidate needs its own row.
+/// the IDs are scored as branches after one copy of the prompt (<see cref="BranchScorer"/>). Either way a pool is one row.
 /// </summary>
 /// <param name="SharedPrefix">The tokens common to every ID, or null when the fast form does not apply.</param>
 /// <param name="LastTokens">Per remaining candidate, its distinct last token (fast form only).</param>

@@ -245,7 +245,7 @@ public sealed class EliminationTrainer
         SetLearningRate(lr);
         optimizer.zero_grad();
         double loss = 0, lmLoss = 0, accuracy = 0, entropy = 0;
-        foreach (var chunk in MicroBatches(states.Length, s => Rows(states[s])))
+        foreach (var chunk in MicroBatches(states.Length, _ => 1))
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
@@ -346,7 +346,7 @@ public sealed class EliminationTrainer
             optimizer.zero_grad();
             sums.Clear();
             loss = 0;
-            foreach (var chunk in MicroBatches(groups.Count, i => options.Decoding == RolloutDecoding.Choice ? ChoiceRows(groups[i].State) : groups[i].Answers.Count))
+            foreach (var chunk in MicroBatches(groups.Count, i => options.Decoding == RolloutDecoding.Choice ? 1 : groups[i].Answers.Count))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
@@ -391,7 +391,7 @@ public sealed class EliminationTrainer
         var groups = states.Select(s => new Group(s, prompter.Prompt(s), [])).ToList();
         if (options.Decoding == RolloutDecoding.Choice)
         {
-            foreach (var chunk in MicroBatches(groups.Count, i => ChoiceRows(groups[i].State)))
+            foreach (var chunk in MicroBatches(groups.Count, _ => 1))
             {
                 using var scope = NewDisposeScope();
                 var batch = chunk.Select(i => groups[i]).ToArray();
@@ -619,15 +619,13 @@ public sealed class EliminationTrainer
         return ids;
     }).ToArray());
 
-    private static int ChoiceRows(EliminationState state) => 1;   // every pool is one row (shared prefix, or branches)
-
     private int?[] GreedyChoices(IReadOnlyList<EliminationState> states)
     {
         var choices = new int?[states.Count];
         if (options.Decoding == RolloutDecoding.Choice)
         {
             var groups = states.Select(s => new Group(s, prompter.Prompt(s), [])).ToArray();
-            foreach (var chunk in MicroBatches(groups.Length, i => ChoiceRows(groups[i].State)))
+            foreach (var chunk in MicroBatches(groups.Length, _ => 1))
             {
                 using var scope = NewDisposeScope();
                 var logps = Choices(model, chunk.Select(i => (groups[i].State, groups[i].Prompt)).ToArray(), lm: false).LogProbs;
@@ -658,8 +656,6 @@ public sealed class EliminationTrainer
         tokensThisStep += rows.Sum(r => r.Prompt.Length + r.Continuation.Length);
         return SequenceScorer.Score(policy, rows, temperature, prompter.Tokenizer.PadTokenId, lm);
     }
-
-    private int Rows(EliminationState state) => options.Decoding == RolloutDecoding.Choice ? ChoiceRows(state) : 1;
 
     /// <summary>Consecutive index ranges whose row counts add up to at most <see cref="TrainingOptions.MicroBatchSize"/> (at least one item each).</summary>
     private List<List<int>> MicroBatches(int count, Func<int, int> rowsOf)
