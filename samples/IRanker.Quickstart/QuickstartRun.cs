@@ -135,7 +135,7 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
             {
                 int n = task.Test[q].Candidates.Count;
                 if (scores[at].Task != task.Name) throw new InvalidOperationException($"Row {at} belongs to {scores[at].Task}, expected {task.Name}.");
-                lists[q] = scores.Skip(at).Take(n).Select(s => s.Score).ToArray();
+                lists[q] = scores.GetRange(at, n).Select(s => s.Score).ToArray();
                 at += n;
             }
             byTask[task.Name] = lists;

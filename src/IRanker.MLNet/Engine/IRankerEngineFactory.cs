@@ -26,20 +26,20 @@ internal sealed class IRankerEngineFactory : IRankingEngineFactory
         bool scratch = options.ModelPath is null;
         var model = scratch
             ? IRankerModel.CreateFromScratch(train, ShapeOf(options.ScratchModelSize), options.Seed, device)
-            : LoadPretrained(options.ModelPath!, device);
+            : IRankerModel.Load(options.ModelPath!, device);   // IRankerTrainer has checked that the folder exists
         progress.Report(scratch
             ? $"New {options.ScratchModelSize} model: {model.Model.ParameterCount:N0} parameters, vocabulary {model.Tokenizer.VocabSize:N0} (compact, from the training data), on {device}."
             : $"Loaded {options.ModelPath}: {model.Model.ParameterCount:N0} parameters, on {device}.");
         try
         {
-            var training = TrainingOptionsFor(options, scratch, train);
+            var training = TrainingOptionsFor(options, scratch);
             var learnable = train.Where(q => q.Candidates.Count >= 2).ToList();
             if (learnable.Count > 0 && (training.WarmStartSteps > 0 || training.Steps > 0))
             {
                 model.Model.train();
                 var trainer = new EliminationTrainer(model.Model, model.Tokenizer,
                     (query, remaining) => model.TemplateFor(query).BuildStep(query, remaining, PromptModeOf(options.DecodingMode)).Text,
-                    WithAssistantPrefix(training, options.DecodingMode));
+                    EliminationTrainer.WithTemplatePrefix(training));
                 var relay = new MetricsRelay(options.TrainingProgress, progress);
                 if (training.WarmStartSteps > 0) trainer.WarmStart(learnable, relay, cancellationToken);
                 if (training.Steps > 0) trainer.Train(learnable, null, relay, cancellationToken);
@@ -61,14 +61,6 @@ internal sealed class IRankerEngineFactory : IRankingEngineFactory
         return new IRankerEngine(model, InferenceOptions(options));
     }
 
-    private static IRankerModel LoadPretrained(string folder, TorchSharp.torch.Device device)
-    {
-        if (!Directory.Exists(folder))
-            throw new DirectoryNotFoundException(
-                $"IRankerOptions.ModelPath '{folder}' is not a folder. Give a Hugging Face model folder (config.json, model.safetensors, tokenizer.json), or null to train a new small model.");
-        return IRankerModel.Load(folder, device);
-    }
-
     private static Func<int, Qwen2Config> ShapeOf(ScratchModelSize size) => size switch
     {
         ScratchModelSize.Tiny => Qwen2Config.Tiny,
@@ -85,7 +77,7 @@ internal sealed class IRankerEngineFactory : IRankingEngineFactory
     }
 
     /// <summary>The trainer's options: the user's, or the defaults for the kind of model, with the top-level settings applied.</summary>
-    internal static TrainingOptions TrainingOptionsFor(IRankerOptions options, bool scratch, IReadOnlyList<RankingQuery> train)
+    internal static TrainingOptions TrainingOptionsFor(IRankerOptions options, bool scratch)
     {
         var training = options.Training?.Clone() ?? (scratch ? ScratchDefaults() : new TrainingOptions());
         training.WarmStartSteps = options.WarmStartSteps ?? (scratch ? ScratchWarmStartSteps : 0);
@@ -118,15 +110,6 @@ internal sealed class IRankerEngineFactory : IRankingEngineFactory
         DecodingMode.Answer => PromptMode.Answer,
         _ => PromptMode.Choice,
     };
-
-    /// <summary>The tag the step prompt's assistant prefix ends with, which free-text rewards check together with the response.</summary>
-    private static TrainingOptions WithAssistantPrefix(TrainingOptions training, DecodingMode mode)
-    {
-        if (training.AssistantPrefix.Length > 0 || mode == DecodingMode.Choice) return training;
-        var copy = training.Clone();
-        copy.AssistantPrefix = mode == DecodingMode.Reasoning ? "<think>" : "<answer>";
-        return copy;
-    }
 
     /// <summary>Passes step metrics to the user's progress and a line every few steps to ML.NET's log.</summary>
     private sealed class MetricsRelay(IProgress<TrainingStepMetrics>? user, IProgress<string> log) : IProgress<TrainingStepMetrics>

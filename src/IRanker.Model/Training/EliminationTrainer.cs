@@ -104,7 +104,11 @@ public sealed class EliminationTrainer
         ? PromptMode.Choice
         : options.ResponseFormat == ResponseFormat.Reasoning ? PromptMode.Reasoning : PromptMode.Answer;
 
-    private static TrainingOptions WithTemplatePrefix(TrainingOptions options)
+    /// <summary>
+    /// A copy of <paramref name="options"/> whose <see cref="TrainingOptions.AssistantPrefix"/>, unless set, is the tag that a
+    /// template's assistant prefix ends with in the mode the options imply (<c>&lt;think&gt;</c> or <c>&lt;answer&gt;</c>).
+    /// </summary>
+    internal static TrainingOptions WithTemplatePrefix(TrainingOptions options)
     {
         var copy = options.Clone();
         if (copy.AssistantPrefix.Length == 0)
