@@ -249,7 +249,8 @@ public sealed class EliminationTrainer
         SetLearningRate(lr);
         optimizer.zero_grad();
         double loss = 0, lmLoss = 0, accuracy = 0, entropy = 0;
-        foreach (var chunk in MicroBatches(states.Length, _ => 1))
+        var promptLengths = states.Select(s => prompter.Prompt(s).Length).ToArray();
+        foreach (var chunk in MicroBatches(states.Length, _ => 1, i => promptLengths[i]))
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
@@ -350,7 +351,7 @@ public sealed class EliminationTrainer
             optimizer.zero_grad();
             sums.Clear();
             loss = 0;
-            foreach (var chunk in MicroBatches(groups.Count, i => options.Decoding == RolloutDecoding.Choice ? 1 : groups[i].Answers.Count))
+            foreach (var chunk in MicroBatches(groups.Count, i => options.Decoding == RolloutDecoding.Choice ? 1 : groups[i].Answers.Count, i => groups[i].Prompt.Length))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
@@ -395,7 +396,7 @@ public sealed class EliminationTrainer
         var groups = states.Select(s => new Group(s, prompter.Prompt(s), [])).ToList();
         if (options.Decoding == RolloutDecoding.Choice)
         {
-            foreach (var chunk in MicroBatches(groups.Count, _ => 1))
+            foreach (var chunk in MicroBatches(groups.Count, _ => 1, i => groups[i].Prompt.Length))
             {
                 using var scope = NewDisposeScope();
                 var batch = chunk.Select(i => groups[i]).ToArray();
@@ -629,7 +630,7 @@ public sealed class EliminationTrainer
         if (options.Decoding == RolloutDecoding.Choice)
         {
             var groups = states.Select(s => new Group(s, prompter.Prompt(s), [])).ToArray();
-            foreach (var chunk in MicroBatches(groups.Length, _ => 1))
+            foreach (var chunk in MicroBatches(groups.Length, _ => 1, i => groups[i].Prompt.Length))
             {
                 using var scope = NewDisposeScope();
                 var logps = Choices(model, chunk.Select(i => (groups[i].State, groups[i].Prompt)).ToArray(), lm: false).LogProbs;
@@ -661,13 +662,19 @@ public sealed class EliminationTrainer
         return SequenceScorer.Score(policy, rows, temperature, prompter.Tokenizer.PadTokenId, lm);
     }
 
-    /// <summary>Consecutive index ranges whose row counts add up to at most <see cref="TrainingOptions.MicroBatchSize"/> (at least one item each).</summary>
-    private List<List<int>> MicroBatches(int count, Func<int, int> rowsOf)
+    /// <summary>
+    /// Index groups whose row counts add up to at most <see cref="TrainingOptions.MicroBatchSize"/> (at least one item
+    /// each). With <paramref name="lengthOf"/>, items are grouped in order of length, so that a micro-batch pads its
+    /// short rows up to a similar length rather than to the longest prompt of the step.
+    /// </summary>
+    private List<List<int>> MicroBatches(int count, Func<int, int> rowsOf, Func<int, int>? lengthOf = null)
     {
         var batches = new List<List<int>>();
         var current = new List<int>();
         int rows = 0;
-        for (int i = 0; i < count; i++)
+        var indices = Enumerable.Range(0, count);
+        if (lengthOf is not null) indices = indices.OrderBy(lengthOf);
+        foreach (int i in indices)
         {
             int r = rowsOf(i);
             if (current.Count > 0 && rows + r > options.MicroBatchSize)
