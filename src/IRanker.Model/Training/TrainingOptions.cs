@@ -93,7 +93,7 @@ public sealed class TrainingOptions
     /// <summary>Elimination prompts per rollout round (default 8, the paper's batch).</summary>
     public int PromptsPerStep { get; set; } = 8;
 
-    /// <summary>Answers (prompt + response sequences) per forward/backward pass (default 8): the memory knob.</summary>
+    /// <summary>Answers (prompt + response sequences) per forward/backward pass (default 8): the memory knob. A step's sequences are grouped by length, so that short prompts are not padded to the longest one.</summary>
     public int MicroBatchSize { get; set; } = 8;
 
     /// <summary>Rollout rounds whose gradients are summed before one optimiser step (default 1).</summary>
