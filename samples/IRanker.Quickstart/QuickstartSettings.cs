@@ -10,7 +10,7 @@ internal sealed record QuickstartSettings
     public int TrainListsPerTask { get; init; } = 150;
     public int TestListsPerTask { get; init; } = 30;
     public int WarmStartSteps { get; init; } = 800;
-    public int RlSteps { get; init; } = 40;
+    public int RlSteps { get; init; } = 120;
     public string Output { get; init; } = Path.Combine("samples", "IRanker.Quickstart", "output");
     public string? RealDataFolder { get; init; }
     public string Device { get; init; } = "auto";
@@ -24,7 +24,7 @@ internal sealed record QuickstartSettings
           --quick               the same path, smaller (about a minute); what CI runs
           --long                more data and training steps (about 25 minutes on two cores)
           --warm-start-steps N  supervised warm-start steps (default 800; quick 8; long 2000)
-          --rl-steps N          GRPO steps after the warm start (default 40; quick 2; long 150)
+          --rl-steps N          GRPO steps after the warm start (default 120; quick 2; long 150)
           --train-lists N       training lists per task (default 150; quick 12; long 500)
           --test-lists N        test lists per task (default 30; quick 3; long 100)
           --seed N              seed of data, model and training (default 1)
