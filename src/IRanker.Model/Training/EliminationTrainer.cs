@@ -249,15 +249,15 @@ public sealed class EliminationTrainer
         SetLearningRate(lr);
         optimizer.zero_grad();
         double loss = 0, lmLoss = 0, accuracy = 0, entropy = 0;
-        var promptLengths = states.Select(s => prompter.Prompt(s).Length).ToArray();
-        foreach (var chunk in MicroBatches(states.Length, _ => 1, i => promptLengths[i]))
+        var prompts = states.Select(prompter.Prompt).ToArray();
+        foreach (var chunk in MicroBatches(states.Length, _ => 1, i => prompts[i].Length))
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             double share = (double)chunk.Count / states.Length;
             var part = options.Decoding == RolloutDecoding.Choice
-                ? ChoiceWarmStartLoss(chunk.Select(i => states[i]).ToArray())
-                : FreeTextWarmStartLoss(chunk.Select(i => states[i]).ToArray(), chunk.Select(i => targets[i]).ToArray());
+                ? ChoiceWarmStartLoss(chunk.Select(i => (states[i], prompts[i])).ToArray())
+                : FreeTextWarmStartLoss(chunk.Select(i => (prompts[i], prompter.Target(states[i].Query, targets[i]))).ToArray());
             var total = part.Supervised + options.LanguageModelLossWeight * part.LanguageModel;     // []
             (total * share).backward();
             loss += total.item<float>() * share;
@@ -273,14 +273,14 @@ public sealed class EliminationTrainer
 
     private sealed record WarmStartPart(Tensor Supervised, Tensor LanguageModel, double Accuracy, double Entropy);
 
-    private WarmStartPart ChoiceWarmStartLoss(IReadOnlyList<EliminationState> states)
+    private WarmStartPart ChoiceWarmStartLoss(IReadOnlyList<(EliminationState State, int[] Prompt)> items)
     {
-        var scores = Choices(model, states.Select(s => (s, prompter.Prompt(s))).ToArray(), lm: options.LanguageModelLossWeight > 0);
+        var scores = Choices(model, items, lm: options.LanguageModelLossWeight > 0);
         var losses = new List<Tensor>();
         double correct = 0, entropy = 0;
-        for (int k = 0; k < states.Count; k++)
+        for (int k = 0; k < items.Count; k++)
         {
-            var s = states[k];
+            var s = items[k].State;
             var logp = scores.LogProbs[k];                                                   // [m]
             var worst = s.Worst();
             var isWorst = tensor(s.Remaining.Select(c => worst.Contains(c)).ToArray(), device: logp.device);
@@ -293,12 +293,11 @@ public sealed class EliminationTrainer
             }
         }
         var supervised = stack(losses).mean();
-        return new WarmStartPart(supervised, scores.LanguageModel ?? zeros(1, device: supervised.device).sum(), correct / states.Count, entropy / states.Count);
+        return new WarmStartPart(supervised, scores.LanguageModel ?? zeros(1, device: supervised.device).sum(), correct / items.Count, entropy / items.Count);
     }
 
-    private WarmStartPart FreeTextWarmStartLoss(IReadOnlyList<EliminationState> states, IReadOnlyList<int> targets)
+    private WarmStartPart FreeTextWarmStartLoss(IReadOnlyList<(int[] Prompt, int[] Target)> rows)
     {
-        var rows = states.Select((s, i) => (prompter.Prompt(s), prompter.Target(s.Query, targets[i]))).ToList();
         var scored = Score(model, rows, 1.0, lm: options.LanguageModelLossWeight > 0);
         var nll = -MaskedMean.PerRow(scored.LogProbs, scored.Mask).mean();                   // []
         double accuracy, entropy;
