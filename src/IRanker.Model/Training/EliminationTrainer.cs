@@ -663,17 +663,15 @@ public sealed class EliminationTrainer
 
     /// <summary>
     /// Index groups whose row counts add up to at most <see cref="TrainingOptions.MicroBatchSize"/> (at least one item
-    /// each). With <paramref name="lengthOf"/>, items are grouped in order of length, so that a micro-batch pads its
-    /// short rows up to a similar length rather than to the longest prompt of the step.
+    /// each), taken in order of <paramref name="lengthOf"/>, so that a micro-batch pads its short rows up to a similar
+    /// length rather than to the longest prompt of the step.
     /// </summary>
-    private List<List<int>> MicroBatches(int count, Func<int, int> rowsOf, Func<int, int>? lengthOf = null)
+    private List<List<int>> MicroBatches(int count, Func<int, int> rowsOf, Func<int, int> lengthOf)
     {
         var batches = new List<List<int>>();
         var current = new List<int>();
         int rows = 0;
-        var indices = Enumerable.Range(0, count);
-        if (lengthOf is not null) indices = indices.OrderBy(lengthOf);
-        foreach (int i in indices)
+        foreach (int i in Enumerable.Range(0, count).OrderBy(lengthOf))
         {
             int r = rowsOf(i);
             if (current.Count > 0 && rows + r > options.MicroBatchSize)
