@@ -97,6 +97,7 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
         WarmStartSteps = warmStartSteps,
         TrainingSteps = rlSteps,
         DecodingMode = DecodingMode.Choice,
+        TaskWeights = settings.TaskWeights.Count > 0 ? new Dictionary<string, double>(settings.TaskWeights) : null,
         Seed = settings.Seed,
         Device = settings.Device,
     };
@@ -165,13 +166,16 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
             ### Quickstart{(settings.Quick ? " (--quick)" : "")}, {DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}
 
             Machine: {cpu}, {Environment.ProcessorCount} cores. Command: `dotnet run --project samples/IRanker.Quickstart -c Release -- {string.Join(' ', Environment.GetCommandLineArgs().Skip(1))}`.
-            Seed {settings.Seed}; {settings.TrainListsPerTask} training and {settings.TestListsPerTask} test lists per task; {settings.WarmStartSteps} warm-start steps, {settings.RlSteps} GRPO steps; wall time {_clock.Elapsed.TotalMinutes:0.0} min.
+            Seed {settings.Seed}; {settings.TrainListsPerTask} training and {settings.TestListsPerTask} test lists per task; {settings.WarmStartSteps} warm-start steps, {settings.RlSteps} GRPO steps{Weights()}; wall time {_clock.Elapsed.TotalMinutes:0.0} min.
 
             {ResultTable.ToMarkdown(results, methods, tasks)}
             """;
         File.AppendAllText(file, text);
         Say($"Appended the table to {file}.");
     }
+
+    private string Weights() => settings.TaskWeights.Count == 0 ? ""
+        : "; task weights " + string.Join(", ", settings.TaskWeights.Select(w => string.Create(CultureInfo.InvariantCulture, $"{w.Key} {w.Value:0.##}")));
 
     private static void Say(string text, bool markup = false)
     {

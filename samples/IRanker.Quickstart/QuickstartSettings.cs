@@ -1,4 +1,5 @@
 using System.Globalization;
+using IRanker.MLNet.Datasets;
 
 namespace IRanker.Quickstart;
 
@@ -16,6 +17,9 @@ internal sealed record QuickstartSettings
     public string Device { get; init; } = "auto";
     public string? BenchmarksFile { get; init; }
 
+    /// <summary>How often training draws each task's lists relative to the others (IRankerOptions.TaskWeights); empty: equally.</summary>
+    public IReadOnlyDictionary<string, double> TaskWeights { get; init; } = new Dictionary<string, double>();
+
     public const string Usage = """
         IRanker quickstart: builds Ranking-bench-mini, trains a small IRanker from scratch through
         mlContext.Ranking.Trainers.IRanker(), compares it with baselines on the test split, saves and reloads it.
@@ -28,6 +32,7 @@ internal sealed record QuickstartSettings
           --train-lists N       training lists per task (default 150; quick 12; long 500)
           --test-lists N        test lists per task (default 30; quick 3; long 100)
           --seed N              seed of data, model and training (default 1)
+          --task-weight TASK=W  draw TASK's lists W times as often as the others' (repeatable; default: all 1)
           --device NAME         auto | cpu | cuda | cuda:N (default auto)
           --output DIR          where data, the model zip and results go (default samples/IRanker.Quickstart/output)
           --real-data DIR       also evaluate on real Ranking-bench files (jsonl/parquet) in DIR (docs/data.md)
@@ -62,10 +67,22 @@ internal sealed record QuickstartSettings
                 "--output" => s with { Output = Next() },
                 "--real-data" => s with { RealDataFolder = Next() },
                 "--write-benchmarks" => s with { BenchmarksFile = Next() },
+                "--task-weight" => s with { TaskWeights = WithWeight(s.TaskWeights, args[i], Next()) },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'. Run with --help for the options."),
             };
         }
+        var unknown = s.TaskWeights.Keys.Where(t => !RankingBenchMini.TaskNames.Contains(t, StringComparer.Ordinal)).ToList();
+        if (unknown.Count > 0)
+            throw new ArgumentException($"--task-weight names {string.Join(", ", unknown)}; the tasks are {string.Join(", ", RankingBenchMini.TaskNames)}.");
         if (s.TestListsPerTask == 0 || s.TrainListsPerTask == 0) throw new ArgumentException("--train-lists and --test-lists must be at least 1.");
         return s;
+    }
+
+    private static Dictionary<string, double> WithWeight(IReadOnlyDictionary<string, double> weights, string option, string value)
+    {
+        var parts = value.Split('=', 2);
+        if (parts.Length != 2 || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double weight) || weight < 0 || !double.IsFinite(weight))
+            throw new ArgumentException($"Option {option} needs TASK=WEIGHT with a weight of 0 or more (e.g. Passage-7=4), not '{value}'.");
+        return new Dictionary<string, double>(weights) { [parts[0].Trim()] = weight };
     }
 }

@@ -74,6 +74,14 @@ public sealed class IRankerOptions
     /// <summary>Reinforcement-learning (GRPO or PPO) steps. Default 200; 0 keeps the model as loaded or warm-started.</summary>
     public int TrainingSteps { get; set; } = 200;
 
+    /// <summary>
+    /// How often training draws the groups of each task (the values of <see cref="TaskColumnName"/>), relative to the
+    /// others: 2 draws a task's groups twice as often as its share of the training data, 0 never; tasks not named weigh
+    /// 1. Takes precedence over <see cref="TrainingOptions.TaskWeights"/> in <see cref="Training"/>. Default <c>null</c>:
+    /// every group equally often. A name that is no task of the training data is an error at <c>Fit</c>.
+    /// </summary>
+    public Dictionary<string, double>? TaskWeights { get; set; }
+
     /// <summary>Seed of every random choice (initialisation, sub-list sampling, rollouts). Default 0.</summary>
     public int Seed { get; set; }
 

@@ -83,6 +83,7 @@ internal sealed class IRankerEngineFactory : IRankingEngineFactory
         training.WarmStartSteps = options.WarmStartSteps ?? (scratch ? ScratchWarmStartSteps : 0);
         training.Steps = options.TrainingSteps;
         training.Seed = options.Seed;
+        if (options.TaskWeights is not null) training.TaskWeights = new Dictionary<string, double>(options.TaskWeights, StringComparer.Ordinal);
         training.Decoding = options.DecodingMode == DecodingMode.Choice ? RolloutDecoding.Choice : RolloutDecoding.FreeText;
         training.ResponseFormat = options.DecodingMode == DecodingMode.Reasoning ? ResponseFormat.Reasoning : ResponseFormat.AnswerOnly;
         return training;

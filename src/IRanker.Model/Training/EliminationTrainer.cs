@@ -188,7 +188,7 @@ public sealed class EliminationTrainer
         ValidateQueries(train, nameof(train));
         if (eval is not null) ValidateQueries(eval, nameof(eval));
         var clock = Stopwatch.StartNew();
-        stream ??= new QueryStream(train.Count);
+        stream ??= NewQueryStream(train);
         int? resumedFrom = TryResume();
         var initial = eval is { Count: > 0 } ? Evaluate(eval) : null;
         string? lastCheckpoint = null;
@@ -231,6 +231,22 @@ public sealed class EliminationTrainer
             model.train();
         }
         return metrics;
+    }
+
+    /// <summary>The query stream, with <see cref="TrainingOptions.TaskWeights"/> applied.</summary>
+    /// <exception cref="ArgumentException">A weighted task has no training query, or every query weighs 0.</exception>
+    private QueryStream NewQueryStream(IReadOnlyList<RankingQuery> train)
+    {
+        if (options.TaskWeights is not { Count: > 0 } weights) return new QueryStream(train.Count);
+        var tasks = train.Select(q => q.Task ?? "").ToHashSet(StringComparer.Ordinal);
+        var unknown = weights.Keys.Where(t => !tasks.Contains(t)).ToList();
+        if (unknown.Count > 0)
+            throw new ArgumentException($"TaskWeights names {string.Join(", ", unknown.Select(t => $"'{t}'"))}, which no training query has " +
+                $"as its task; the tasks of the training data are {string.Join(", ", tasks.Order(StringComparer.Ordinal).Select(t => $"'{t}'"))}.", nameof(train));
+        var perQuery = train.Select(q => weights.TryGetValue(q.Task ?? "", out double w) ? w : 1.0).ToArray();
+        if (perQuery.All(w => w == 0))
+            throw new ArgumentException("TaskWeights give every training query weight 0; give at least one task a positive weight.", nameof(train));
+        return new QueryStream(perQuery);
     }
 
     private int ReinforcementSteps(int queries) => options.Steps ??

@@ -69,6 +69,15 @@ public sealed class TrainingOptions
     public bool ShuffleCandidates { get; set; } = true;
 
     /// <summary>
+    /// How often the trainer draws the lists of each task (<see cref="Ranking.RankingQuery.Task"/>), relative to the
+    /// others: a task of weight 2 is drawn twice as often per epoch as its share of the training lists, a weight of
+    /// 0.5 half as often, 0 never. Tasks not named weigh 1; null (default) draws every list once per epoch. Use it when
+    /// one model learns several tasks and some need more steps than others (docs/training.md).
+    /// </summary>
+    /// <example><code>options.TaskWeights = new Dictionary&lt;string, double&gt; { ["Passage-5"] = 3, ["Passage-7"] = 3 };</code></example>
+    public IDictionary<string, double>? TaskWeights { get; set; }
+
+    /// <summary>
     /// The reward functions whose sum is an answer's reward; each part is logged under its
     /// <see cref="IRewardFunction.Name"/>. Null (default) means the standard set: exclusion + format + tags in
     /// FreeText mode, exclusion only in Choice mode (see <see cref="EliminationRewards.Standard"/>).
@@ -211,7 +220,12 @@ public sealed class TrainingOptions
     public int EvaluationInterval { get; set; }
 
     /// <summary>Creates a copy, so that an options object given to a trainer cannot be changed under it.</summary>
-    public TrainingOptions Clone() => (TrainingOptions)MemberwiseClone();
+    public TrainingOptions Clone()
+    {
+        var copy = (TrainingOptions)MemberwiseClone();
+        if (TaskWeights is not null) copy.TaskWeights = new Dictionary<string, double>(TaskWeights, StringComparer.Ordinal);
+        return copy;
+    }
 
     /// <summary>Checks every value; the error names the option, its value and what is allowed.</summary>
     /// <exception cref="ArgumentException">A value is out of range.</exception>
@@ -249,6 +263,8 @@ public sealed class TrainingOptions
         Require(CheckpointInterval >= 1, nameof(CheckpointInterval), CheckpointInterval, "at least 1");
         Require(KeepCheckpoints >= 1, nameof(KeepCheckpoints), KeepCheckpoints, "at least 1");
         Require(EvaluationInterval >= 0, nameof(EvaluationInterval), EvaluationInterval, "0 or more");
+        foreach (var (task, weight) in TaskWeights ?? new Dictionary<string, double>())
+            Require(weight >= 0 && double.IsFinite(weight), $"{nameof(TaskWeights)}[\"{task}\"]", weight, "0 or more");
         if (Rewards is { Count: 0 })
             throw new ArgumentException("TrainingOptions.Rewards is empty; give at least one reward function or leave it null for the standard set.", nameof(Rewards));
     }
