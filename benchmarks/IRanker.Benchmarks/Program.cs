@@ -10,6 +10,7 @@ var commands = new Dictionary<string, IBenchmarkCommand>(StringComparer.OrdinalI
     ["model"] = new ModelThroughputBenchmark(),
     ["ranking"] = new RankingThroughputBenchmark(),
     ["training"] = new TrainingBenchmark(),
+    ["learning-curve"] = new LearningCurveBenchmark(),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
