@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using IRanker.MLNet.Data;
 using IRanker.MLNet.Engine;
 using IRanker.MLNet.Persistence;
@@ -51,6 +52,9 @@ public sealed class IRankerTransformer : ITransformer, IDisposable
     /// <summary>The options the model was trained with.</summary>
     internal IRankerOptions Options { get; }
 
+    /// <summary>The engine that ranks (tests inspect its calls).</summary>
+    internal IRankingEngine Engine => _engine;
+
     /// <summary>The name of the engine's factory, saved in the zip.</summary>
     internal string EngineName { get; }
 
@@ -72,7 +76,7 @@ public sealed class IRankerTransformer : ITransformer, IDisposable
         return builder.ToSchema();
     }
 
-    /// <summary>Not supported: the transformer ranks whole groups, not single rows. Use <see cref="Transform"/> or <see cref="RankAsync"/>.</summary>
+    /// <summary>Not supported: the transformer ranks whole groups, not single rows. Use <see cref="Transform"/> or <see cref="RankAsync(IAsyncEnumerable{RankingQuery}, CancellationToken)"/>.</summary>
     /// <exception cref="NotSupportedException">Always.</exception>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
         throw new NotSupportedException($"{nameof(IRankerTransformer)} ranks whole groups, so it has no row-to-row mapper (and no PredictionEngine): use Transform or RankAsync.");
@@ -88,8 +92,33 @@ public sealed class IRankerTransformer : ITransformer, IDisposable
     }
 
     /// <summary>
-    /// Ranks queries as they arrive and yields each result when it is ready, in input order. Queries with one
+    /// Ranks queries as they arrive and yields each result when it is ready, in input order. The queries that have
+    /// already arrived when the model is free are ranked together in one engine call (at most
+    /// <paramref name="maxBatchSize"/>; the engine packs them into forward batches by its token budget), so a fast
+    /// producer gets batched throughput and a slow one gets each answer without waiting for others. Queries with one
     /// candidate (or none) are answered without a model call.
+    /// </summary>
+    /// <param name="queries">The lists to rank; their candidates' IDs are what the model sees.</param>
+    /// <param name="maxBatchSize">The most queries ranked in one engine call (default 32).</param>
+    /// <param name="cancellationToken">Stops ranking and the enumeration.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxBatchSize"/> is below 1.</exception>
+    /// <example>
+    /// <code>
+    /// await foreach (var result in ranker.RankAsync(requests.ReadAllAsync(ct), maxBatchSize: 16, ct))
+    ///     await respond(result.Query.QueryId, result.Order);
+    /// </code>
+    /// </example>
+    public IAsyncEnumerable<RankingResult> RankAsync(IAsyncEnumerable<RankingQuery> queries, int maxBatchSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return RankBatches(queries, maxBatchSize, cancellationToken);
+    }
+
+    /// <summary>
+    /// Ranks queries as they arrive and yields each result when it is ready, in input order, batching the queries
+    /// that are already waiting (up to 32 per engine call; see the overload with <c>maxBatchSize</c>).
     /// </summary>
     /// <param name="queries">The lists to rank; their candidates' IDs are what the model sees.</param>
     /// <param name="cancellationToken">Stops ranking and the enumeration.</param>
@@ -99,31 +128,81 @@ public sealed class IRankerTransformer : ITransformer, IDisposable
     ///     await respond(result.Query.QueryId, result.Order);
     /// </code>
     /// </example>
-    public async IAsyncEnumerable<RankingResult> RankAsync(IAsyncEnumerable<RankingQuery> queries,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<RankingResult> RankAsync(IAsyncEnumerable<RankingQuery> queries, CancellationToken cancellationToken = default) =>
+        RankAsync(queries, DefaultAsyncBatchSize, cancellationToken);
+
+    private const int DefaultAsyncBatchSize = 32;
+
+    private async IAsyncEnumerable<RankingResult> RankBatches(IAsyncEnumerable<RankingQuery> queries, int maxBatchSize,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(queries);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        await foreach (RankingQuery query in queries.WithCancellation(cancellationToken).ConfigureAwait(false))
+        // The producer reads the source into a channel; each round takes whatever has arrived (at least one query).
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var arrived = Channel.CreateBounded<RankingQuery>(new BoundedChannelOptions(2 * maxBatchSize) { SingleReader = true, SingleWriter = true });
+        var producer = Task.Run(async () =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (query.Candidates.Count <= 1)
-            {
-                yield return WithoutModel(query);
-                continue;
-            }
-            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            RankingResult result;
             try
             {
-                result = await Task.Run(() => _engine.Rank([query], cancellationToken)[0], cancellationToken).ConfigureAwait(false);
+                await foreach (var query in queries.WithCancellation(stop.Token).ConfigureAwait(false))
+                    await arrived.Writer.WriteAsync(query, stop.Token).ConfigureAwait(false);
             }
             finally
             {
-                _gate.Release();
+                arrived.Writer.TryComplete();
             }
-            yield return result;
+        }, CancellationToken.None);
+        try
+        {
+            var batch = new List<RankingQuery>(maxBatchSize);
+            while (await arrived.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                batch.Clear();
+                while (batch.Count < maxBatchSize && arrived.Reader.TryRead(out var query)) batch.Add(query);
+                foreach (var result in await RankBatchAsync(batch, cancellationToken).ConfigureAwait(false))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    yield return result;
+                }
+            }
+            await producer.ConfigureAwait(false);   // the source's own exception, after the results of what it gave
         }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await producer.ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Rethrown above already, or the source stopped because the enumeration ended early.
+            }
+        }
+    }
+
+    /// <summary>Ranks one batch in a single engine call (queries of 0 or 1 candidates need none); results in batch order.</summary>
+    private async Task<RankingResult[]> RankBatchAsync(List<RankingQuery> batch, CancellationToken cancellationToken)
+    {
+        var results = new RankingResult[batch.Count];
+        var modelled = new List<int>(batch.Count);
+        for (int i = 0; i < batch.Count; i++)
+        {
+            if (batch[i].Candidates.Count <= 1) results[i] = WithoutModel(batch[i]);
+            else modelled.Add(i);
+        }
+        if (modelled.Count == 0) return results;
+        var toRank = modelled.Select(i => batch[i]).ToArray();
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var ranked = await Task.Run(() => _engine.Rank(toRank, cancellationToken), cancellationToken).ConfigureAwait(false);
+            for (int k = 0; k < modelled.Count; k++) results[modelled[k]] = ranked[k];
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        return results;
     }
 
     /// <summary>Frees the model.</summary>

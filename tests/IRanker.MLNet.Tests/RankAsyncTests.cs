@@ -60,4 +60,80 @@ public sealed class RankAsyncTests
         await enumerate.Should().ThrowAsync<OperationCanceledException>();
         seen.Should().Equal("comet");
     }
+
+    [Fact]
+    public async Task Queries_that_arrive_while_the_model_is_busy_are_ranked_together_and_come_back_in_order()
+    {
+        var queries = Enumerable.Range(0, 7).Select(i => Query($"topic{i}", $"a {i}", $"b {i}", $"c {i}")).ToArray();
+        var sourceDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var engine = new RecordingEngine(firstCallWaitsFor: sourceDone.Task);
+        using var ranker = new IRankerTransformer(new MLContext(seed: 1), Pipelines.Options(), engine, "recording");
+
+        async IAsyncEnumerable<RankingQuery> Source()
+        {
+            foreach (var query in queries)
+            {
+                await Task.Yield();
+                yield return query;
+            }
+            sourceDone.SetResult();
+        }
+
+        var results = await ranker.RankAsync(Source(), maxBatchSize: 4).ToListAsync();
+
+        results.Select(r => r.Query.QueryId).Should().Equal(queries.Select(q => q.QueryId));
+        results.Select(r => r.Order).Should().AllSatisfy(order => order.Should().Equal(2, 1, 0));
+        engine.BatchSizes.Sum().Should().Be(7);
+        engine.BatchSizes.Should().OnlyContain(n => n >= 1 && n <= 4);
+        engine.BatchSizes.Count.Should().BeLessThanOrEqualTo(3, "the six queries that arrived during the first call fill at most two calls of four");
+    }
+
+    [Fact]
+    public async Task An_error_of_the_source_reaches_the_caller_after_the_results_of_what_it_gave()
+    {
+        using var engine = new RecordingEngine();
+        using var ranker = new IRankerTransformer(new MLContext(seed: 1), Pipelines.Options(), engine, "recording");
+
+        async IAsyncEnumerable<RankingQuery> Failing()
+        {
+            await Task.Yield();
+            yield return Query("comet", "a", "b");
+            throw new InvalidOperationException("the request stream broke");
+        }
+
+        var seen = new List<string?>();
+        var enumerate = async () =>
+        {
+            await foreach (var result in ranker.RankAsync(Failing())) seen.Add(result.Query.QueryId);
+        };
+        await enumerate.Should().ThrowAsync<InvalidOperationException>().WithMessage("the request stream broke");
+        seen.Should().Equal("comet");
+        var badSize = () => ranker.RankAsync(Failing(), maxBatchSize: 0);
+        badSize.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("maxBatchSize");
+    }
+
+    /// <summary>Ranks every list in reverse input order and records how many queries each call got.</summary>
+    private sealed class RecordingEngine(Task? firstCallWaitsFor = null) : IRanker.MLNet.Engine.IRankingEngine
+    {
+        public List<int> BatchSizes { get; } = [];
+
+        public IReadOnlyList<RankingResult> Rank(IReadOnlyList<RankingQuery> queries, CancellationToken cancellationToken = default)
+        {
+            if (BatchSizes.Count == 0 && firstCallWaitsFor is not null) firstCallWaitsFor.Wait(TimeSpan.FromSeconds(30));
+            BatchSizes.Add(queries.Count);
+            return queries.Select(q =>
+            {
+                int n = q.Candidates.Count;
+                var eliminated = Enumerable.Range(0, n - 1).ToArray();   // the first listed goes first
+                var steps = eliminated.Select((c, s) => new EliminationStep(s, c, q.Candidates[c].Id, AnswerMatch.Exact)).ToArray();
+                return new RankingResult(q, Enumerable.Range(0, n).Reverse().ToArray(), steps);
+            }).ToArray();
+        }
+
+        public void SaveTo(string folder) => throw new NotSupportedException();
+
+        public void Dispose()
+        {
+        }
+    }
 }
