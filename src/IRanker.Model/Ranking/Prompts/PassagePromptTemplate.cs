@@ -3,8 +3,7 @@ namespace IRanker.Model.Ranking.Prompts;
 /// <summary>
 /// The template of passage ranking: the context is a search query, the candidates are passages whose IDs
 /// (<c>passage 1</c>, <c>passage 2</c>, ...) keep their original numbers, so the IDs shown become sparse as passages are
-/// eliminated, and each passage's line ends by repeating its ID; the model names the passage least likely to answer the
-/// query.
+/// eliminated; the model names the passage least likely to answer the query.
 /// </summary>
 /// <example>
 /// <code>
@@ -32,14 +31,10 @@ public class PassagePromptTemplate : PromptTemplate
     /// <inheritdoc/>
     protected override string CandidatesHeading(RankingQuery query) => "Passages:";
 
-    /// <summary>
-    /// <c>passage 3: {text} End of passage 3.</c>: the ID before and after the text. A causal model reads the ID after
-    /// the words it names, and the next-token loss of a model trained from scratch must recall which passage it is in,
-    /// which teaches the binding of words to IDs that naming a passage needs (docs/training.md).
-    /// </summary>
+    /// <inheritdoc/>
     protected override string CandidateLine(RankingQuery query, int index)
     {
         var candidate = query.Candidates[index];
-        return $"{candidate.Id}: {OneLine(candidate.Text)} End of {candidate.Id}.";
+        return $"{candidate.Id}: {OneLine(candidate.Text)}";
     }
 }
