@@ -9,6 +9,9 @@ internal interface ITaskGenerator
 
     RankingScenario Scenario { get; }
 
-    /// <summary>One list with graded labels and exactly one candidate carrying the highest label.</summary>
-    RankingQuery Generate(Random random, string queryId);
+    /// <summary>
+    /// One list with graded labels and exactly one candidate carrying the highest label, whose context is not in
+    /// <paramref name="usedContexts"/> where the generator can help it (the caller rejects repeats either way).
+    /// </summary>
+    RankingQuery Generate(Random random, string queryId, IReadOnlySet<string> usedContexts);
 }

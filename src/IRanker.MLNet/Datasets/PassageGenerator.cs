@@ -47,7 +47,7 @@ internal sealed class PassageGenerator : ITaskGenerator
 
     public RankingScenario Scenario => RankingScenario.Passage;
 
-    public RankingQuery Generate(Random random, string queryId)
+    public RankingQuery Generate(Random random, string queryId, IReadOnlySet<string> usedContexts)
     {
         var topics = PassageTopics.All;
         int topic = random.Next(topics.Count);

@@ -68,7 +68,7 @@ public static class RankingBenchMini
         {
             if (++attempts > 50 * (count + 10))
                 throw new InvalidOperationException($"Could not make {count} distinct {generator.Task} lists; ask for fewer.");
-            var list = generator.Generate(random, $"{generator.Task}-{split}-{lists.Count}");
+            var list = generator.Generate(random, $"{generator.Task}-{split}-{lists.Count}", contexts);
             if (contexts.Add(list.Context)) lists.Add(list);
         }
         return lists;

@@ -33,7 +33,7 @@ internal sealed class RecommendationGenerator : ITaskGenerator
 
     public RankingScenario Scenario => RankingScenario.Recommendation;
 
-    public RankingQuery Generate(Random random, string queryId)
+    public RankingQuery Generate(Random random, string queryId, IReadOnlySet<string> usedContexts)
     {
         int genreCount = _domain.Genres.Count;
         int first = random.Next(genreCount);

@@ -33,10 +33,22 @@ internal sealed class RoutingGenerator : ITaskGenerator
 
     public static RoutingGenerator Cost { get; } = new("Cost", 0.2);
 
-    public RankingQuery Generate(Random random, string queryId)
+    /// <summary>The most requests drawn for one list before the request type counts as used up.</summary>
+    private const int RequestAttempts = 2000;
+
+    public RankingQuery Generate(Random random, string queryId, IReadOnlySet<string> usedContexts)
     {
+        // The type is drawn once and a used request is redrawn within it, so that every split keeps the types
+        // equally likely (redrawing the type would drift towards arithmetic, the type with the most requests).
         var type = (QueryType)random.Next(Enum.GetValues<QueryType>().Length);
-        var request = RoutingQueries.Write(type, random);
+        string request = RoutingQueries.Write(type, random);
+        for (int attempt = 1; usedContexts.Contains(request); attempt++)
+        {
+            if (attempt == RequestAttempts)
+                throw new InvalidOperationException(
+                    $"Ranking-bench-mini has run out of new {type} requests for {Task} after {usedContexts.Count} lists; ask for fewer lists per task.");
+            request = RoutingQueries.Write(type, random);
+        }
         var llms = MiniLlm.All.ToArray();
         random.Shuffle(llms);
 

@@ -7,27 +7,34 @@ internal static class RoutingQueries
     [
         "reverses a string", "sorts a list of numbers", "counts the vowels in a word", "removes duplicate items",
         "finds the largest value", "parses a date", "merges two sorted lists", "checks for a palindrome",
+        "reads a CSV file", "validates an email address", "computes a running average", "splits text into words",
     ];
 
     private static readonly string[] Languages = ["Python", "JavaScript", "C#", "Java", "Go", "Rust"];
     private static readonly string[] Countries = [
         "France", "Japan", "Brazil", "Kenya", "Canada", "Norway", "Egypt", "Chile", "India", "Spain",
         "Peru", "Ghana", "Poland", "Vietnam", "Mexico", "Greece", "Nepal", "Morocco", "Sweden", "Argentina",
+        "Italy", "Turkey", "Chad", "Ireland", "Portugal", "Thailand", "Jamaica", "Iceland", "Cuba", "Finland",
     ];
-    private static readonly string[] Inventions = ["telephone", "light bulb", "printing press", "steam engine", "radio", "bicycle"];
+    private static readonly string[] Inventions = ["telephone", "light bulb", "printing press", "steam engine", "radio", "bicycle", "telescope", "compass"];
     private static readonly string[] Planets = ["Mars", "Jupiter", "Saturn", "Neptune", "Uranus"];
     private static readonly string[] Themes = [
         "the sea", "autumn rain", "a lost key", "city lights", "an old friend", "the first snow",
         "a quiet library", "a summer storm", "the night train", "a paper boat", "the mountain wind", "a broken clock",
+        "a distant lighthouse", "the last bus home", "a garden at dawn", "an empty stadium",
     ];
-    private static readonly string[] Animals = ["fox", "turtle", "dragon", "robot", "penguin", "owl"];
-    private static readonly string[] Shops = ["bakery", "bike shop", "bookstore", "coffee bar", "flower shop"];
+    private static readonly string[] Animals = ["fox", "turtle", "dragon", "robot", "penguin", "owl", "whale", "squirrel"];
+    private static readonly string[] Shops = ["bakery", "bike shop", "bookstore", "coffee bar", "flower shop", "pet store", "barber shop", "ice cream stand"];
     private static readonly string[] Reports = [
         "climate change", "the city budget", "electric cars", "remote work", "school lunches", "ocean plastic",
         "housing prices", "public transport", "online privacy", "sleep research", "farm subsidies", "space travel",
+        "water shortages", "video game sales", "bird migration", "minimum wages", "wind farms", "youth sports",
     ];
-    private static readonly string[] Phrases = ["good morning", "where is the station", "thank you very much", "the bill please", "I am lost", "see you tomorrow"];
-    private static readonly string[] SpokenLanguages = ["French", "Spanish", "German", "Italian", "Japanese", "Portuguese"];
+    private static readonly string[] Phrases = [
+        "good morning", "where is the station", "thank you very much", "the bill please", "I am lost", "see you tomorrow",
+        "how much does this cost", "I need a doctor", "what time is it", "nice to meet you", "a table for two", "where is the toilet",
+    ];
+    private static readonly string[] SpokenLanguages = ["French", "Spanish", "German", "Italian", "Japanese", "Portuguese", "Dutch", "Korean"];
 
     public static string Write(QueryType type, Random r) => type switch
     {
@@ -45,8 +52,9 @@ internal static class RoutingQueries
             1 => $"Fix the bug in this {r.Pick(Languages)} loop that {r.Pick(CodeTasks)}.",
             _ => $"Explain step by step how code in {r.Pick(Languages)} {r.Pick(CodeTasks)}.",
         },
-        QueryType.Factual => r.Next(6) switch
+        QueryType.Factual => r.Next(7) switch
         {
+            6 => $"What is the highest mountain in {r.Pick(Countries)}?",
             0 => $"What is the capital of {r.Pick(Countries)}?",
             1 => $"Who invented the {r.Pick(Inventions)}?",
             2 => $"How many moons does {r.Pick(Planets)} have?",
@@ -60,8 +68,9 @@ internal static class RoutingQueries
             1 => $"Tell a bedtime story about a {r.Pick(Animals)} and {r.Pick(Themes)}.",
             _ => $"Write a funny slogan for a {r.Pick(Shops)}.",
         },
-        QueryType.Summary => r.Next(2) switch
+        QueryType.Summary => r.Next(3) switch
         {
+            2 => $"List the three key findings of the study on {r.Pick(Reports)}.",
             0 => $"Summarize the main points of this article about {r.Pick(Reports)} in {r.Next(2, 8)} bullet points.",
             _ => $"Give a one sentence summary of the report on {r.Pick(Reports)}.",
         },

@@ -25,6 +25,22 @@ public class RankingBenchMiniTests(ITestOutputHelper output)
         other.Should().NotBe(first);
     }
 
+    [Fact]
+    public void Routing_splits_keep_every_request_type_when_the_smaller_types_run_short_of_new_requests()
+    {
+        // 600 lists need about 100 requests of each type; arithmetic has thousands, the others a few hundred. The test
+        // split comes after the training split, so it is the first to show a drift towards arithmetic.
+        var task = RankingBenchMini.Generate(new RankingBenchMiniOptions { Seed = 1, TrainQueriesPerTask = 500, TestQueriesPerTask = 100, Tasks = ["Balance"] })["Balance"];
+        static bool IsArithmetic(string request) =>
+            System.Text.RegularExpressions.Regex.IsMatch(request, @"^(What is \d+ times|Solve for x|A shop sells|What is the square root|Compute the sum)");
+
+        double testShare = task.Test.Count(q => IsArithmetic(q.Context)) / (double)task.Test.Count;
+        double trainShare = task.Train.Count(q => IsArithmetic(q.Context)) / (double)task.Train.Count;
+        testShare.Should().BeInRange(0.05, 0.30, "one type in six");
+        trainShare.Should().BeInRange(0.10, 0.24, "one type in six");
+        task.Test.Select(q => q.Context).Should().OnlyHaveUniqueItems().And.NotIntersectWith(task.Train.Select(q => q.Context));
+    }
+
     [Theory]
     [InlineData("Movie", RankingScenario.Recommendation, 20)]
     [InlineData("Music", RankingScenario.Recommendation, 20)]
