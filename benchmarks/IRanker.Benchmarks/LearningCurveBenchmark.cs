@@ -19,7 +19,8 @@ namespace IRanker.Benchmarks;
 /// <remarks>
 /// Arguments: <c>--tasks A,B</c> (default the three passage tasks), <c>--steps N</c> (warm-start steps, default 2400),
 /// <c>--batch N</c> (prompts per step, default 16 as in the quickstart), <c>--every N</c> (steps between evaluations,
-/// default 400), <c>--train N</c> / <c>--test N</c> (lists per task, default 3000 / 60), <c>--threads N</c> (default 2).
+/// default 400), <c>--train N</c> / <c>--test N</c> (lists per task, default 3000 / 60), <c>--threads N</c> (default 2),
+/// <c>--seed N</c> (model initialisation and sampling, default 1; the data's seed stays 1).
 /// The model is the quickstart's (<see cref="Qwen2Config.Small"/>, compact vocabulary from the training data, the
 /// paper's templates, Choice decoding); the options mirror the estimator's scratch defaults (lr 1e-3 after 20 warm-up
 /// steps, next-token loss over the prompt with weight 1, micro-batches of 8, candidates in input order).
@@ -32,17 +33,17 @@ internal sealed class LearningCurveBenchmark : IBenchmarkCommand
     {
         var tasks = Option(args, "--tasks", "Passage-5,Passage-7,Passage-9").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         int steps = Int(args, "--steps", 2400), batch = Int(args, "--batch", 16), every = Int(args, "--every", 400);
-        int trainLists = Int(args, "--train", 3000), testLists = Int(args, "--test", 60), threads = Int(args, "--threads", 2);
+        int trainLists = Int(args, "--train", 3000), testLists = Int(args, "--test", 60), threads = Int(args, "--threads", 2), seed = Int(args, "--seed", 1);
         TorchRuntime.EnsureInitialized();
         set_num_threads(threads);
         string machine = BenchmarkReport.Machine();
 
         var data = RankingBenchMini.Generate(new RankingBenchMiniOptions { Seed = 1, TrainQueriesPerTask = trainLists, TestQueriesPerTask = testLists, Tasks = tasks });
         var train = data.Tasks.SelectMany(t => t.Train).ToList();
-        using var ranker = IRankerModel.CreateFromScratch(train, Qwen2Config.Small, seed: 1, device: CPU);
+        using var ranker = IRankerModel.CreateFromScratch(train, Qwen2Config.Small, seed: seed, device: CPU);
         var options = EliminationTrainer.WithTemplatePrefix(new TrainingOptions
         {
-            Decoding = RolloutDecoding.Choice, ShuffleCandidates = false, Seed = 1,
+            Decoding = RolloutDecoding.Choice, ShuffleCandidates = false, Seed = seed,
             WarmStartSteps = steps, WarmStartLearningRate = 1e-3, WarmStartBatchSize = batch, WarmupSteps = 20,
             LanguageModelLossWeight = 1.0, MicroBatchSize = 8, Steps = 0,
         });
@@ -73,9 +74,9 @@ internal sealed class LearningCurveBenchmark : IBenchmarkCommand
         body.AppendLine(CultureInfo.InvariantCulture, $"- Date: {DateTime.UtcNow:yyyy-MM-dd} (UTC)");
         body.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {machine}; libtorch threads: {get_num_threads()}");
         body.AppendLine(CultureInfo.InvariantCulture,
-            $"- Command: `dotnet run --project benchmarks/IRanker.Benchmarks -c Release -- learning-curve --tasks {string.Join(',', tasks)} --steps {steps} --batch {batch} --every {every} --train {trainLists} --test {testLists} --threads {threads}`");
+            $"- Command: `dotnet run --project benchmarks/IRanker.Benchmarks -c Release -- learning-curve --tasks {string.Join(',', tasks)} --steps {steps} --batch {batch} --every {every} --train {trainLists} --test {testLists} --threads {threads} --seed {seed}`");
         body.AppendLine(CultureInfo.InvariantCulture,
-            $"- Ranking-bench-mini (seed 1), {trainLists} training and {testLists} test lists per task. The quickstart's model: Qwen2 `Small` from scratch ({ranker.Model.ParameterCount / 1e6:F2} M parameters, compact vocabulary of {ranker.Tokenizer.VocabSize} ids), the paper's templates, Choice decoding. Warm start only: {batch} sub-lists per step (input order), lr 1e-3, next-token loss over the prompt (weight 1); no GRPO.");
+            $"- Ranking-bench-mini (seed 1), {trainLists} training and {testLists} test lists per task. The quickstart's model: Qwen2 `Small` from scratch ({ranker.Model.ParameterCount / 1e6:F2} M parameters, compact vocabulary of {ranker.Tokenizer.VocabSize} ids), the project's templates (`PromptTemplate.For`), Choice decoding. Warm start only: {batch} sub-lists per step (input order), lr 1e-3, next-token loss over the prompt (weight 1); no GRPO.");
         body.AppendLine(CultureInfo.InvariantCulture, $"- Total wall time {clock.Elapsed.TotalMinutes:F1} min (training {trainingSeconds / 60:F1} min, the rest evaluation).");
         body.AppendLine();
         body.AppendLine("Held-out MRR x100 (iterative elimination, Choice mode) after each number of warm-start steps:");
