@@ -4,7 +4,6 @@ using System.Text;
 using IRanker.MLNet.Datasets;
 using IRanker.Model.Modeling;
 using IRanker.Model.Ranking;
-using IRanker.Model.Ranking.Baselines;
 using IRanker.Model.Ranking.Prompts;
 using IRanker.Model.Runtime;
 using IRanker.Model.Training;
@@ -64,7 +63,7 @@ internal sealed class LearningCurveBenchmark : IBenchmarkCommand
 
         Evaluate(0);
         ranker.Model.train();
-        trainer.WarmStart(train, new Progress(m =>
+        trainer.WarmStart(train, TrainingMeasures.OnEachStep(m =>
         {
             trainingSeconds += m.SecondsPerStep;
             if (m.Step % every == 0 || m.Step == m.TotalSteps) Evaluate(m.Step);
@@ -86,18 +85,12 @@ internal sealed class LearningCurveBenchmark : IBenchmarkCommand
         foreach (var (step, seconds, metrics) in rows)
             body.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {step} | {step * batch:N0} | {seconds / 60:F1} | ")
                 + string.Join(" | ", data.Tasks.Select(t => Percent(metrics[t.Name].Mrr))) + " |");
-        body.AppendLine("| BM25 | | | " + string.Join(" | ", data.Tasks.Select(t => Percent(Bm25Mrr(t.Test)))) + " |");
+        body.AppendLine("| BM25 | | | " + string.Join(" | ", data.Tasks.Select(t => Percent(TrainingMeasures.Bm25Mrr(t.Test)))) + " |");
         return body.ToString();
     }
 
     private static string Percent(double value) => (100 * value).ToString("F1", CultureInfo.InvariantCulture);
 
-    /// <summary>MRR of the best-labelled candidate under BM25, as the trainer's evaluation measures it.</summary>
-    private static double Bm25Mrr(IReadOnlyList<RankingQuery> queries) => new Bm25Ranker().Rank(queries).Average(r =>
-    {
-        float best = r.Query.Candidates.Max(c => c.Label!.Value);
-        return 1.0 / (r.Order.ToList().FindIndex(i => r.Query.Candidates[i].Label!.Value == best) + 1);
-    });
 
     private static string Option(string[] args, string name, string fallback)
     {
@@ -110,10 +103,5 @@ internal sealed class LearningCurveBenchmark : IBenchmarkCommand
         string text = Option(args, name, fallback.ToString(CultureInfo.InvariantCulture));
         return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value > 0
             ? value : throw new ArgumentException($"Option {name} needs a whole number above 0, not '{text}'.");
-    }
-
-    private sealed class Progress(Action<TrainingStepMetrics> report) : IProgress<TrainingStepMetrics>
-    {
-        public void Report(TrainingStepMetrics value) => report(value);
     }
 }

@@ -4,7 +4,6 @@ using System.Text;
 using IRanker.MLNet.Datasets;
 using IRanker.Model.Modeling;
 using IRanker.Model.Ranking;
-using IRanker.Model.Ranking.Baselines;
 using IRanker.Model.Ranking.Prompts;
 using IRanker.Model.Runtime;
 using IRanker.Model.Text;
@@ -53,7 +52,7 @@ internal sealed class TrainingBenchmark : IBenchmarkCommand
         };
 
         var phases = new Dictionary<TrainingPhase, (int Steps, double Seconds, double Tokens)>();
-        var progress = new Progress(m =>
+        var progress = TrainingMeasures.OnEachStep(m =>
         {
             var p = phases.GetValueOrDefault(m.Phase);
             phases[m.Phase] = (p.Steps + 1, p.Seconds + m.SecondsPerStep, p.Tokens + m.TokensPerSecond * m.SecondsPerStep);
@@ -64,7 +63,7 @@ internal sealed class TrainingBenchmark : IBenchmarkCommand
         trainer.WarmStart(task.Train, progress);
         var rl = trainer.Train(task.Train, task.Test, progress);
         var warm = rl.InitialEvaluation!;
-        double bm25 = Bm25Mrr(task.Test);
+        double bm25 = TrainingMeasures.Bm25Mrr(task.Test);
 
         var body = new StringBuilder();
         body.AppendLine(CultureInfo.InvariantCulture, $"- Date: {DateTime.UtcNow:yyyy-MM-dd} (UTC)");
@@ -89,26 +88,9 @@ internal sealed class TrainingBenchmark : IBenchmarkCommand
         return body.ToString();
     }
 
-    /// <summary>MRR of the best-labelled candidate under BM25, as the trainer's evaluation measures it.</summary>
-    private static double Bm25Mrr(IReadOnlyList<RankingQuery> queries)
-    {
-        var results = new Bm25Ranker().Rank(queries);
-        return results.Average(r =>
-        {
-            float best = r.Query.Candidates.Max(c => c.Label!.Value);
-            int rank = r.Order.ToList().FindIndex(i => r.Query.Candidates[i].Label!.Value == best) + 1;
-            return 1.0 / rank;
-        });
-    }
-
     private static int Argument(string[] args, string name, int fallback)
     {
         int at = Array.IndexOf(args, name);
         return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], CultureInfo.InvariantCulture, out int value) ? value : fallback;
-    }
-
-    private sealed class Progress(Action<TrainingStepMetrics> report) : IProgress<TrainingStepMetrics>
-    {
-        public void Report(TrainingStepMetrics value) => report(value);
     }
 }

@@ -54,13 +54,13 @@ internal static class RoutingQueries
         },
         QueryType.Factual => r.Next(7) switch
         {
-            6 => $"What is the highest mountain in {r.Pick(Countries)}?",
             0 => $"What is the capital of {r.Pick(Countries)}?",
             1 => $"Who invented the {r.Pick(Inventions)}?",
             2 => $"How many moons does {r.Pick(Planets)} have?",
             3 => $"What currency is used in {r.Pick(Countries)}?",
             4 => $"Name three famous cities in {r.Pick(Countries)}.",
-            _ => $"What is the official language of {r.Pick(Countries)}?",
+            5 => $"What is the official language of {r.Pick(Countries)}?",
+            _ => $"What is the highest mountain in {r.Pick(Countries)}?",
         },
         QueryType.Creative => r.Next(3) switch
         {
@@ -70,9 +70,9 @@ internal static class RoutingQueries
         },
         QueryType.Summary => r.Next(3) switch
         {
-            2 => $"List the three key findings of the study on {r.Pick(Reports)}.",
             0 => $"Summarize the main points of this article about {r.Pick(Reports)} in {r.Next(2, 8)} bullet points.",
-            _ => $"Give a one sentence summary of the report on {r.Pick(Reports)}.",
+            1 => $"Give a one sentence summary of the report on {r.Pick(Reports)}.",
+            _ => $"List the three key findings of the study on {r.Pick(Reports)}.",
         },
         QueryType.Translation => r.Next(2) switch
         {

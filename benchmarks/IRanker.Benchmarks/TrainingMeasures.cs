@@ -1,0 +1,24 @@
+using IRanker.Model.Ranking;
+using IRanker.Model.Ranking.Baselines;
+using IRanker.Model.Training;
+
+namespace IRanker.Benchmarks;
+
+/// <summary>What the training benchmarks share: the BM25 reference and a progress sink that reports on the training thread.</summary>
+internal static class TrainingMeasures
+{
+    /// <summary>MRR of the best-labelled candidate under BM25, as the trainer's evaluation measures it.</summary>
+    public static double Bm25Mrr(IReadOnlyList<RankingQuery> queries) => new Bm25Ranker().Rank(queries).Average(r =>
+    {
+        float best = r.Query.Candidates.Max(c => c.Label!.Value);
+        return 1.0 / (r.Order.ToList().FindIndex(i => r.Query.Candidates[i].Label!.Value == best) + 1);
+    });
+
+    /// <summary>Calls <paramref name="report"/> for every step's metrics, on the training thread.</summary>
+    public static IProgress<TrainingStepMetrics> OnEachStep(Action<TrainingStepMetrics> report) => new Sink(report);
+
+    private sealed class Sink(Action<TrainingStepMetrics> report) : IProgress<TrainingStepMetrics>
+    {
+        public void Report(TrainingStepMetrics value) => report(value);
+    }
+}
