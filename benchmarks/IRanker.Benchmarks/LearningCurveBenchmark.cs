@@ -21,7 +21,7 @@ namespace IRanker.Benchmarks;
 /// default 400), <c>--train N</c> / <c>--test N</c> (lists per task, default 3000 / 60), <c>--threads N</c> (default 2),
 /// <c>--seed N</c> (model initialisation and sampling, default 1; the data's seed stays 1).
 /// The model is the quickstart's (<see cref="Qwen2Config.Small"/>, compact vocabulary from the training data, the
-/// paper's templates, Choice decoding); the options mirror the estimator's scratch defaults (lr 1e-3 after 20 warm-up
+/// compact prompt style of the estimator's scratch models, Choice decoding); the options mirror the estimator's scratch defaults (lr 1e-3 after 20 warm-up
 /// steps, next-token loss over the prompt with weight 1, micro-batches of 8, candidates in input order).
 /// </remarks>
 internal sealed class LearningCurveBenchmark : IBenchmarkCommand
@@ -39,7 +39,7 @@ internal sealed class LearningCurveBenchmark : IBenchmarkCommand
 
         var data = RankingBenchMini.Generate(new RankingBenchMiniOptions { Seed = 1, TrainQueriesPerTask = trainLists, TestQueriesPerTask = testLists, Tasks = tasks });
         var train = data.Tasks.SelectMany(t => t.Train).ToList();
-        using var ranker = IRankerModel.CreateFromScratch(train, Qwen2Config.Small, seed: seed, device: CPU);
+        using var ranker = IRankerModel.CreateFromScratch(train, Qwen2Config.Small, seed: seed, device: CPU, style: PromptStyle.Compact);
         var options = EliminationTrainer.WithTemplatePrefix(new TrainingOptions
         {
             Decoding = RolloutDecoding.Choice, ShuffleCandidates = false, Seed = seed,
@@ -75,7 +75,7 @@ internal sealed class LearningCurveBenchmark : IBenchmarkCommand
         body.AppendLine(CultureInfo.InvariantCulture,
             $"- Command: `dotnet run --project benchmarks/IRanker.Benchmarks -c Release -- learning-curve --tasks {string.Join(',', tasks)} --steps {steps} --batch {batch} --every {every} --train {trainLists} --test {testLists} --threads {threads} --seed {seed}`");
         body.AppendLine(CultureInfo.InvariantCulture,
-            $"- Ranking-bench-mini (seed 1), {trainLists} training and {testLists} test lists per task. The quickstart's model: Qwen2 `Small` from scratch ({ranker.Model.ParameterCount / 1e6:F2} M parameters, compact vocabulary of {ranker.Tokenizer.VocabSize} ids), the project's templates (`PromptTemplate.For`), Choice decoding. Warm start only: {batch} sub-lists per step (input order), lr 1e-3, next-token loss over the prompt (weight 1); no GRPO.");
+            $"- Ranking-bench-mini (seed 1), {trainLists} training and {testLists} test lists per task. The quickstart's model: Qwen2 `Small` from scratch ({ranker.Model.ParameterCount / 1e6:F2} M parameters, compact vocabulary of {ranker.Tokenizer.VocabSize} ids), the built-in templates in the compact style (`PromptStyle.Compact`, as the estimator trains models from scratch), Choice decoding. Warm start only: {batch} sub-lists per step (input order), lr 1e-3, next-token loss over the prompt (weight 1); no GRPO.");
         body.AppendLine(CultureInfo.InvariantCulture, $"- Total wall time {clock.Elapsed.TotalMinutes:F1} min (training {trainingSeconds / 60:F1} min, the rest evaluation).");
         body.AppendLine();
         body.AppendLine("Held-out MRR x100 (iterative elimination, Choice mode) after each number of warm-start steps:");

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using IRanker.MLNet.Engine;
 using IRanker.Model.Ranking;
+using IRanker.Model.Ranking.Prompts;
 using IRanker.Model.Training;
 
 namespace IRanker.MLNet;
@@ -97,6 +98,14 @@ public sealed class IRankerOptions
 
     /// <summary>The size of a model trained from scratch (<see cref="ModelPath"/> null). Default <see cref="ScratchModelSize.Small"/>.</summary>
     public ScratchModelSize ScratchModelSize { get; set; } = ScratchModelSize.Small;
+
+    /// <summary>
+    /// The prompt layout of a model trained from scratch (<see cref="ModelPath"/> null), kept with the model. Default
+    /// <see cref="PromptStyle.Compact"/>: context, candidates and answer prefix only, which a small model learns from
+    /// much faster than the paper's chat prompt; a checkpoint uses the style saved with it (the chat style for a
+    /// Hugging Face download).
+    /// </summary>
+    public PromptStyle ScratchPromptStyle { get; set; } = PromptStyle.Compact;
 
     /// <summary>
     /// The training hyper-parameters (docs/training.md). <see cref="WarmStartSteps"/>, <see cref="TrainingSteps"/>,

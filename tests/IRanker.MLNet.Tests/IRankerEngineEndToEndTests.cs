@@ -47,6 +47,7 @@ public sealed class IRankerEngineEndToEndTests
         steps.Should().Contain(s => s.Phase == TrainingPhase.WarmStart && s.Step == 12)
             .And.Contain(s => s.Phase == TrainingPhase.Reinforcement && s.Step == 2);
         log.Should().Contain(m => m.Contains("WarmStart step 12/12", StringComparison.Ordinal), "progress reaches mlContext.Log");
+        log.Should().Contain(m => m.Contains("Compact prompts", StringComparison.Ordinal), "a model trained from scratch uses the compact prompt style by default");
         foreach (var group in scores.Chunk(5))
             group.Order().Should().Equal([1f, 2f, 3f, 4f, 5f], "each group of five gets the ranks 5..1, the survivor highest");
         var metrics = mlContext.Ranking.Evaluate(scored);

@@ -25,10 +25,10 @@ internal sealed class IRankerEngineFactory : IRankingEngineFactory
         var device = TorchRuntime.ResolveDevice(options.Device);
         bool scratch = options.ModelPath is null;
         var model = scratch
-            ? IRankerModel.CreateFromScratch(train, ShapeOf(options.ScratchModelSize), options.Seed, device)
+            ? IRankerModel.CreateFromScratch(train, ShapeOf(options.ScratchModelSize), options.Seed, device, options.ScratchPromptStyle)
             : IRankerModel.Load(options.ModelPath!, device);   // IRankerTrainer has checked that the folder exists
         progress.Report(scratch
-            ? $"New {options.ScratchModelSize} model: {model.Model.ParameterCount:N0} parameters, vocabulary {model.Tokenizer.VocabSize:N0} (compact, from the training data), on {device}."
+            ? $"New {options.ScratchModelSize} model: {model.Model.ParameterCount:N0} parameters, vocabulary {model.Tokenizer.VocabSize:N0} (compact, from the training data), {options.ScratchPromptStyle} prompts, on {device}."
             : $"Loaded {options.ModelPath}: {model.Model.ParameterCount:N0} parameters, on {device}.");
         try
         {

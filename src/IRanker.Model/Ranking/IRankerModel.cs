@@ -19,10 +19,10 @@ namespace IRanker.Model.Ranking;
 /// config.json                Qwen2 shape (Hugging Face keys)
 /// model.safetensors          weights, in the model's dtype
 /// tokenizer.json / compact-tokenizer.json   the tokenizer (Qwen's, or a compact one for models trained from scratch)
-/// iranker.json               { "format": "IRanker.Model", "version": 1, "template": null | "type name" }
+/// iranker.json               { "format": "IRanker.Model", "version": 1, "template": null | "type name", "style": "Chat" | "Compact" }
 /// </code>
 /// <para>A folder without <c>iranker.json</c> (a plain Hugging Face download) loads with the built-in template of each
-/// query's scenario.</para>
+/// query's scenario in the chat style.</para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -46,7 +46,8 @@ public sealed class IRankerModel : IDisposable
     /// <param name="tokenizer">The tokenizer the model was trained with; its vocabulary must fit the model's.</param>
     /// <param name="template">The prompt template for every query; null = the built-in template of each query's scenario.</param>
     /// <exception cref="ArgumentException">The tokenizer has more ids than the model's vocabulary.</exception>
-    public IRankerModel(Qwen2ForCausalLM model, TextTokenizer tokenizer, PromptTemplate? template = null)
+    /// <param name="style">How the built-in templates lay out a step when <paramref name="template"/> is null.</param>
+    public IRankerModel(Qwen2ForCausalLM model, TextTokenizer tokenizer, PromptTemplate? template = null, PromptStyle style = PromptStyle.Chat)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(tokenizer);
@@ -57,6 +58,7 @@ public sealed class IRankerModel : IDisposable
         Model = model;
         Tokenizer = tokenizer;
         Template = template;
+        Style = style;
     }
 
     /// <summary>The causal language model.</summary>
@@ -68,6 +70,9 @@ public sealed class IRankerModel : IDisposable
     /// <summary>The prompt template for every query, or null for the built-in template of each query's scenario.</summary>
     public PromptTemplate? Template { get; }
 
+    /// <summary>The layout of the built-in templates (when <see cref="Template"/> is null); saved with the model.</summary>
+    public PromptStyle Style { get; }
+
     /// <summary>Where the model runs.</summary>
     public Device Device => Model.Device;
 
@@ -75,7 +80,7 @@ public sealed class IRankerModel : IDisposable
     public ScalarType DType => Model.DType;
 
     /// <summary>The template that writes the prompts of <paramref name="query"/>.</summary>
-    public PromptTemplate TemplateFor(RankingQuery query) => Template ?? PromptTemplate.For(query.Scenario);
+    public PromptTemplate TemplateFor(RankingQuery query) => Template ?? PromptTemplate.For(query.Scenario, Style);
 
     /// <summary>Writes the model folder (see the remarks of <see cref="IRankerModel"/>) into <paramref name="folder"/>.</summary>
     public void Save(string folder)
@@ -83,7 +88,7 @@ public sealed class IRankerModel : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         Model.SavePretrained(folder);
         Tokenizer.Save(folder);
-        var settings = new Settings(FormatName, FormatVersion, Template?.GetType().AssemblyQualifiedName);
+        var settings = new Settings(FormatName, FormatVersion, Template?.GetType().AssemblyQualifiedName, Style.ToString());
         var path = Path.Combine(folder, SettingsFileName);
         File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(settings, Settings.JsonOptions));
         File.Move(path + ".tmp", path, overwrite: true);
@@ -98,10 +103,10 @@ public sealed class IRankerModel : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         TorchRuntime.EnsureInitialized();
-        var template = ReadTemplate(Path.Combine(folder, SettingsFileName));
+        var (template, style) = ReadSettings(Path.Combine(folder, SettingsFileName));
         var tokenizer = TextTokenizer.Load(folder);
         var model = Qwen2ForCausalLM.FromPretrained(folder, device, dtype);
-        return new IRankerModel(model, tokenizer, template);
+        return new IRankerModel(model, tokenizer, template, style);
     }
 
     /// <summary>
@@ -113,11 +118,16 @@ public sealed class IRankerModel : IDisposable
     /// <param name="shape">The model shape for a vocabulary size, e.g. <see cref="Qwen2Config.Tiny"/>; null = <see cref="Qwen2Config.Tiny"/>.</param>
     /// <param name="seed">Seed of the weight initialisation: the same seed and corpus give the same model.</param>
     /// <param name="device">Where to run; null = CPU.</param>
-    public static IRankerModel CreateFromScratch(IEnumerable<RankingQuery> corpus, Func<int, Qwen2Config>? shape = null, long seed = 0, Device? device = null)
+    /// <param name="style">
+    /// The layout of the step prompts the model will be trained and used with; <see cref="PromptStyle.Compact"/> learns
+    /// much faster from scratch (docs/training.md).
+    /// </param>
+    public static IRankerModel CreateFromScratch(IEnumerable<RankingQuery> corpus, Func<int, Qwen2Config>? shape = null, long seed = 0, Device? device = null,
+        PromptStyle style = PromptStyle.Chat)
     {
         ArgumentNullException.ThrowIfNull(corpus);
         TorchRuntime.EnsureInitialized();
-        var tokenizer = CompactTokenizer.Build(CorpusTexts(corpus));
+        var tokenizer = CompactTokenizer.Build(CorpusTexts(corpus, style));
         var config = (shape ?? Qwen2Config.Tiny)(tokenizer.VocabSize);
         if (config.VocabSize < tokenizer.VocabSize)
             throw new ArgumentException($"The shape has a vocabulary of {config.VocabSize} but the corpus needs {tokenizer.VocabSize} ids; give the shape the size it is passed.", nameof(shape));
@@ -125,16 +135,16 @@ public sealed class IRankerModel : IDisposable
         var model = new Qwen2ForCausalLM(config);
         model.eval();
         if (device is not null) model.To(device, model.DType);
-        return new IRankerModel(model, tokenizer);
+        return new IRankerModel(model, tokenizer, style: style);
     }
 
     /// <summary>Every text the model sees for <paramref name="corpus"/>: prompts of each mode and the possible answers.</summary>
-    private static IEnumerable<string> CorpusTexts(IEnumerable<RankingQuery> corpus)
+    private static IEnumerable<string> CorpusTexts(IEnumerable<RankingQuery> corpus, PromptStyle style)
     {
         yield return PromptTemplate.ReasoningPrefix + "</think>" + PromptTemplate.AnswerPrefix + AnswerEndTag;
         foreach (var query in corpus)
         {
-            var template = PromptTemplate.For(query.Scenario);
+            var template = PromptTemplate.For(query.Scenario, style);
             if (query.Candidates.Count >= 2)
             {
                 var all = Enumerable.Range(0, query.Candidates.Count).ToArray();
@@ -147,28 +157,33 @@ public sealed class IRankerModel : IDisposable
 
     private const string AnswerEndTag = "</answer>";
 
-    private static PromptTemplate? ReadTemplate(string path)
+    private static (PromptTemplate? Template, PromptStyle Style) ReadSettings(string path)
     {
-        if (!File.Exists(path)) return null;
+        if (!File.Exists(path)) return (null, PromptStyle.Chat);
         Settings? settings;
         try { settings = JsonSerializer.Deserialize<Settings>(File.ReadAllText(path), Settings.JsonOptions); }
         catch (JsonException e) { throw new InvalidDataException($"'{path}' is not valid JSON ({e.Message}). Save the model again with IRankerModel.Save.", e); }
         if (settings is null || settings.Format != FormatName || settings.Version != FormatVersion)
             throw new InvalidDataException($"'{path}' is not an {FormatName} settings file of version {FormatVersion}. Save the model again with IRankerModel.Save.");
-        if (settings.Template is null) return null;
+        var style = PromptStyle.Chat;
+        if (settings.Style is not null && (!Enum.TryParse(settings.Style, ignoreCase: false, out style) || !Enum.IsDefined(style)))
+            throw new InvalidDataException(
+                $"'{path}' names the prompt style '{settings.Style}', which this version does not know: use {string.Join(" or ", Enum.GetNames<PromptStyle>())}, or save the model again with IRankerModel.Save.");
+        if (settings.Template is null) return (null, style);
         var type = Type.GetType(settings.Template, throwOnError: false);
         if (type is null || !typeof(PromptTemplate).IsAssignableFrom(type) || type.GetConstructor(Type.EmptyTypes) is null)
             throw new InvalidDataException(
                 $"'{path}' names the prompt template '{settings.Template}', which cannot be created: load the assembly that defines it, and give it a public parameterless constructor.");
-        return (PromptTemplate)Activator.CreateInstance(type)!;
+        return ((PromptTemplate)Activator.CreateInstance(type)!, style);
     }
 
     /// <summary>Frees the model's tensors.</summary>
     public void Dispose() => Model.Dispose();
 
     // *** File format (iranker.json) ***
-    // { "format": "IRanker.Model", "version": 1, "template": null | assembly-qualified name of a PromptTemplate type }
-    private sealed record Settings(string Format, int Version, string? Template)
+    // { "format": "IRanker.Model", "version": 1, "template": null | assembly-qualified name of a PromptTemplate type,
+    //   "style": "Chat" | "Compact" (absent in files written before styles existed: Chat) }
+    private sealed record Settings(string Format, int Version, string? Template, string? Style = null)
     {
         public static readonly JsonSerializerOptions JsonOptions = new()
         {

@@ -43,13 +43,19 @@ public abstract class PromptTemplate
     /// <summary>The start of the assistant turn in <see cref="PromptMode.Answer"/> and <see cref="PromptMode.Choice"/>.</summary>
     public const string AnswerPrefix = "<answer>";
 
-    /// <summary>The built-in template of a scenario.</summary>
-    public static PromptTemplate For(RankingScenario scenario) => scenario switch
+    /// <summary>
+    /// How <see cref="BuildStep"/> lays out the prompt: the paper's chat prompt (default) or the compact one for models
+    /// trained from scratch. <see cref="BuildDirect"/> always writes the chat prompt.
+    /// </summary>
+    public PromptStyle Style { get; init; } = PromptStyle.Chat;
+
+    /// <summary>The built-in template of a scenario, in the chosen <paramref name="style"/>.</summary>
+    public static PromptTemplate For(RankingScenario scenario, PromptStyle style = PromptStyle.Chat) => scenario switch
     {
-        RankingScenario.Recommendation => new RecommendationPromptTemplate(),
-        RankingScenario.Routing => new RoutingPromptTemplate(),
-        RankingScenario.Passage => new PassagePromptTemplate(),
-        RankingScenario.Generic => new GenericPromptTemplate(),
+        RankingScenario.Recommendation => new RecommendationPromptTemplate { Style = style },
+        RankingScenario.Routing => new RoutingPromptTemplate { Style = style },
+        RankingScenario.Passage => new PassagePromptTemplate { Style = style },
+        RankingScenario.Generic => new GenericPromptTemplate { Style = style },
         _ => throw new ArgumentOutOfRangeException(nameof(scenario), scenario, "Unknown ranking scenario."),
     };
 
@@ -62,6 +68,7 @@ public abstract class PromptTemplate
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(remaining);
         var indices = CheckedIndices(query, remaining);
+        if (Style == PromptStyle.Compact) return BuildCompactStep(query, indices, mode);
 
         string system = SystemPrompt(mode);
         string staticUser = $"{Context(query)}\n\n{EliminationInstruction(query)}\n\n{CandidatesHeading(query)}\n";
@@ -72,6 +79,25 @@ public abstract class PromptTemplate
         string text = ChatTemplate.Format([new(ChatTemplate.System, system), new(ChatTemplate.User, staticUser + restUser)], addGenerationPrompt: true, assistantPrefix: prefix);
         return new StepPrompt(system, staticUser + restUser, prefix, staticPrefix, text[staticPrefix.Length..]);
     }
+
+    /// <summary>
+    /// The compact step: <c>{Context}\n[{CompactObjective}\n]{CandidatesHeading}\n{candidate lines}\n{AssistantPrefix}</c>.
+    /// The static prefix ends after the heading.
+    /// </summary>
+    private StepPrompt BuildCompactStep(RankingQuery query, int[] indices, PromptMode mode)
+    {
+        string? objective = CompactObjective(query);
+        string staticPrefix = $"{Context(query)}\n{(objective is null ? "" : objective + "\n")}{CandidatesHeading(query)}\n";
+        string list = CandidateList(query, indices);
+        string prefix = AssistantPrefix(mode);
+        return new StepPrompt("", staticPrefix + list, prefix, staticPrefix, $"{list}\n{prefix}");
+    }
+
+    /// <summary>
+    /// The one line of a compact step (<see cref="PromptStyle.Compact"/>) that says what to rank by, when the scenario's
+    /// task changes it (routing's objective); null when the context and candidates say enough.
+    /// </summary>
+    protected virtual string? CompactObjective(RankingQuery query) => null;
 
     /// <summary>The prompt that asks for the whole ranking of <paramref name="query"/> at once.</summary>
     /// <param name="query">The query being ranked.</param>

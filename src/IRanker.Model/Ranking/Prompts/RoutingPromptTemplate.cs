@@ -35,6 +35,9 @@ public class RoutingPromptTemplate : PromptTemplate
     /// <inheritdoc/>
     protected override string CandidatesHeading(RankingQuery query) => "LLMs:";
 
+    /// <inheritdoc/>
+    protected override string? CompactObjective(RankingQuery query) => Objective(query.Task);
+
     private static string Objective(string? task) => task?.Trim().ToLowerInvariant() switch
     {
         "performance" => "Judge the LLMs only by how well they would answer the query; price does not matter.",

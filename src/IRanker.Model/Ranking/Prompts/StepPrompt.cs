@@ -1,8 +1,8 @@
 namespace IRanker.Model.Ranking.Prompts;
 
 /// <summary>
-/// The prompt of one elimination step, as its chat parts and as ChatML text split where it stops being the same
-/// from step to step.
+/// The prompt of one elimination step, as its chat parts and as text (ChatML, or the compact layout of
+/// <see cref="PromptStyle.Compact"/>, whose system message is empty) split where it stops being the same from step to step.
 /// </summary>
 /// <param name="System">The system message.</param>
 /// <param name="User">The user message (context, instruction, remaining candidates, answer format).</param>
@@ -23,6 +23,6 @@ namespace IRanker.Model.Ranking.Prompts;
 /// </example>
 public sealed record StepPrompt(string System, string User, string AssistantPrefix, string StaticPrefix, string Rest)
 {
-    /// <summary>The whole prompt in ChatML, ending inside the open assistant turn.</summary>
+    /// <summary>The whole prompt, ending with the assistant prefix (inside the open assistant turn in ChatML).</summary>
     public string Text => StaticPrefix + Rest;
 }

@@ -1,4 +1,5 @@
 using IRanker.Model.Ranking;
+using IRanker.Model.Ranking.Prompts;
 using static IRanker.Model.Tests.Ranking.Inference.TinyRankerModels;
 
 namespace IRanker.Model.Tests.Ranking.Inference;
@@ -42,6 +43,39 @@ public class IRankerModelTests
         first.Model.LmHeadWeight.equal(second.Model.LmHeadWeight).all().item<bool>().Should().BeTrue();
         first.Model.LmHeadWeight.equal(other.Model.LmHeadWeight).all().item<bool>().Should().BeFalse();
         first.Tokenizer.Decode(first.Tokenizer.Encode("passage 7</answer>")).Should().Be("passage 7</answer>");
+    }
+
+    [Fact]
+    public void A_compact_style_model_keeps_its_style_through_save_and_load()
+    {
+        using var model = Random(seed: 15, style: PromptStyle.Compact);
+        var queries = MixedQueries();
+        var before = new IterativeRanker(model).Rank(queries);
+        var folder = Path.Combine(Path.GetTempPath(), "iranker-style-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            model.Save(folder);
+            using var loaded = IRankerModel.Load(folder);
+
+            loaded.Style.Should().Be(PromptStyle.Compact);
+            loaded.TemplateFor(queries[2]).BuildStep(queries[2], [0, 1]).Text.Should().NotContain("<|im_start|>");
+            var after = new IterativeRanker(loaded).Rank(queries);
+            for (int q = 0; q < queries.Count; q++)
+                after[q].Steps.Select(s => s.Confidence).Should().Equal(before[q].Steps.Select(s => s.Confidence));
+
+            // A settings file written before styles existed has none: the chat style.
+            File.WriteAllText(Path.Combine(folder, IRankerModel.SettingsFileName), """{ "format": "IRanker.Model", "version": 1, "template": null }""");
+            using var old = IRankerModel.Load(folder);
+            old.Style.Should().Be(PromptStyle.Chat);
+
+            File.WriteAllText(Path.Combine(folder, IRankerModel.SettingsFileName), """{ "format": "IRanker.Model", "version": 1, "template": null, "style": "Terse" }""");
+            var unknown = () => IRankerModel.Load(folder);
+            unknown.Should().Throw<InvalidDataException>().WithMessage($"*{IRankerModel.SettingsFileName}*'Terse'*Chat or Compact*");
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using IRanker.Model.Modeling;
 using IRanker.Model.Ranking;
+using IRanker.Model.Ranking.Prompts;
 using static TorchSharp.torch;
 
 namespace IRanker.Model.Tests.Ranking.Inference;
@@ -27,14 +28,14 @@ internal static class TinyRankerModels
     }
 
     /// <summary>A randomly initialised tiny model whose vocabulary covers the colour and mixed queries.</summary>
-    public static IRankerModel Random(long seed = 1, bool tied = true) =>
+    public static IRankerModel Random(long seed = 1, bool tied = true, PromptStyle style = PromptStyle.Chat) =>
         IRankerModel.CreateFromScratch(MixedQueries().Append(ColourQuery("a paint shop", 0, 1, 2, 3, 4, 5, 6, 7, 8)),
             vocab =>
             {
                 var config = Qwen2Config.Tiny(vocab);
                 config.TieWordEmbeddings = tied;
                 return config;
-            }, seed);
+            }, seed, style: style);
 
     /// <summary>
     /// A tiny model whose next-token distribution is the same after any input: logit <c>preference[t]</c> for token

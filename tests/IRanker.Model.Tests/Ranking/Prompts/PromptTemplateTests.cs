@@ -61,12 +61,53 @@ public class PromptTemplateTests
         }
     }
 
+    [Fact]
+    public void Compact_passage_step_is_the_context_the_candidates_and_the_answer_prefix()
+    {
+        var prompt = PromptTemplate.For(RankingScenario.Passage, PromptStyle.Compact).BuildStep(PromptExamples.Passage, [3, 1], PromptMode.Choice);
+        prompt.Text.Should().Be(
+            "Search query: what is the capital of france\n" +
+            "Passages:\n" +
+            "passage 2: Paris is the capital and largest city of France.\n" +
+            "passage 4: The Eiffel Tower was finished in 1889.\n" +
+            "<answer>");
+        prompt.System.Should().BeEmpty();
+        prompt.AssistantPrefix.Should().Be("<answer>");
+        prompt.Rest.Should().StartWith("passage 2: ");
+    }
+
+    [Fact]
+    public void Compact_routing_step_keeps_the_task_objective_and_drops_the_chat_markup()
+    {
+        var template = PromptTemplate.For(RankingScenario.Routing, PromptStyle.Compact);
+        string Text(string task) => template.BuildStep(PromptExamples.Routing with { Task = task }, [0, 1], PromptMode.Choice).Text;
+        Text("Performance").Should().Contain("price does not matter");
+        Text("Cost").Should().Contain("mainly by their price");
+        Text("Cost").Should().StartWith("A user sent this query:\n").And.EndWith("\n<answer>")
+            .And.NotContain("<|im_start|>").And.NotContain("Find the ONE").And.NotContain("Reply with");
+        template.BuildStep(PromptExamples.Routing, [0, 1], PromptMode.Reasoning).Text.Should().EndWith("\n" + PromptTemplate.ReasoningPrefix);
+    }
+
+    [Fact]
+    public void Built_in_templates_are_chat_style_unless_asked()
+    {
+        PromptTemplate.For(RankingScenario.Generic).Style.Should().Be(PromptStyle.Chat);
+        PromptTemplate.For(RankingScenario.Generic, PromptStyle.Compact).Style.Should().Be(PromptStyle.Compact);
+        // The direct prompt has one layout: a scratch model is trained on elimination steps only.
+        PromptTemplate.For(RankingScenario.Passage, PromptStyle.Compact).BuildDirect(PromptExamples.Passage).Text
+            .Should().Be(Expected("passage-direct-reasoning.txt"));
+    }
+
     [Theory]
-    [InlineData(RankingScenario.Recommendation)]
-    [InlineData(RankingScenario.Routing)]
-    [InlineData(RankingScenario.Passage)]
-    [InlineData(RankingScenario.Generic)]
-    public void The_static_prefix_is_the_same_at_every_step_and_tokenizes_on_its_own(RankingScenario scenario)
+    [InlineData(RankingScenario.Recommendation, PromptStyle.Chat)]
+    [InlineData(RankingScenario.Routing, PromptStyle.Chat)]
+    [InlineData(RankingScenario.Passage, PromptStyle.Chat)]
+    [InlineData(RankingScenario.Generic, PromptStyle.Chat)]
+    [InlineData(RankingScenario.Recommendation, PromptStyle.Compact)]
+    [InlineData(RankingScenario.Routing, PromptStyle.Compact)]
+    [InlineData(RankingScenario.Passage, PromptStyle.Compact)]
+    [InlineData(RankingScenario.Generic, PromptStyle.Compact)]
+    public void The_static_prefix_is_the_same_at_every_step_and_tokenizes_on_its_own(RankingScenario scenario, PromptStyle style)
     {
         var query = scenario switch
         {
@@ -75,7 +116,7 @@ public class PromptTemplateTests
             RankingScenario.Passage => PromptExamples.Passage,
             _ => PromptExamples.Generic,
         };
-        var template = PromptTemplate.For(scenario);
+        var template = PromptTemplate.For(scenario, style);
         var all = Enumerable.Range(0, query.Candidates.Count).ToArray();
         var first = template.BuildStep(query, all);
         var later = template.BuildStep(query, all.Skip(1).ToArray());
