@@ -26,7 +26,7 @@ internal sealed record QuickstartSettings
 
         Options:
           --quick               the same path, smaller (about a minute); what CI runs
-          --long                more data and training steps (about 25 minutes on two cores)
+          --long                more data and training steps (about 20 minutes on two cores)
           --warm-start-steps N  supervised warm-start steps (default 800; quick 8; long 2000)
           --rl-steps N          GRPO steps after the warm start (default 120; quick 2; long 150)
           --train-lists N       training lists per task (default 150; quick 12; long 500)
