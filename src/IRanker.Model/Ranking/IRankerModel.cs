@@ -45,8 +45,8 @@ public sealed class IRankerModel : IDisposable
     /// <param name="model">The causal language model; this bundle owns it from now on.</param>
     /// <param name="tokenizer">The tokenizer the model was trained with; its vocabulary must fit the model's.</param>
     /// <param name="template">The prompt template for every query; null = the built-in template of each query's scenario.</param>
-    /// <exception cref="ArgumentException">The tokenizer has more ids than the model's vocabulary.</exception>
     /// <param name="style">How the built-in templates lay out a step when <paramref name="template"/> is null.</param>
+    /// <exception cref="ArgumentException">The tokenizer has more ids than the model's vocabulary.</exception>
     public IRankerModel(Qwen2ForCausalLM model, TextTokenizer tokenizer, PromptTemplate? template = null, PromptStyle style = PromptStyle.Chat)
     {
         ArgumentNullException.ThrowIfNull(model);
