@@ -19,7 +19,10 @@ namespace IRanker.Benchmarks;
 /// Arguments: <c>--tasks A,B</c> (default the three passage tasks), <c>--steps N</c> (warm-start steps, default 2400),
 /// <c>--batch N</c> (prompts per step, default 16 as in the quickstart), <c>--every N</c> (steps between evaluations,
 /// default 400), <c>--train N</c> / <c>--test N</c> (lists per task, default 3000 / 60), <c>--threads N</c> (default 2),
-/// <c>--seed N</c> (model initialisation and sampling, default 1; the data's seed stays 1).
+/// <c>--seed N</c> (model initialisation and sampling, default 1; the data's seed stays 1); for ablations
+/// <c>--lr X</c> (default 1e-3), <c>--lm-weight X</c> (next-token loss weight, default 1), <c>--hidden N</c>,
+/// <c>--heads N</c>, <c>--kv-heads N</c>, <c>--layers N</c>, <c>--rope-theta X</c> (default <see cref="Qwen2Config.Small"/>'s 128, 4, 2, 2, 1e6;
+/// the feed-forward width stays three times the hidden size).
 /// The model is the quickstart's (<see cref="Qwen2Config.Small"/>, compact vocabulary from the training data, the
 /// compact prompt style of the estimator's scratch models, Choice decoding); the options mirror the estimator's scratch defaults (lr 1e-3 after 20 warm-up
 /// steps, next-token loss over the prompt with weight 1, micro-batches of 8, candidates in input order).
@@ -33,18 +36,34 @@ internal sealed class LearningCurveBenchmark : IBenchmarkCommand
         var tasks = Option(args, "--tasks", "Passage-5,Passage-7,Passage-9").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         int steps = Int(args, "--steps", 2400), batch = Int(args, "--batch", 16), every = Int(args, "--every", 400);
         int trainLists = Int(args, "--train", 3000), testLists = Int(args, "--test", 60), threads = Int(args, "--threads", 2), seed = Int(args, "--seed", 1);
+        double lr = Double(args, "--lr", 1e-3), lmWeight = Double(args, "--lm-weight", 1.0);
+        var shape = Qwen2Config.Small(1);
+        double ropeTheta = Double(args, "--rope-theta", shape.RopeTheta);
+        int hidden = Int(args, "--hidden", shape.HiddenSize), heads = Int(args, "--heads", shape.NumAttentionHeads);
+        int kvHeads = Int(args, "--kv-heads", shape.NumKeyValueHeads), layers = Int(args, "--layers", shape.NumHiddenLayers);
+        Qwen2Config Config(int vocab)
+        {
+            var config = Qwen2Config.Small(vocab);
+            config.HiddenSize = hidden;
+            config.IntermediateSize = 3 * hidden;
+            config.NumAttentionHeads = heads;
+            config.NumKeyValueHeads = kvHeads;
+            config.NumHiddenLayers = layers;
+            config.RopeTheta = ropeTheta;
+            return config;
+        }
         TorchRuntime.EnsureInitialized();
         set_num_threads(threads);
         string machine = BenchmarkReport.Machine();
 
         var data = RankingBenchMini.Generate(new RankingBenchMiniOptions { Seed = 1, TrainQueriesPerTask = trainLists, TestQueriesPerTask = testLists, Tasks = tasks });
         var train = data.Tasks.SelectMany(t => t.Train).ToList();
-        using var ranker = IRankerModel.CreateFromScratch(train, Qwen2Config.Small, seed: seed, device: CPU, style: PromptStyle.Compact);
+        using var ranker = IRankerModel.CreateFromScratch(train, Config, seed: seed, device: CPU, style: PromptStyle.Compact);
         var options = EliminationTrainer.WithTemplatePrefix(new TrainingOptions
         {
             Decoding = RolloutDecoding.Choice, ShuffleCandidates = false, Seed = seed,
-            WarmStartSteps = steps, WarmStartLearningRate = 1e-3, WarmStartBatchSize = batch, WarmupSteps = 20,
-            LanguageModelLossWeight = 1.0, MicroBatchSize = 8, Steps = 0,
+            WarmStartSteps = steps, WarmStartLearningRate = lr, WarmStartBatchSize = batch, WarmupSteps = 20,
+            LanguageModelLossWeight = lmWeight, MicroBatchSize = 8, Steps = 0,
         });
         var trainer = new EliminationTrainer(ranker.Model, ranker.Tokenizer,
             (query, remaining) => ranker.TemplateFor(query).BuildStep(query, remaining, PromptMode.Choice).Text, options);
@@ -73,9 +92,9 @@ internal sealed class LearningCurveBenchmark : IBenchmarkCommand
         body.AppendLine(CultureInfo.InvariantCulture, $"- Date: {DateTime.UtcNow:yyyy-MM-dd} (UTC)");
         body.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {machine}; libtorch threads: {get_num_threads()}");
         body.AppendLine(CultureInfo.InvariantCulture,
-            $"- Command: `dotnet run --project benchmarks/IRanker.Benchmarks -c Release -- learning-curve --tasks {string.Join(',', tasks)} --steps {steps} --batch {batch} --every {every} --train {trainLists} --test {testLists} --threads {threads} --seed {seed}`");
+            $"- Command: `dotnet run --project benchmarks/IRanker.Benchmarks -c Release -- learning-curve --tasks {string.Join(',', tasks)} --steps {steps} --batch {batch} --every {every} --train {trainLists} --test {testLists} --threads {threads} --seed {seed}{ShapeArguments()}`");
         body.AppendLine(CultureInfo.InvariantCulture,
-            $"- Ranking-bench-mini (seed 1), {trainLists} training and {testLists} test lists per task. The quickstart's model: Qwen2 `Small` from scratch ({ranker.Model.ParameterCount / 1e6:F2} M parameters, compact vocabulary of {ranker.Tokenizer.VocabSize} ids), the built-in templates in the compact style (`PromptStyle.Compact`, as the estimator trains models from scratch), Choice decoding. Warm start only: {batch} sub-lists per step (input order), lr 1e-3, next-token loss over the prompt (weight 1); no GRPO.");
+            $"- Ranking-bench-mini (seed 1), {trainLists} training and {testLists} test lists per task. The model: Qwen2 from scratch, hidden {hidden}, {layers} layers, {heads} heads, {kvHeads} KV heads, RoPE theta {ropeTheta:G} ({ranker.Model.ParameterCount / 1e6:F2} M parameters, compact vocabulary of {ranker.Tokenizer.VocabSize} ids), the built-in templates in the compact style (`PromptStyle.Compact`, as the estimator trains models from scratch), Choice decoding. Warm start only: {batch} sub-lists per step (input order), lr {lr}, next-token loss over the prompt (weight {lmWeight}); no GRPO.");
         body.AppendLine(CultureInfo.InvariantCulture, $"- Total wall time {clock.Elapsed.TotalMinutes:F1} min (training {trainingSeconds / 60:F1} min, the rest evaluation).");
         body.AppendLine();
         body.AppendLine("Held-out MRR x100 (iterative elimination, Choice mode) after each number of warm-start steps:");
@@ -87,6 +106,19 @@ internal sealed class LearningCurveBenchmark : IBenchmarkCommand
                 + string.Join(" | ", data.Tasks.Select(t => Percent(metrics[t.Name].Mrr))) + " |");
         body.AppendLine("| BM25 | | | " + string.Join(" | ", data.Tasks.Select(t => Percent(TrainingMeasures.Bm25Mrr(t.Test)))) + " |");
         return body.ToString();
+
+        string ShapeArguments()
+        {
+            var extra = new StringBuilder();
+            if (lr != 1e-3) extra.Append(CultureInfo.InvariantCulture, $" --lr {lr}");
+            if (lmWeight != 1.0) extra.Append(CultureInfo.InvariantCulture, $" --lm-weight {lmWeight}");
+            if (hidden != shape.HiddenSize) extra.Append(CultureInfo.InvariantCulture, $" --hidden {hidden}");
+            if (heads != shape.NumAttentionHeads) extra.Append(CultureInfo.InvariantCulture, $" --heads {heads}");
+            if (kvHeads != shape.NumKeyValueHeads) extra.Append(CultureInfo.InvariantCulture, $" --kv-heads {kvHeads}");
+            if (layers != shape.NumHiddenLayers) extra.Append(CultureInfo.InvariantCulture, $" --layers {layers}");
+            if (ropeTheta != shape.RopeTheta) extra.Append(CultureInfo.InvariantCulture, $" --rope-theta {ropeTheta}");
+            return extra.ToString();
+        }
     }
 
     private static string Percent(double value) => (100 * value).ToString("F1", CultureInfo.InvariantCulture);
@@ -96,6 +128,13 @@ internal sealed class LearningCurveBenchmark : IBenchmarkCommand
     {
         int at = Array.IndexOf(args, name);
         return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
+    }
+
+    private static double Double(string[] args, string name, double fallback)
+    {
+        string text = Option(args, name, fallback.ToString(CultureInfo.InvariantCulture));
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value >= 0
+            ? value : throw new ArgumentException($"Option {name} needs a number of at least 0, not '{text}'.");
     }
 
     private static int Int(string[] args, string name, int fallback)
