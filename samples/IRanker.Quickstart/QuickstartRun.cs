@@ -3,6 +3,7 @@ using System.Globalization;
 using IRanker.MLNet;
 using IRanker.MLNet.Datasets;
 using IRanker.Model.Ranking;
+using IRanker.Model.Ranking.Metrics;
 using IRanker.Model.Ranking.Baselines;
 using IRanker.Model.Training;
 using IRanker.Quickstart.Baselines;
@@ -70,7 +71,8 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
         string[] methods = ["random", "BM25", "LightGBM", UntrainedMethod, IRankerMethod];
         ResultTable.Print(results, methods, tasks);
         Say($"LightGBM = ML.NET LambdaMART on: {LightGbmBaseline.Description}.");
-        ReportComparisons(results, tasks);
+        var comparisons = Comparisons(results, tasks);
+        comparisons.ForEach(line => Say(line));
 
         // 5. Save, reload in a new MLContext, and check that the scores are identical.
         string zip = Path.Combine(settings.Output, "iranker-model.zip");
@@ -83,7 +85,7 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
         Say($"Saved {zip} ({new FileInfo(zip).Length / 1024.0 / 1024.0:0.0} MiB); reloaded in a new MLContext: scores " +
             (identical ? "[green]identical[/]" : "[red]DIFFERENT[/]"), markup: true);
 
-        if (settings.BenchmarksFile is { } file) AppendToBenchmarks(file, results, methods, tasks);
+        if (settings.BenchmarksFile is { } file) AppendToBenchmarks(file, results, methods, tasks, comparisons);
         Say($"Done in {_clock.Elapsed.TotalMinutes:0.0} min.");
         return identical ? 0 : 1;
     }
@@ -144,19 +146,32 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
         return byTask;
     }
 
-    private static void ReportComparisons(List<TaskMetrics> results, List<string> tasks)
+    /// <summary>
+    /// The summary lines under the table: on how many tasks IRanker's MRR is above each baseline's, and on how many the
+    /// gap is beyond the draw of the test lists (a paired sign-flip permutation test on the per-list reciprocal ranks,
+    /// p &lt; 0.05, <see cref="PairedComparison"/>).
+    /// </summary>
+    private static List<string> Comparisons(List<TaskMetrics> results, List<string> tasks)
     {
-        double Mrr(string method, string task) => results.Single(r => r.Method == method && r.Task == task).Mrr;
-        int beatsRandom = tasks.Count(t => Mrr(IRankerMethod, t) > Mrr("random", t));
-        int beatsUntrained = tasks.Count(t => Mrr(IRankerMethod, t) > Mrr(UntrainedMethod, t));
-        int beatsBm25 = tasks.Count(t => Mrr(IRankerMethod, t) > Mrr("BM25", t));
-        var lightGbmWins = tasks.Where(t => Mrr("LightGBM", t) > Mrr(IRankerMethod, t)).ToList();
-        Say($"IRanker beats random on {beatsRandom}/{tasks.Count} tasks, the untrained model on {beatsUntrained}/{tasks.Count}, BM25 on {beatsBm25}/{tasks.Count}.");
-        Say(lightGbmWins.Count == 0 ? "LightGBM beats IRanker on no task."
-            : $"LightGBM beats IRanker on {lightGbmWins.Count} task(s): {string.Join(", ", lightGbmWins)}.");
+        TaskMetrics Of(string method, string task) => results.Single(r => r.Method == method && r.Task == task);
+        string Against(string method, string name)
+        {
+            var above = tasks.Where(t => Of(IRankerMethod, t).Mrr > Of(method, t).Mrr).ToList();
+            int beyond = above.Count(t => PairedComparison.Of(Of(IRankerMethod, t).ReciprocalRanks, Of(method, t).ReciprocalRanks).FirstIsBetter());
+            return $"{name} on {above.Count}/{tasks.Count} ({beyond} beyond chance)";
+        }
+        var lightGbmWins = tasks.Where(t => Of("LightGBM", t).Mrr > Of(IRankerMethod, t).Mrr).ToList();
+        return
+        [
+            $"IRanker's MRR is above {Against("random", "random")}, {Against(UntrainedMethod, "the untrained model")}, {Against("BM25", "BM25")}.",
+            "Beyond chance: the paired sign-flip permutation test on the per-list reciprocal ranks gives p < 0.05; with "
+                + $"{results[0].Lists} test lists per task, smaller gaps may be the draw of the lists.",
+            lightGbmWins.Count == 0 ? "LightGBM beats IRanker on no task."
+                : $"LightGBM beats IRanker on {lightGbmWins.Count} task(s): {string.Join(", ", lightGbmWins)}.",
+        ];
     }
 
-    private void AppendToBenchmarks(string file, List<TaskMetrics> results, string[] methods, List<string> tasks)
+    private void AppendToBenchmarks(string file, List<TaskMetrics> results, string[] methods, List<string> tasks, List<string> comparisons)
     {
         string cpu = File.Exists("/proc/cpuinfo")
             ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown"
@@ -169,6 +184,8 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
             Seed {settings.Seed}; {settings.TrainListsPerTask} training and {settings.TestListsPerTask} test lists per task; {settings.WarmStartSteps} warm-start steps, {settings.RlSteps} GRPO steps{Weights()}; wall time {_clock.Elapsed.TotalMinutes:0.0} min.
 
             {ResultTable.ToMarkdown(results, methods, tasks)}
+            {string.Join(Environment.NewLine, comparisons)}
+
             """;
         File.AppendAllText(file, text);
         Say($"Appended the table to {file}.");

@@ -5,9 +5,9 @@ using Microsoft.ML.Data;
 
 namespace IRanker.Quickstart.Evaluation;
 
-/// <summary>The metrics of one method on one task's test lists.</summary>
+/// <summary>The metrics of one method on one task's test lists, and its reciprocal rank on each list (for paired comparisons).</summary>
 internal sealed record TaskMetrics(string Method, string Task, int Lists, double Mrr, double Hit1, double Hit3,
-    double Ndcg1, double Ndcg3, double Ndcg5, double Ndcg10);
+    double Ndcg1, double Ndcg3, double Ndcg5, double Ndcg10, IReadOnlyList<double> ReciprocalRanks);
 
 /// <summary>
 /// Scores per candidate (higher = better) → ML.NET's NDCG@1/3/5/10 (<c>mlContext.Ranking.Evaluate</c>) and the
@@ -27,14 +27,15 @@ internal static class TaskEvaluation
     {
         if (lists.Count != scores.Count) throw new ArgumentException("One score array per list is needed.", nameof(scores));
         var rows = new List<ScoredRow>();
-        double mrr = 0, hit1 = 0, hit3 = 0;
+        double hit1 = 0, hit3 = 0;
+        var reciprocalRanks = new double[lists.Count];
         for (int q = 0; q < lists.Count; q++)
         {
             var labels = lists[q].Candidates.Select(c => c.Label ?? 0f).ToArray();
             if (scores[q].Length != labels.Length) throw new ArgumentException($"List {q} of {task} has {labels.Length} candidates but {scores[q].Length} scores.");
             // Stable descending order: ties keep the input order, for every method alike.
             var order = Enumerable.Range(0, labels.Length).OrderByDescending(i => scores[q][i]).ToArray();
-            mrr += ListMetrics.ReciprocalRank(order, labels);
+            reciprocalRanks[q] = ListMetrics.ReciprocalRank(order, labels);
             hit1 += ListMetrics.Hit(order, labels, 1);
             hit3 += ListMetrics.Hit(order, labels, 3);
             for (int i = 0; i < labels.Length; i++)
@@ -46,7 +47,7 @@ internal static class TaskEvaluation
         var metrics = ml.Ranking.Evaluate(view, new RankingEvaluatorOptions { DcgTruncationLevel = 10 });
         var ndcg = metrics.NormalizedDiscountedCumulativeGains;
         int n = lists.Count;
-        return new TaskMetrics(method, task, n, mrr / n, hit1 / n, hit3 / n, ndcg[0], ndcg[2], ndcg[4], ndcg[9]);
+        return new TaskMetrics(method, task, n, reciprocalRanks.Average(), hit1 / n, hit3 / n, ndcg[0], ndcg[2], ndcg[4], ndcg[9], reciprocalRanks);
     }
 
     /// <summary>Scores from a ranker's results: N - rank, the first ranked highest.</summary>
