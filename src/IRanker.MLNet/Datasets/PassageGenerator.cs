@@ -26,13 +26,14 @@ internal sealed class PassageGenerator : ITaskGenerator
         "how to choose {0} for {1}", "what causes {0} {1}", "is {0} related to {1}", "best {0} {1} tips",
     ];
 
+    // Short sentences with two content words in four to six words, the topic words never first (so never capitalised):
+    // the content-word share of real web passages. Sentences with seven filler words around each pair kept a small
+    // model trained from scratch at chance for 38,000 prompts (docs/training.md).
     private static readonly string[] Sentences =
     [
-        "The {0} is closely linked to the {1}.", "Many guides explain how {0} and {1} work together.",
-        "A common question is whether {0} changes the {1}.", "Experts recommend checking the {0} before the {1}.",
-        "Most people notice the {0} long before the {1}.", "Research on {0} often mentions {1} as well.",
-        "In general, {0} matters more than {1}.", "The history of {0} begins with {1}.",
-        "Some say {0} is the key to good {1}.", "You can learn about {0} and {1} in a few minutes.",
+        "The {0} shapes the {1}.", "Most {0} depends on {1}.", "A {0} needs good {1}.", "The {0} affects every {1}.",
+        "Experts link {0} to {1}.", "Both {0} and {1} matter.", "Check the {0} and the {1}.", "Learn how {0} changes {1}.",
+        "The {0} often follows the {1}.", "Good {0} means better {1}.",
     ];
 
     private readonly int _size;
