@@ -157,8 +157,8 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
         string Against(string method, string name)
         {
             var above = tasks.Where(t => Of(IRankerMethod, t).Mrr > Of(method, t).Mrr).ToList();
-            int beyond = above.Count(t => PairedComparison.Of(Of(IRankerMethod, t).ReciprocalRanks, Of(method, t).ReciprocalRanks).FirstIsBetter());
-            return $"{name} on {above.Count}/{tasks.Count} ({beyond} beyond chance)";
+            var beyond = above.Where(t => PairedComparison.Of(Of(IRankerMethod, t).ReciprocalRanks, Of(method, t).ReciprocalRanks).FirstIsBetter()).ToList();
+            return $"{name} on {above.Count}/{tasks.Count} ({beyond.Count} beyond chance{(beyond.Count > 0 ? ": " + string.Join(", ", beyond) : "")})";
         }
         var lightGbmWins = tasks.Where(t => Of("LightGBM", t).Mrr > Of(IRankerMethod, t).Mrr).ToList();
         return
