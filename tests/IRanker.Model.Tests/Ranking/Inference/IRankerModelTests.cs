@@ -12,10 +12,8 @@ public class IRankerModelTests
         using var model = Random(seed: 11);
         var queries = MixedQueries();
         var before = new IterativeRanker(model).Rank(queries);
-        var folder = Path.Combine(Path.GetTempPath(), "iranker-roundtrip-" + Guid.NewGuid().ToString("N"));
-        try
+        InSavedFolder(model, folder =>
         {
-            model.Save(folder);
             using var loaded = IRankerModel.Load(folder);
 
             File.Exists(Path.Combine(folder, IRankerModel.SettingsFileName)).Should().BeTrue();
@@ -26,11 +24,7 @@ public class IRankerModelTests
                 after[q].Order.Should().Equal(before[q].Order);
                 after[q].Steps.Select(s => s.Confidence).Should().Equal(before[q].Steps.Select(s => s.Confidence));
             }
-        }
-        finally
-        {
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        }
+        });
     }
 
     [Fact]
@@ -51,10 +45,8 @@ public class IRankerModelTests
         using var model = Random(seed: 15, style: PromptStyle.Compact);
         var queries = MixedQueries();
         var before = new IterativeRanker(model).Rank(queries);
-        var folder = Path.Combine(Path.GetTempPath(), "iranker-style-" + Guid.NewGuid().ToString("N"));
-        try
+        InSavedFolder(model, folder =>
         {
-            model.Save(folder);
             using var loaded = IRankerModel.Load(folder);
 
             loaded.Style.Should().Be(PromptStyle.Compact);
@@ -71,26 +63,31 @@ public class IRankerModelTests
             File.WriteAllText(Path.Combine(folder, IRankerModel.SettingsFileName), """{ "format": "IRanker.Model", "version": 1, "template": null, "style": "Terse" }""");
             var unknown = () => IRankerModel.Load(folder);
             unknown.Should().Throw<InvalidDataException>().WithMessage($"*{IRankerModel.SettingsFileName}*'Terse'*Chat or Compact*");
-        }
-        finally
-        {
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        }
+        });
     }
 
     [Fact]
     public void A_damaged_settings_file_is_reported_with_its_path()
     {
         using var model = Random(seed: 14);
-        var folder = Path.Combine(Path.GetTempPath(), "iranker-damaged-" + Guid.NewGuid().ToString("N"));
-        try
+        InSavedFolder(model, folder =>
         {
-            model.Save(folder);
             File.WriteAllText(Path.Combine(folder, IRankerModel.SettingsFileName), "{ not json");
 
             var act = () => IRankerModel.Load(folder);
 
             act.Should().Throw<InvalidDataException>().WithMessage($"*{IRankerModel.SettingsFileName}*");
+        });
+    }
+
+    /// <summary>Saves <paramref name="model"/> to a new temporary folder, runs <paramref name="test"/> on it, and deletes the folder.</summary>
+    private static void InSavedFolder(IRankerModel model, Action<string> test)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "iranker-model-test-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            model.Save(folder);
+            test(folder);
         }
         finally
         {
