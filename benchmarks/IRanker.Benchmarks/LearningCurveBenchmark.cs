@@ -36,7 +36,8 @@ internal sealed class LearningCurveBenchmark : IBenchmarkCommand
         var tasks = Option(args, "--tasks", "Passage-5,Passage-7,Passage-9").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         int steps = Int(args, "--steps", 2400), batch = Int(args, "--batch", 16), every = Int(args, "--every", 400);
         int trainLists = Int(args, "--train", 3000), testLists = Int(args, "--test", 60), threads = Int(args, "--threads", 2), seed = Int(args, "--seed", 1);
-        double lr = Double(args, "--lr", 1e-3), lmWeight = Double(args, "--lm-weight", 1.0);
+        const double defaultLr = 1e-3, defaultLmWeight = 1.0;
+        double lr = Double(args, "--lr", defaultLr), lmWeight = Double(args, "--lm-weight", defaultLmWeight);
         var shape = Qwen2Config.Small(1);
         double ropeTheta = Double(args, "--rope-theta", shape.RopeTheta);
         int hidden = Int(args, "--hidden", shape.HiddenSize), heads = Int(args, "--heads", shape.NumAttentionHeads);
@@ -110,8 +111,8 @@ internal sealed class LearningCurveBenchmark : IBenchmarkCommand
         string ShapeArguments()
         {
             var extra = new StringBuilder();
-            if (lr != 1e-3) extra.Append(CultureInfo.InvariantCulture, $" --lr {lr}");
-            if (lmWeight != 1.0) extra.Append(CultureInfo.InvariantCulture, $" --lm-weight {lmWeight}");
+            if (lr != defaultLr) extra.Append(CultureInfo.InvariantCulture, $" --lr {lr}");
+            if (lmWeight != defaultLmWeight) extra.Append(CultureInfo.InvariantCulture, $" --lm-weight {lmWeight}");
             if (hidden != shape.HiddenSize) extra.Append(CultureInfo.InvariantCulture, $" --hidden {hidden}");
             if (heads != shape.NumAttentionHeads) extra.Append(CultureInfo.InvariantCulture, $" --heads {heads}");
             if (kvHeads != shape.NumKeyValueHeads) extra.Append(CultureInfo.InvariantCulture, $" --kv-heads {kvHeads}");
