@@ -31,7 +31,7 @@ internal sealed class PassageGenerator : ITaskGenerator
     // model trained from scratch at chance for 38,000 prompts (docs/training.md).
     private static readonly string[] Sentences =
     [
-        "The {0} shapes the {1}.", "Most {0} depends on {1}.", "A {0} needs good {1}.", "The {0} affects every {1}.",
+        "The {0} shapes the {1}.", "Most {0} depends on {1}.", "Each {0} needs good {1}.", "The {0} affects every {1}.",
         "Experts link {0} to {1}.", "Both {0} and {1} matter.", "Check the {0} and the {1}.", "Learn how {0} changes {1}.",
         "The {0} often follows the {1}.", "Good {0} means better {1}.",
     ];

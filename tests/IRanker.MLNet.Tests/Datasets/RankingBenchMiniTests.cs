@@ -78,7 +78,7 @@ public class RankingBenchMiniTests(ITestOutputHelper output)
         var history = list.Context.Split('\n');
 
         history.Should().HaveCount(20);
-        history.Should().OnlyContain(t => System.Text.RegularExpressions.Regex.IsMatch(t, @"^[A-Z][a-z]+ [A-Z][a-z]+ \(\d{4}\) \[[A-Za-z-]+(\|[A-Za-z-]+)?\]$"));
+        history.Should().OnlyContain(t => System.Text.RegularExpressions.Regex.IsMatch(t, @"^[A-Z][a-z]+ [A-Z][a-z]+ \(\d{4}\) \[[A-Za-z-]+\|[A-Za-z-]+\]$"));
         list.Candidates.Should().OnlyContain(c => c.Id == c.Text);
         list.Candidates.Select(c => c.Id).Should().NotIntersectWith(history);
         Default["Game"].Train[0].Candidates[0].Id.Should().MatchRegex(@"^.+ \(.+\) \[.+\]$");
@@ -154,6 +154,30 @@ public class RankingBenchMiniTests(ITestOutputHelper output)
 
         output.WriteLine($"{name}: genre overlap MRR {genre:0.000}, BM25 {bm25:0.000}, random {random:0.000}");
         genre.Should().BeGreaterThan(random + 0.25);
+    }
+
+    [Theory]
+    [InlineData("Movie")]
+    [InlineData("Music")]
+    [InlineData("Game")]
+    public void The_shape_of_a_title_says_nothing_about_its_label(string name)
+    {
+        var lists = Default[name].Test.Concat(Default[name].Train).ToList();
+        static int GenreCount(string title) => title[(title.LastIndexOf('[') + 1)..^1].Split('|').Length;
+
+        // With single-genre items in the catalog (never a positive), ranking two-genre titles first beat random.
+        lists.SelectMany(q => q.Candidates).Select(c => GenreCount(c.Id)).Should().AllBeEquivalentTo(2);
+        lists.SelectMany(q => q.Context.Split('\n')).Select(GenreCount).Should().AllBeEquivalentTo(2);
+
+        // Nor does the length of the title: a ranker that prefers longer titles is at chance.
+        var longestFirst = lists.Select(q => new RankingResult(q,
+            Enumerable.Range(0, q.Candidates.Count).OrderByDescending(i => q.Candidates[i].Id.Length).ThenBy(i => i).ToList(), [])).ToList();
+        var shortestFirst = lists.Select(q => new RankingResult(q,
+            Enumerable.Range(0, q.Candidates.Count).OrderBy(i => q.Candidates[i].Id.Length).ThenBy(i => i).ToList(), [])).ToList();
+        double random = Mrr.Of(new RandomRanker(seed: 1).Rank(lists));
+        output.WriteLine($"{name}: longest title first MRR {Mrr.Of(longestFirst):0.000}, shortest first {Mrr.Of(shortestFirst):0.000}, random {random:0.000}");
+        Mrr.Of(longestFirst).Should().BeApproximately(random, 0.04);
+        Mrr.Of(shortestFirst).Should().BeApproximately(random, 0.04);
     }
 
     [Theory]
