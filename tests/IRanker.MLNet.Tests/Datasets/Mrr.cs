@@ -23,7 +23,8 @@ internal static class Mrr
             return new RankingResult(q, order, []);
         }).ToList();
 
-    private static string[] Genres(string title)
+    /// <summary>The genres of a title written <c>Name [A|B]</c>.</summary>
+    public static string[] Genres(string title)
     {
         int open = title.LastIndexOf('[');
         return title[(open + 1)..^1].Split('|');
