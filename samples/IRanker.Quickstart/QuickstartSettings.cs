@@ -30,7 +30,8 @@ internal sealed record QuickstartSettings
           --warm-start-steps N  supervised warm-start steps (default 800; quick 8; long 2000)
           --rl-steps N          GRPO steps after the warm start (default 120; quick 2; long 150)
           --train-lists N       training lists per task (default 150; quick 12; long 500)
-          --test-lists N        test lists per task (default 30; quick 3; long 100)
+          --test-lists N        test lists per task (default 30; quick 3; long 100); training and test
+                                lists together at most 600 (the routing tasks' distinct requests)
           --seed N              seed of data, model and training (default 1)
           --task-weight TASK=W  draw TASK's lists W times as often as the others' (repeatable; default: all 1)
           --device NAME         auto | cpu | cuda | cuda:N (default auto)
@@ -75,6 +76,9 @@ internal sealed record QuickstartSettings
         if (unknown.Count > 0)
             throw new ArgumentException($"--task-weight names {string.Join(", ", unknown)}; the tasks are {string.Join(", ", RankingBenchMini.TaskNames)}.");
         if (s.TestListsPerTask == 0 || s.TrainListsPerTask == 0) throw new ArgumentException("--train-lists and --test-lists must be at least 1.");
+        if (s.TrainListsPerTask + s.TestListsPerTask > RankingBenchMini.MaxRoutingListsPerTask)
+            throw new ArgumentException($"--train-lists {s.TrainListsPerTask} and --test-lists {s.TestListsPerTask} make {s.TrainListsPerTask + s.TestListsPerTask} lists per task; " +
+                $"the routing tasks have at most {RankingBenchMini.MaxRoutingListsPerTask} distinct requests each, so ask for {RankingBenchMini.MaxRoutingListsPerTask} or fewer together.");
         return s;
     }
 

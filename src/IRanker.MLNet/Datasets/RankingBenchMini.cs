@@ -24,9 +24,18 @@ public static class RankingBenchMini
     public static IReadOnlyList<string> TaskNames { get; } =
         ["Movie", "Music", "Game", "Performance", "Balance", "Cost", "Passage-5", "Passage-7", "Passage-9"];
 
+    /// <summary>
+    /// The most lists (training and test together) that a routing task (Performance, Balance, Cost) can have. Their
+    /// requests are written from small word pools, and a task's lists never repeat a request: the rarest request type
+    /// runs out somewhere above 700 lists, depending on the seed, so the limit is set below that.
+    /// </summary>
+    public const int MaxRoutingListsPerTask = 600;
+
+    private static readonly string[] RoutingTaskNames = ["Performance", "Balance", "Cost"];
+
     /// <summary>Generates the benchmark. The same options give identical data.</summary>
     /// <param name="options">Seed, sizes and tasks; null for the defaults.</param>
-    /// <exception cref="ArgumentException">An unknown task name or a negative size.</exception>
+    /// <exception cref="ArgumentException">An unknown task name, a negative size, or more routing lists than <see cref="MaxRoutingListsPerTask"/>.</exception>
     public static RankingBenchMiniDataset Generate(RankingBenchMiniOptions? options = null)
     {
         options ??= new RankingBenchMiniOptions();
@@ -36,6 +45,13 @@ public static class RankingBenchMini
         var unknown = names.Where(n => !TaskNames.Contains(n)).ToList();
         if (unknown.Count > 0)
             throw new ArgumentException($"Unknown task(s) {string.Join(", ", unknown)}; the tasks are {string.Join(", ", TaskNames)}.", nameof(options));
+        var routing = names.Where(RoutingTaskNames.Contains).ToList();
+        long lists = (long)options.TrainQueriesPerTask + options.TestQueriesPerTask;
+        if (routing.Count > 0 && lists > MaxRoutingListsPerTask)
+            throw new ArgumentException(
+                $"TrainQueriesPerTask {options.TrainQueriesPerTask} + TestQueriesPerTask {options.TestQueriesPerTask} asks for {lists} lists per task, " +
+                $"but the routing tasks ({string.Join(", ", routing)}) have at most {MaxRoutingListsPerTask} distinct requests each. " +
+                "Ask for fewer lists, or leave the routing tasks out of Tasks.", nameof(options));
 
         var tasks = TaskNames.Where(names.Contains).Select(name => GenerateTask(name, options)).ToList();
         return new RankingBenchMiniDataset(options, tasks);

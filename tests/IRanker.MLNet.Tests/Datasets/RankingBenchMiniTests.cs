@@ -208,6 +208,32 @@ public class RankingBenchMiniTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void More_routing_lists_than_the_requests_allow_are_rejected_before_generating()
+    {
+        int max = RankingBenchMini.MaxRoutingListsPerTask;
+        var tooMany = () => RankingBenchMini.Generate(new RankingBenchMiniOptions { TrainQueriesPerTask = max, TestQueriesPerTask = 1, Tasks = ["Movie", "Cost"] });
+
+        tooMany.Should().Throw<ArgumentException>()
+            .WithMessage($"*TrainQueriesPerTask {max} + TestQueriesPerTask 1*{max + 1} lists*routing tasks (Cost)*at most {max}*");
+        RankingBenchMini.Generate(new RankingBenchMiniOptions { TrainQueriesPerTask = max, TestQueriesPerTask = 1, Tasks = ["Passage-5"] })
+            .Tasks[0].Train.Should().HaveCount(max, "the limit is the routing tasks' only");
+    }
+
+    [Theory]
+    [InlineData("Performance")]
+    [InlineData("Balance")]
+    [InlineData("Cost")]
+    public void Every_routing_task_reaches_its_limit_on_many_seeds(string task)
+    {
+        int max = RankingBenchMini.MaxRoutingListsPerTask;
+        for (int seed = 1; seed <= 10; seed++)
+        {
+            var data = RankingBenchMini.Generate(new RankingBenchMiniOptions { Seed = seed, TrainQueriesPerTask = max - 100, TestQueriesPerTask = 100, Tasks = [task] });
+            data.Tasks[0].Train.Concat(data.Tasks[0].Test).Select(q => q.Context).Should().OnlyHaveUniqueItems().And.HaveCount(max);
+        }
+    }
+
+    [Fact]
     public void A_subset_of_tasks_can_be_generated()
     {
         var data = RankingBenchMini.Generate(new RankingBenchMiniOptions { Tasks = ["Passage-5", "Cost"], TrainQueriesPerTask = 3, TestQueriesPerTask = 2 });
