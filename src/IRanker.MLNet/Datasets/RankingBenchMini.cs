@@ -31,8 +31,6 @@ public static class RankingBenchMini
     /// </summary>
     public const int MaxRoutingListsPerTask = 600;
 
-    private static readonly string[] RoutingTaskNames = ["Performance", "Balance", "Cost"];
-
     /// <summary>Generates the benchmark. The same options give identical data.</summary>
     /// <param name="options">Seed, sizes and tasks; null for the defaults.</param>
     /// <exception cref="ArgumentException">An unknown task name, a negative size, or more routing lists than <see cref="MaxRoutingListsPerTask"/>.</exception>
@@ -45,7 +43,7 @@ public static class RankingBenchMini
         var unknown = names.Where(n => !TaskNames.Contains(n)).ToList();
         if (unknown.Count > 0)
             throw new ArgumentException($"Unknown task(s) {string.Join(", ", unknown)}; the tasks are {string.Join(", ", TaskNames)}.", nameof(options));
-        var routing = names.Where(RoutingTaskNames.Contains).ToList();
+        var routing = names.Where(n => RankingBenchTaskNames.Parse(n).Scenario == RankingScenario.Routing).ToList();
         long lists = (long)options.TrainQueriesPerTask + options.TestQueriesPerTask;
         if (routing.Count > 0 && lists > MaxRoutingListsPerTask)
             throw new ArgumentException(
