@@ -60,14 +60,13 @@ internal sealed class LearningCurveBenchmark : IBenchmarkCommand
         var data = RankingBenchMini.Generate(new RankingBenchMiniOptions { Seed = 1, TrainQueriesPerTask = trainLists, TestQueriesPerTask = testLists, Tasks = tasks });
         var train = data.Tasks.SelectMany(t => t.Train).ToList();
         using var ranker = IRankerModel.CreateFromScratch(train, Config, seed: seed, device: CPU, style: PromptStyle.Compact);
-        var options = EliminationTrainer.WithTemplatePrefix(new TrainingOptions
+        var options = new TrainingOptions
         {
-            Decoding = RolloutDecoding.Choice, ShuffleCandidates = false, Seed = seed,
+            Mode = DecodingMode.Choice, ShuffleCandidates = false, Seed = seed,
             WarmStartSteps = steps, WarmStartLearningRate = lr, WarmStartBatchSize = batch, WarmupSteps = 20,
             LanguageModelLossWeight = lmWeight, MicroBatchSize = 8, Steps = 0,
-        });
-        var trainer = new EliminationTrainer(ranker.Model, ranker.Tokenizer,
-            (query, remaining) => ranker.TemplateFor(query).BuildStep(query, remaining, PromptMode.Choice).Text, options);
+        };
+        var trainer = new EliminationTrainer(ranker, options);
 
         var rows = new List<(int Step, double Seconds, Dictionary<string, EvaluationMetrics> Metrics)>();
         var clock = Stopwatch.StartNew();

@@ -1,6 +1,5 @@
 using IRanker.Model.Ranking;
-using IRanker.Model.Ranking.Inference;
-using IRanker.Model.Ranking.Prompts;
+using IRanker.Model.Ranking.Elimination;
 
 namespace IRanker.Benchmarks;
 
@@ -30,19 +29,23 @@ internal sealed class RandomPromptSource : IStepPromptSource
         return queries;
     }
 
-    public int[] StepPrompt(RankingQuery query, IReadOnlyList<int> remaining, PromptMode mode)
+    public int[] StepPrompt(RankingQuery query, IReadOnlyList<int> remaining, DecodingMode mode)
     {
         var (head, candidates, _) = lists[query];
         return [.. head, .. remaining.Order().SelectMany(c => candidates[c])];
     }
 
-    public int[] DirectPrompt(RankingQuery query, PromptMode mode) => StepPrompt(query, Enumerable.Range(0, query.Candidates.Count).ToArray(), mode);
+    public int[] DirectPrompt(RankingQuery query, DecodingMode mode) => StepPrompt(query, Enumerable.Range(0, query.Candidates.Count).ToArray(), mode);
 
     public int[] ChoiceContinuation(RankingQuery query, int candidate) => lists[query].Ids[candidate];
+
+    public int[] Encode(string text) => throw new NotSupportedException("Random prompts have no text to encode: they measure ranking, not training.");
 
     public string Decode(IReadOnlyList<int> tokens) => string.Join(' ', tokens);
 
     public IReadOnlyCollection<int> StopTokenIds => [];
+
+    public int EndOfTurnId => 0;
 
     public int PadTokenId => 0;
 }

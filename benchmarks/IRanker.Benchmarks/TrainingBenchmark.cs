@@ -39,14 +39,15 @@ internal sealed class TrainingBenchmark : IBenchmarkCommand
         var data = RankingBenchMini.Generate(new RankingBenchMiniOptions { Seed = 7, TrainQueriesPerTask = trainLists, TestQueriesPerTask = 100, Tasks = ["Passage-5"] });
         var task = data.Tasks.Single();
         var template = PromptTemplate.For(task.Scenario);
-        var corpus = task.Train.Concat(task.Test).Select(q => template.BuildStep(q, Enumerable.Range(0, q.Candidates.Count).ToArray(), PromptMode.Choice).Text);
+        var corpus = task.Train.Concat(task.Test).SelectMany(q => q.Candidates.Select(c => c.Id + AnswerTags.AnswerClose)
+            .Prepend(template.BuildStep(q, Enumerable.Range(0, q.Candidates.Count).ToArray(), DecodingMode.Choice).Text));
         var tokenizer = CompactTokenizer.Build(corpus);
         var config = Qwen2Config.Tiny(tokenizer.VocabSize);
         config.HiddenSize = 128; config.NumAttentionHeads = 4; config.NumKeyValueHeads = 4; config.IntermediateSize = 256;
         var model = new Qwen2ForCausalLM(config);
         var options = new TrainingOptions
         {
-            Decoding = RolloutDecoding.Choice, ShuffleCandidates = false,
+            Mode = DecodingMode.Choice, ShuffleCandidates = false,
             WarmStartSteps = warmStart, WarmStartLearningRate = 1e-3, WarmStartBatchSize = 32, LanguageModelLossWeight = 1.0, WarmupSteps = 50,
             LearningRate = 3e-4, Steps = steps, PromptsPerStep = 32, GroupSize = 8, KlCoefficient = 0, MicroBatchSize = 512, Seed = 1,
         };
@@ -58,7 +59,7 @@ internal sealed class TrainingBenchmark : IBenchmarkCommand
             phases[m.Phase] = (p.Steps + 1, p.Seconds + m.SecondsPerStep, p.Tokens + m.TokensPerSecond * m.SecondsPerStep);
             if (m.Step % 50 == 0) Console.WriteLine($"{m.Phase} {m.Step}/{m.TotalSteps} loss {m.Loss:F3} acc {m.EliminationAccuracy:F3} reward {m.Reward:F3} {m.SecondsPerStep:F2} s/step");
         });
-        var trainer = new EliminationTrainer(model, tokenizer, template, options);
+        var trainer = new EliminationTrainer(new IRankerModel(model, tokenizer, template), options);
         var untrained = trainer.Evaluate(task.Test);
         trainer.WarmStart(task.Train, progress);
         var rl = trainer.Train(task.Train, task.Test, progress);

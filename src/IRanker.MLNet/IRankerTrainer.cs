@@ -97,7 +97,8 @@ public sealed class IRankerTrainer : IEstimator<IRankerTransformer>
         var grouped = GroupedRows.Read(input, columns, _options, watch.ThrowIfCanceled);
         var train = grouped.Queries.Where(q => q.Candidates.Count >= 2).ToArray();
         channel.Info(MessageSensitivity.None,
-            $"IRanker: {grouped.RowQuery.Length} rows in {grouped.Queries.Count} groups; training on the {train.Length} groups with two or more candidates.");
+            $"IRanker: {grouped.RowQuery.Length} rows in {grouped.Queries.Count} groups; training on the {train.Length} groups with two or more candidates " +
+            $"({grouped.Queries.Count - train.Length} group(s) of one candidate left out: nothing to eliminate).");
         if (train.Length == 0)
             throw new InvalidOperationException(
                 $"IRanker needs at least one group with two or more candidates to learn from; group column '{columns.Group.Name}' puts every row in a group of its own.");
@@ -144,8 +145,7 @@ public sealed class IRankerTrainer : IEstimator<IRankerTransformer>
             throw new DirectoryNotFoundException($"{nameof(IRankerOptions)}.{nameof(IRankerOptions.ModelPath)} '{path}' is not a folder; give a Hugging Face model folder (config.json, model.safetensors, tokenizer files) or null.");
         if (options.TaskColumnName is not null) Name(options.TaskColumnName, nameof(IRankerOptions.TaskColumnName));
         ArgumentNullException.ThrowIfNull(options.Inference, $"{nameof(options)}.{nameof(IRankerOptions.Inference)}");
-        options.Inference.Validate();
-        options.Training?.Validate();
+        ResolvedOptions.Resolve(options, scratch: options.ModelPath is null);
         DeviceSpec.Parse(options.Device);
     }
 }

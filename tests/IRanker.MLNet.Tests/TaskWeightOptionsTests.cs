@@ -16,7 +16,7 @@ public sealed class TaskWeightOptionsTests
             Training = new TrainingOptions { TaskWeights = new Dictionary<string, double> { ["Cost"] = 2 } },
         };
 
-        var training = IRankerEngineFactory.TrainingOptionsFor(options, scratch: true);
+        var training = ResolvedOptions.Resolve(options, scratch: true).Training;
         training.TaskWeights.Should().BeEquivalentTo(new Dictionary<string, double> { ["Passage-5"] = 3, ["Movie"] = 0.5 });
         training.TaskWeights.Should().NotBeSameAs(options.TaskWeights, "the trainer gets its own copy");
 
@@ -28,7 +28,7 @@ public sealed class TaskWeightOptionsTests
     public void Without_task_weights_the_training_options_keep_their_own()
     {
         var own = new Dictionary<string, double> { ["Cost"] = 2 };
-        var training = IRankerEngineFactory.TrainingOptionsFor(new IRankerOptions { Training = new TrainingOptions { TaskWeights = own } }, scratch: false);
+        var training = ResolvedOptions.Resolve(new IRankerOptions { Training = new TrainingOptions { TaskWeights = own } }, scratch: false).Training;
         training.TaskWeights.Should().BeEquivalentTo(own);
     }
 }

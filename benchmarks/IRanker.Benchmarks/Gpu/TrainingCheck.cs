@@ -32,7 +32,7 @@ internal static class TrainingCheck
         using var model = new Qwen2ForCausalLM(config).To(device, dtype);
         var options = new TrainingOptions
         {
-            Algorithm = RlAlgorithm.Grpo, Decoding = RolloutDecoding.Choice, GroupSize = plan.GroupSize, PromptsPerStep = plan.PromptsPerStep,
+            Algorithm = RlAlgorithm.Grpo, Mode = DecodingMode.Choice, GroupSize = plan.GroupSize, PromptsPerStep = plan.PromptsPerStep,
             MicroBatchSize = plan.MicroBatch, Steps = plan.Steps, LearningRate = 1e-6, Seed = 7,
         };
         var trainer = new EliminationTrainer(model, tokenizer, SyntheticPassages.Prompt, options);

@@ -1,5 +1,5 @@
 using IRanker.Model.Ranking.DirectRanking;
-using IRanker.Model.Ranking.Inference;
+using IRanker.Model.Ranking.Elimination;
 using IRanker.Model.Ranking.Prompts;
 using IRanker.Model.Modeling;
 using IRanker.Model.Runtime;
@@ -55,7 +55,8 @@ public sealed class DirectRanker : IListRanker
         ArgumentNullException.ThrowIfNull(queries);
         Options.Validate();
         TorchRuntime.EnsureInitialized();
-        var mode = Options.Mode == DecodingMode.Reasoning ? PromptMode.Reasoning : PromptMode.Answer;
+        using var noGrad = no_grad();
+        var mode = Options.Mode == DecodingMode.Reasoning ? DecodingMode.Reasoning : DecodingMode.Answer;
         var results = new RankingResult?[queries.Count];
         var pending = new List<int>();
         for (int q = 0; q < queries.Count; q++)
@@ -71,12 +72,12 @@ public sealed class DirectRanker : IListRanker
         {
             cancellationToken.ThrowIfCancellationRequested();
             var batchRows = batch.Select(i => rows[i]).ToList();
-            using var forward = StepForward.Run(model, batchRows, prompts.PadTokenId, keepPrefixes: false);
-            var outputs = AnswerDecoder.Generate(model, prompts, forward, batchRows, Options.MaxDirectTokens, Options, random);
+            using var forward = StepForward.Run(model, batchRows, prompts.PadTokenId, new StepForwardOptions(KeepCache: true));
+            var outputs = AnswerDecoder.Generate(model, prompts, forward, batchRows, Options.DecodeSettings(Options.MaxDirectTokens), random);
             for (int b = 0; b < batch.Length; b++)
             {
                 var query = queries[pending[batch[b]]];
-                string answer = mode == PromptMode.Answer ? PromptTemplate.AnswerPrefix + outputs[b].Text : outputs[b].Text;
+                string answer = DecodingModes.AnswerText(mode, outputs[b].Text);
                 var repair = DirectRankingRepair.Repair(answer, query.Candidates.Select(c => c.Id).ToArray());
                 results[pending[batch[b]]] = ToResult(query, outputs[b].Text, repair.Order, repair.Missing);
             }

@@ -141,21 +141,19 @@ public sealed class IRankerModel : IDisposable
     /// <summary>Every text the model sees for <paramref name="corpus"/>: prompts of each mode and the possible answers.</summary>
     private static IEnumerable<string> CorpusTexts(IEnumerable<RankingQuery> corpus, PromptStyle style)
     {
-        yield return PromptTemplate.ReasoningPrefix + "</think>" + PromptTemplate.AnswerPrefix + AnswerEndTag;
+        yield return DecodingModes.ReasoningPrefix + AnswerTags.ThinkClose + AnswerTags.AnswerOpen + AnswerTags.AnswerClose;
         foreach (var query in corpus)
         {
             var template = PromptTemplate.For(query.Scenario, style);
             if (query.Candidates.Count >= 2)
             {
                 var all = Enumerable.Range(0, query.Candidates.Count).ToArray();
-                foreach (var mode in Enum.GetValues<PromptMode>()) yield return template.BuildStep(query, all, mode).Text;
+                foreach (var mode in Enum.GetValues<DecodingMode>()) yield return template.BuildStep(query, all, mode).Text;
             }
-            if (query.Candidates.Count >= 1) yield return template.BuildDirect(query, PromptMode.Answer).Text;
-            foreach (var candidate in query.Candidates) yield return candidate.Id + AnswerEndTag;
+            if (query.Candidates.Count >= 1) yield return template.BuildDirect(query, DecodingMode.Answer).Text;
+            foreach (var candidate in query.Candidates) yield return DecodingModes.Answer(DecodingMode.Choice, candidate.Id);
         }
     }
-
-    private const string AnswerEndTag = "</answer>";
 
     private static (PromptTemplate? Template, PromptStyle Style) ReadSettings(string path)
     {

@@ -1,6 +1,5 @@
-using IRanker.Model.Ranking.Inference;
+using IRanker.Model.Ranking.Elimination;
 using IRanker.Model.Ranking.Parsing;
-using IRanker.Model.Ranking.Prompts;
 using IRanker.Model.Modeling;
 using IRanker.Model.Runtime;
 using static TorchSharp.torch;
@@ -45,22 +44,26 @@ namespace IRanker.Model.Ranking;
 /// </example>
 public sealed class IterativeRanker : IListRanker
 {
-    private readonly Qwen2ForCausalLM model;
-    private readonly IStepPromptSource prompts;
+    private readonly StepScorer step;
 
     /// <summary>Creates a ranker over <paramref name="model"/>.</summary>
     /// <param name="model">The model bundle.</param>
     /// <param name="options">Settings; null = the defaults of <see cref="RankerOptions"/>.</param>
     public IterativeRanker(IRankerModel model, RankerOptions? options = null)
-        : this((model ?? throw new ArgumentNullException(nameof(model))).Model, new TemplatePromptSource(model), options)
+        : this(new StepScorer((model ?? throw new ArgumentNullException(nameof(model))).Model, new TemplatePromptSource(model)), options)
     {
     }
 
     /// <summary>Creates a ranker whose prompts come from <paramref name="prompts"/> (the benchmark's random token ids).</summary>
     internal IterativeRanker(Qwen2ForCausalLM model, IStepPromptSource prompts, RankerOptions? options)
+        : this(new StepScorer(model, prompts), options)
     {
-        this.model = model;
-        this.prompts = prompts;
+    }
+
+    /// <summary>Creates a ranker that takes its steps through <paramref name="step"/> (the trainer's evaluation).</summary>
+    internal IterativeRanker(StepScorer step, RankerOptions? options)
+    {
+        this.step = step;
         Options = options ?? new RankerOptions();
         Options.Validate();
     }
@@ -84,8 +87,9 @@ public sealed class IterativeRanker : IListRanker
         ArgumentNullException.ThrowIfNull(queries);
         Options.Validate();
         TorchRuntime.EnsureInitialized();
+        using var noGrad = no_grad();
         var states = queries.Select(q => new ListState(q ?? throw new ArgumentException("A query is null.", nameof(queries)))).ToList();
-        using var random = Options.Sample ? new Generator((ulong)Options.Seed, model.Device) : null;
+        using var random = Options.Sample ? new Generator((ulong)Options.Seed, step.Model.Device) : null;
         LastCounters = InferenceCounters.Zero;
         LastStatistics = new AnswerStatistics();
         try
@@ -98,7 +102,7 @@ public sealed class IterativeRanker : IListRanker
                 if (active.Count == 0) break;
 
                 var rows = active.Select(BuildRow).ToList();
-                foreach (var batch in TokenBudgetBatcher.Plan(rows, Options.TokenBudget, GeneratedTokens))
+                foreach (var batch in TokenBudgetBatcher.Plan(rows, Options.TokenBudget, Options.StepTokens))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     RunBatch(batch.Select(i => active[i]).ToList(), batch.Select(i => rows[i]).ToList(), random);
@@ -112,59 +116,35 @@ public sealed class IterativeRanker : IListRanker
         }
     }
 
-    private int GeneratedTokens => Options.Mode switch
-    {
-        DecodingMode.Answer => Options.MaxAnswerTokens,
-        DecodingMode.Reasoning => Options.MaxReasoningTokens,
-        _ => 0,
-    };
-
-    private PromptMode PromptMode => Options.Mode switch
-    {
-        DecodingMode.Reasoning => PromptMode.Reasoning,
-        DecodingMode.Answer => PromptMode.Answer,
-        _ => PromptMode.Choice,
-    };
-
-    private StepRow BuildRow(ListState state)
-    {
-        var tokens = prompts.StepPrompt(state.Query, state.Remaining, PromptMode);
-        IReadOnlyList<int[]> branches = [];
-        if (Options.Mode == DecodingMode.Choice)
-        {
-            state.ChoiceTokens ??= Enumerable.Range(0, state.Query.Candidates.Count)
-                .Select(c => prompts.ChoiceContinuation(state.Query, c)).ToArray();
-            branches = state.Remaining.Select(i => state.ChoiceTokens[i]).ToArray();
-        }
-        return StepRow.Create(tokens, Options.ReusePrefixCache ? state.Cache : null, branches);
-    }
+    private StepRow BuildRow(ListState state) => step.Row(state.Query, state.Remaining, Options.Mode,
+        step.Prompt(state.Query, state.Remaining, Options.Mode), Options.ReusePrefixCache ? state.Cache : null);
 
     private void RunBatch(IReadOnlyList<ListState> states, IReadOnlyList<StepRow> rows, Generator? random)
     {
-        using var forward = StepForward.Run(model, rows, prompts.PadTokenId, keepPrefixes: Options.ReusePrefixCache);
+        bool generates = DecodingModes.GeneratesText(Options.Mode);
+        using var forward = step.Forward(rows, new StepForwardOptions(KeepPrefixes: Options.ReusePrefixCache, KeepCache: generates));
         LastCounters += new InferenceCounters(1, rows.Sum(r => (long)r.Prompt.Length), rows.Sum(r => (long)r.PastLength),
             rows.Sum(r => (long)r.Branches.Sum(b => b.Length)), 0);
         for (int b = 0; b < states.Count; b++) states[b].ReplaceCache(forward.Prefixes[b]);
 
-        if (Options.Mode == DecodingMode.Choice)
+        if (!generates)
         {
+            var scores = forward.BranchLogProbArrays();
             for (int b = 0; b < states.Count; b++)
             {
-                var (best, confidence) = ChoiceDecision.MostLikely(forward.BranchLogProbs[b]);
-                states[b].Eliminate(states[b].Remaining[best], "", AnswerMatch.Choice, confidence);
+                var (best, confidence, logProbs) = ChoiceDecision.MostLikely(scores[b]);
+                states[b].Eliminate(states[b].Remaining[best], "", AnswerMatch.Choice, confidence, logProbs);
             }
             return;
         }
 
-        var outputs = AnswerDecoder.Generate(model, prompts, forward, rows, GeneratedTokens, Options, random);
-        LastCounters += InferenceCounters.Zero with { GeneratedTokens = outputs.Sum(o => (long)o.Tokens) };
+        var outputs = step.Generate(forward, rows, Options.DecodeSettings(Options.StepTokens), random);
+        LastCounters += InferenceCounters.Zero with { GeneratedTokens = outputs.Sum(o => (long)o.TokenIds.Length) };
         for (int b = 0; b < states.Count; b++)
         {
             var state = states[b];
-            // In Answer mode the prompt already opened the answer tag; the parser sees the answer as the model wrote it.
-            string answer = Options.Mode == DecodingMode.Answer ? PromptTemplate.AnswerPrefix + outputs[b].Text : outputs[b].Text;
             var ids = state.Remaining.Select(i => state.Query.Candidates[i].Id).ToArray();
-            var match = AnswerParser.Match(answer, ids);
+            var match = AnswerParser.Match(DecodingModes.AnswerText(Options.Mode, outputs[b].Text), ids);
             LastStatistics.Record(match);
             state.Eliminate(state.Remaining[match.Index], outputs[b].Text, match.Rule, null);
         }

@@ -55,6 +55,17 @@ public sealed class RankerOptions
     /// <summary>Generate exactly the maximum number of tokens, ignoring stop tokens (for throughput measurements). Default false.</summary>
     internal bool ForceFullLength { get; set; }
 
+    /// <summary>Most tokens a step may generate in <see cref="Mode"/> (0 in Choice mode, which generates nothing).</summary>
+    internal int StepTokens => Mode switch
+    {
+        DecodingMode.Answer => MaxAnswerTokens,
+        DecodingMode.Reasoning => MaxReasoningTokens,
+        _ => 0,
+    };
+
+    /// <summary>How to write an answer of at most <paramref name="maxTokens"/> tokens under these settings.</summary>
+    internal Elimination.DecodeSettings DecodeSettings(int maxTokens) => new(maxTokens, Sample, Temperature, TopP, ForceFullLength);
+
     /// <summary>A copy of these options.</summary>
     public RankerOptions Clone() => (RankerOptions)MemberwiseClone();
 

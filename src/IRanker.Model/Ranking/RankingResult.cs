@@ -23,7 +23,12 @@ public enum AnswerMatch
 /// <param name="ModelOutput">What the model generated (empty in Choice mode).</param>
 /// <param name="Match">How the output was matched to a candidate.</param>
 /// <param name="Confidence">Probability of the eliminated candidate among the remaining ones (Choice mode), else null.</param>
-public sealed record EliminationStep(int Step, int Eliminated, string ModelOutput, AnswerMatch Match, float? Confidence = null);
+/// <param name="LogProbs">
+/// Choice mode: the log-probability of eliminating each candidate that was in the pool at this step, in input order
+/// (the candidates not eliminated before this step); the same numbers the trainer's policy is built from. Else null.
+/// </param>
+public sealed record EliminationStep(int Step, int Eliminated, string ModelOutput, AnswerMatch Match, float? Confidence = null,
+    IReadOnlyList<float>? LogProbs = null);
 
 /// <summary>The ranking of one query.</summary>
 /// <param name="Query">The query that was ranked.</param>

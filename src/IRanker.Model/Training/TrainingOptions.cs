@@ -1,3 +1,4 @@
+using IRanker.Model.Ranking;
 using IRanker.Model.Training.Rewards;
 
 namespace IRanker.Model.Training;
@@ -21,7 +22,7 @@ namespace IRanker.Model.Training;
 /// <code>
 /// var options = new TrainingOptions
 /// {
-///     Decoding = RolloutDecoding.Choice,
+///     Mode = DecodingMode.Choice,
 ///     WarmStartSteps = 1400,          // a model trained from scratch needs the supervised phase
 ///     LanguageModelLossWeight = 1.0,
 ///     LearningRate = 3e-4,
@@ -38,24 +39,16 @@ public sealed class TrainingOptions
     public RlAlgorithm Algorithm { get; set; } = RlAlgorithm.Grpo;
 
     /// <summary>
-    /// How the policy answers during rollouts and evaluation: <see cref="RolloutDecoding.Choice"/> (default: a
-    /// choice among the remaining candidate IDs, scored in one forward pass) or <see cref="RolloutDecoding.FreeText"/>
-    /// (generated text, parsed; the paper's setting).
+    /// How the policy answers an elimination step in rollouts, in the warm start and in the trainer's evaluation; the
+    /// same <see cref="DecodingMode"/> that ranking uses, and it should be the mode the model will rank with. Default
+    /// <see cref="DecodingMode.Choice"/>: a choice among the remaining candidates, each scored by its ID followed by
+    /// <c>&lt;/answer&gt;</c> in one forward pass; the action is the candidate. <see cref="DecodingMode.Answer"/> and
+    /// <see cref="DecodingMode.Reasoning"/> (the paper's setting) generate text that is parsed and rewarded for its
+    /// format too; the action is the token sequence. The step prompt ends by opening the answer's first tag
+    /// (<c>&lt;answer&gt;</c>, or <c>&lt;think&gt;</c> in Reasoning mode), and the format rewards read that tag followed by
+    /// the generated text.
     /// </summary>
-    public RolloutDecoding Decoding { get; set; } = RolloutDecoding.Choice;
-
-    /// <summary>
-    /// The answer shape that free-text rewards and warm-start targets use (default <see cref="ResponseFormat.Reasoning"/>:
-    /// <c>&lt;think&gt;…&lt;/think&gt;&lt;answer&gt;…&lt;/answer&gt;</c>). Ignored in Choice mode.
-    /// </summary>
-    public ResponseFormat ResponseFormat { get; set; } = ResponseFormat.Reasoning;
-
-    /// <summary>
-    /// The part of the assistant's turn that the prompt already contains (for example <c>&lt;think&gt;</c> when the
-    /// prompt ends with "Let me solve this step by step.\n&lt;think&gt;"). Rewards check the format of this prefix
-    /// followed by the generated response, and never see the rest of the prompt. Default: empty.
-    /// </summary>
-    public string AssistantPrefix { get; set; } = "";
+    public DecodingMode Mode { get; set; } = DecodingMode.Choice;
 
     /// <summary>Where elimination prompts come from: the paper's sub-lists (default), on-policy trajectories, or both.</summary>
     public SampleSource Samples { get; set; } = SampleSource.SubLists;

@@ -1,3 +1,4 @@
+using IRanker.Model.Ranking;
 using IRanker.Model.Modeling;
 using IRanker.Model.Runtime;
 using IRanker.Model.Text;
@@ -13,11 +14,11 @@ namespace IRanker.Model.Tests.Training;
 public class BFloat16TrainingTests
 {
     [Theory]
-    [InlineData(RolloutDecoding.Choice, RlAlgorithm.Grpo)]
-    [InlineData(RolloutDecoding.Choice, RlAlgorithm.Ppo)]
-    [InlineData(RolloutDecoding.FreeText, RlAlgorithm.Grpo)]
-    [InlineData(RolloutDecoding.FreeText, RlAlgorithm.Ppo)]
-    public void A_bfloat16_model_takes_warm_start_and_reinforcement_steps(RolloutDecoding decoding, RlAlgorithm algorithm)
+    [InlineData(DecodingMode.Choice, RlAlgorithm.Grpo)]
+    [InlineData(DecodingMode.Choice, RlAlgorithm.Ppo)]
+    [InlineData(DecodingMode.Answer, RlAlgorithm.Grpo)]
+    [InlineData(DecodingMode.Answer, RlAlgorithm.Ppo)]
+    public void A_bfloat16_model_takes_warm_start_and_reinforcement_steps(DecodingMode decoding, RlAlgorithm algorithm)
     {
         TorchRuntime.EnsureInitialized();
         var task = new SyntheticPassageTask();
@@ -27,7 +28,7 @@ public class BFloat16TrainingTests
         var model = new Qwen2ForCausalLM(Qwen2Config.Tiny(tokenizer.VocabSize)).To(CPU, ScalarType.BFloat16);
         var options = new TrainingOptions
         {
-            Decoding = decoding, Algorithm = algorithm, GroupSize = 2, PromptsPerStep = 2, MicroBatchSize = 4, MaxResponseTokens = 4,
+            Mode = decoding, Algorithm = algorithm, GroupSize = 2, PromptsPerStep = 2, MicroBatchSize = 4, MaxResponseTokens = 4,
             WarmStartSteps = 1, WarmStartLearningRate = 1e-3, LearningRate = 1e-4, Steps = 1, KlCoefficient = 0.01,
         };
         var steps = new List<TrainingStepMetrics>();

@@ -1,3 +1,4 @@
+using IRanker.Model.Ranking;
 using System.Diagnostics;
 using IRanker.Model.Modeling;
 using IRanker.Model.Runtime;
@@ -30,7 +31,7 @@ public class EliminationTrainerLearnTests(ITestOutputHelper output)
         var model = new Qwen2ForCausalLM(config);
         var options = new TrainingOptions
         {
-            Decoding = RolloutDecoding.Choice,
+            Mode = DecodingMode.Choice,
             ShuffleCandidates = false,   // from scratch, input order learns about twice as fast (docs/training.md)
             WarmStartSteps = 1400,
             WarmStartLearningRate = 1e-3,

@@ -23,11 +23,10 @@ public sealed class EliminationTrainerResumeTests : IDisposable
         return (train, CompactTokenizer.Build(task.Corpus(train)));
     }
 
-    private static TrainingOptions Options(string? folder, RolloutDecoding decoding, RlAlgorithm algorithm) => new()
+    private static TrainingOptions Options(string? folder, DecodingMode decoding, RlAlgorithm algorithm) => new()
     {
-        Decoding = decoding,
+        Mode = decoding,
         Algorithm = algorithm,
-        ResponseFormat = ResponseFormat.AnswerOnly,
         MaxResponseTokens = 6,
         WarmStartSteps = 3,
         WarmStartLearningRate = 1e-3,
@@ -55,9 +54,9 @@ public sealed class EliminationTrainerResumeTests : IDisposable
     }
 
     [Theory]
-    [InlineData(RolloutDecoding.Choice, RlAlgorithm.Grpo)]
-    [InlineData(RolloutDecoding.FreeText, RlAlgorithm.Ppo)]
-    public void Resume_after_cancellation_reproduces_the_uninterrupted_run(RolloutDecoding decoding, RlAlgorithm algorithm)
+    [InlineData(DecodingMode.Choice, RlAlgorithm.Grpo)]
+    [InlineData(DecodingMode.Answer, RlAlgorithm.Ppo)]
+    public void Resume_after_cancellation_reproduces_the_uninterrupted_run(DecodingMode decoding, RlAlgorithm algorithm)
     {
         TorchRuntime.EnsureInitialized();
         var (train, tokenizer) = Task();

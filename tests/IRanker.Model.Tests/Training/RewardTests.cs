@@ -16,15 +16,16 @@ public class RewardTests
     ], RankingScenario.Passage);
 
     private static readonly int[] All = [0, 1, 2, 3];
-    private static readonly EliminationRewards Standard = new(EliminationRewards.Standard(RolloutDecoding.FreeText));
+    private static readonly EliminationRewards Standard = new(EliminationRewards.Standard(DecodingMode.Answer));
 
-    private static RewardBreakdown Score(string response, IReadOnlyList<int>? remaining = null, ResponseFormat format = ResponseFormat.Reasoning, string prefix = "") =>
-        Standard.Score(new RewardInput(Query, remaining ?? All, response, null, format, prefix));
+    /// <summary>Rewards <paramref name="response"/>, the text the model wrote after the tag its step prompt opened.</summary>
+    private static RewardBreakdown Score(string response, IReadOnlyList<int>? remaining = null, DecodingMode mode = DecodingMode.Reasoning) =>
+        Standard.Score(new RewardInput(Query, remaining ?? All, response, null, mode));
 
     [Fact]
     public void Eliminating_a_minimum_label_candidate_in_the_right_format_scores_one()
     {
-        var r = Score("<think>bananas are off topic</think>\n<answer>passage 3</answer>");
+        var r = Score("bananas are off topic</think>\n<answer>passage 3</answer>");
         r.Total.Should().Be(1.0);
         r.Parts.Should().Equal(new Dictionary<string, double> { ["exclusion"] = 1.0, ["format"] = 0.0, ["tags"] = 0.0 });
     }
@@ -32,36 +33,36 @@ public class RewardTests
     [Fact]
     public void Eliminating_the_positive_scores_zero()
     {
-        Score("<think>x</think><answer>passage 1</answer>").Total.Should().Be(0.0);
+        Score("x</think><answer>passage 1</answer>").Total.Should().Be(0.0);
     }
 
     [Fact]
     public void Eliminating_a_middle_candidate_gets_graded_credit()
     {
         // 1 - (1 - 0) / (2 - 0) = 0.5
-        Score("<think>x</think><answer>passage 2</answer>").Parts["exclusion"].Should().Be(0.5);
+        Score("x</think><answer>passage 2</answer>").Parts["exclusion"].Should().Be(0.5);
         // Once the negatives are gone, passage 2 is the minimum of {1, 2}: full credit.
-        Score("<think>x</think><answer>passage 2</answer>", [0, 1]).Parts["exclusion"].Should().Be(1.0);
+        Score("x</think><answer>passage 2</answer>", [0, 1]).Parts["exclusion"].Should().Be(1.0);
     }
 
     [Fact]
     public void Equal_labels_give_full_credit_to_any_elimination()
     {
-        Score("<think>x</think><answer>passage 4</answer>", [2, 3]).Total.Should().Be(1.0);
+        Score("x</think><answer>passage 4</answer>", [2, 3]).Total.Should().Be(1.0);
     }
 
     [Fact]
     public void An_answer_naming_no_remaining_candidate_scores_minus_a_half()
     {
-        Score("<think>x</think><answer>passage 9</answer>").Parts["exclusion"].Should().Be(-0.5);
+        Score("x</think><answer>passage 9</answer>").Parts["exclusion"].Should().Be(-0.5);
         // passage 3 was already eliminated
-        Score("<think>x</think><answer>passage 3</answer>", [0, 1, 3]).Parts["exclusion"].Should().Be(-0.5);
+        Score("x</think><answer>passage 3</answer>", [0, 1, 3]).Parts["exclusion"].Should().Be(-0.5);
     }
 
     [Fact]
     public void Answers_match_ignoring_case_and_extra_white_space()
     {
-        Score("<think>x</think><answer>  Passage   3 </answer>").Parts["exclusion"].Should().Be(1.0);
+        Score("x</think><answer>  Passage   3 </answer>").Parts["exclusion"].Should().Be(1.0);
     }
 
     [Fact]
@@ -70,17 +71,16 @@ public class RewardTests
         var r = Score("I think passage 3 is the worst.");
         r.Parts["exclusion"].Should().Be(-1.0);
         r.Parts["format"].Should().Be(-1.0);
-        r.Parts["tags"].Should().Be(-1.0); // all four tags missing
-        r.Total.Should().Be(-3.0);
+        r.Parts["tags"].Should().Be(-0.75); // only the <think> the prompt opened
+        r.Total.Should().Be(-2.75);
     }
 
     [Theory]
-    [InlineData("<answer>passage 3</answer>", -1.0, -0.5)]                                          // no think block
-    [InlineData("<think>x</think><answer>passage 3</answer> and more text", -1.0, 0.0)]           // trailing text
-    [InlineData("preamble <think>x</think><answer>passage 3</answer>", -1.0, 0.0)]                // leading text
-    [InlineData("<think>x</think><answer>passage 4</answer><answer>passage 3</answer>", -1.0, -0.5)] // two answers
-    [InlineData("<answer>passage 3</answer><think>x</think>", -1.0, 0.0)]                         // wrong order
-    [InlineData("<think>x<answer>passage 3</answer>", -1.0, -0.25)]                               // unclosed think
+    [InlineData("x</think><answer>passage 3</answer> and more text", -1.0, 0.0)]                    // trailing text
+    [InlineData("x</think><answer>passage 4</answer><answer>passage 3</answer>", -1.0, -0.5)]       // two answers
+    [InlineData("x</think>\n<answer>passage 3</answer><think>y</think>", -1.0, -0.5)]              // a second think block
+    [InlineData("<think>x</think><answer>passage 3</answer>", -1.0, -0.25)]                        // the think block opened again
+    [InlineData("x<answer>passage 3</answer>", -1.0, -0.25)]                                        // unclosed think
     public void Malformed_responses_lose_format_and_tag_points(string response, double format, double tags)
     {
         var r = Score(response);
@@ -95,28 +95,29 @@ public class RewardTests
         // The reference code scored prompt + response: the prompt's own instruction tags then count. Scoring the
         // response only, a model that echoes the prompt is punished for the extra tags and the broken format.
         const string prompt = "Show your work in <think> </think> tags. And return the final answer in <answer> </answer> tags.";
-        var echo = Score(prompt + "<think>x</think><answer>passage 3</answer>");
+        var echo = Score(prompt + "x</think><answer>passage 3</answer>");
         echo.Parts["format"].Should().Be(-1.0);
         echo.Parts["tags"].Should().Be(-1.0);
         echo.Total.Should().Be(-1.0);
 
-        var clean = Score("<think>x</think><answer>passage 3</answer>");
+        var clean = Score("x</think><answer>passage 3</answer>");
         clean.Total.Should().BeGreaterThan(echo.Total);
     }
 
     [Fact]
-    public void The_forced_assistant_prefix_counts_toward_the_format()
+    public void The_tag_the_prompt_opened_counts_toward_the_format()
     {
-        // The prompt ended with "<think>", so the model's response starts inside the think block.
-        Score("bananas</think><answer>passage 3</answer>", prefix: "<think>").Total.Should().Be(1.0);
-        Score("bananas</think><answer>passage 3</answer>").Parts["format"].Should().Be(-1.0);
+        // The Reasoning prompt ends with "<think>", so the model's response starts inside the think block.
+        Score("bananas</think><answer>passage 3</answer>").Total.Should().Be(1.0);
+        Score("<think>bananas</think><answer>passage 3</answer>").Parts["format"].Should().Be(-1.0);
     }
 
     [Fact]
-    public void Answer_only_format_needs_just_the_answer_tags()
+    public void Answer_mode_needs_just_the_answer_tags()
     {
-        Score("<answer>passage 4</answer>", format: ResponseFormat.AnswerOnly).Total.Should().Be(1.0);
-        var r = Score("<think>x</think><answer>passage 4</answer>", format: ResponseFormat.AnswerOnly);
+        // The Answer prompt ends with "<answer>": the model writes the ID and closes the tag.
+        Score("passage 4</answer>", mode: DecodingMode.Answer).Total.Should().Be(1.0);
+        var r = Score("passage 4</answer> because it is off topic", mode: DecodingMode.Answer);
         r.Parts["format"].Should().Be(-1.0);
         r.Parts["tags"].Should().Be(0.0);
     }
@@ -124,7 +125,7 @@ public class RewardTests
     [Fact]
     public void Choice_mode_scores_the_chosen_index_without_text_checks()
     {
-        var rewards = new EliminationRewards(EliminationRewards.Standard(RolloutDecoding.Choice));
+        var rewards = new EliminationRewards(EliminationRewards.Standard(DecodingMode.Choice));
         rewards.Names.Should().Equal("exclusion");
         rewards.Score(new RewardInput(Query, All, "", ChosenIndex: 2)).Total.Should().Be(1.0);
         rewards.Score(new RewardInput(Query, All, "", ChosenIndex: 0)).Total.Should().Be(0.0);

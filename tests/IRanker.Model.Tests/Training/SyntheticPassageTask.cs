@@ -29,9 +29,9 @@ internal sealed class SyntheticPassageTask
     public static string Prompt(RankingQuery query, IReadOnlyList<int> remaining) =>
         "Q " + query.Context + string.Concat(remaining.Select(i => $" {query.Candidates[i].Id} {query.Candidates[i].Text}")) + " A";
 
-    /// <summary>Every word and ID, to build a tokenizer from.</summary>
+    /// <summary>Every word and ID, and each ID as an answer, to build a tokenizer from.</summary>
     public IEnumerable<string> Corpus(IEnumerable<RankingQuery> queries) =>
-        queries.SelectMany(q => q.Candidates.Select(c => Prompt(q, Enumerable.Range(0, q.Candidates.Count).ToArray())));
+        queries.SelectMany(q => q.Candidates.Select(c => c.Id + AnswerTags.AnswerClose).Prepend(Prompt(q, Enumerable.Range(0, q.Candidates.Count).ToArray())));
 
     public List<RankingQuery> Queries(int count, int candidates, int seed)
     {

@@ -37,9 +37,10 @@ public static class AnswerParser
     public const double FuzzyThreshold = 0.9;
 
     private static readonly Regex CompleteAnswer = new(@"<answer>(.*?)</answer>", RegexOptions.Singleline | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled);
-    private const string Open = "<answer>";
-    private const string Close = "</answer>";
-    private const string ThinkClose = "</think>";
+    private const string Open = AnswerTags.AnswerOpen;
+    private const string Close = AnswerTags.AnswerClose;
+    private const string ThinkOpen = AnswerTags.ThinkOpen;
+    private const string ThinkClose = AnswerTags.ThinkClose;
 
     /// <summary>The eliminated candidate: an index into <paramref name="remainingIds"/> and the rule that chose it.</summary>
     /// <param name="modelOutput">The assistant's text, best including the assistant prefix of the prompt.</param>
@@ -93,6 +94,9 @@ public static class AnswerParser
         {
             int think = modelOutput.LastIndexOf(ThinkClose, StringComparison.OrdinalIgnoreCase);
             text = think >= 0 ? modelOutput[(think + ThinkClose.Length)..] : modelOutput;
+            // An unfinished reasoning: what follows the opened tag is the model's text.
+            int opened = think >= 0 ? -1 : text.IndexOf(ThinkOpen, StringComparison.OrdinalIgnoreCase);
+            if (opened >= 0) text = text[(opened + ThinkOpen.Length)..];
             format = AnswerFormat.NoTags;
         }
 

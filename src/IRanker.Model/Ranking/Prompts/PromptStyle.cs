@@ -1,7 +1,7 @@
 namespace IRanker.Model.Ranking.Prompts;
 
 /// <summary>How a built-in template lays out an elimination step.</summary>
-/// <example><code>var prompt = PromptTemplate.For(RankingScenario.Passage, PromptStyle.Compact).BuildStep(query, remaining, PromptMode.Choice);</code></example>
+/// <example><code>var prompt = PromptTemplate.For(RankingScenario.Passage, PromptStyle.Compact).BuildStep(query, remaining, DecodingMode.Choice);</code></example>
 public enum PromptStyle
 {
     /// <summary>

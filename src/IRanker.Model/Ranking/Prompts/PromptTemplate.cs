@@ -34,14 +34,14 @@ namespace IRanker.Model.Ranking.Prompts;
 /// </example>
 public abstract class PromptTemplate
 {
-    /// <summary>The instruction that ends the user message in <see cref="PromptMode.Reasoning"/>.</summary>
+    /// <summary>The instruction that ends the user message in <see cref="DecodingMode.Reasoning"/>.</summary>
     public const string ReasoningFormat = "Show your work in <think> </think> tags. And return the final answer in <answer> </answer> tags.";
 
-    /// <summary>The start of the assistant turn in <see cref="PromptMode.Reasoning"/>.</summary>
-    public const string ReasoningPrefix = "Let me solve this step by step.\n<think>";
+    /// <summary>The start of the assistant turn in <see cref="DecodingMode.Reasoning"/>.</summary>
+    public const string ReasoningPrefix = DecodingModes.ReasoningPrefix;
 
-    /// <summary>The start of the assistant turn in <see cref="PromptMode.Answer"/> and <see cref="PromptMode.Choice"/>.</summary>
-    public const string AnswerPrefix = "<answer>";
+    /// <summary>The start of the assistant turn in <see cref="DecodingMode.Answer"/> and <see cref="DecodingMode.Choice"/>.</summary>
+    public const string AnswerPrefix = AnswerTags.AnswerOpen;
 
     /// <summary>
     /// How <see cref="BuildStep"/> lays out the prompt: the paper's chat prompt (default) or the compact one for models
@@ -63,7 +63,7 @@ public abstract class PromptTemplate
     /// <param name="query">The query being ranked.</param>
     /// <param name="remaining">Indices into <see cref="RankingQuery.Candidates"/> of the candidates still in the pool (at least 2), in any order; they are shown in input order.</param>
     /// <param name="mode">How the model is asked to answer.</param>
-    public StepPrompt BuildStep(RankingQuery query, IReadOnlyList<int> remaining, PromptMode mode = PromptMode.Reasoning)
+    public StepPrompt BuildStep(RankingQuery query, IReadOnlyList<int> remaining, DecodingMode mode = DecodingMode.Reasoning)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(remaining);
@@ -84,7 +84,7 @@ public abstract class PromptTemplate
     /// The compact step: <c>{Context}\n[{CompactObjective}\n]{CandidatesHeading}\n{candidate lines}\n{AssistantPrefix}</c>.
     /// The static prefix ends after the heading.
     /// </summary>
-    private StepPrompt BuildCompactStep(RankingQuery query, int[] indices, PromptMode mode)
+    private StepPrompt BuildCompactStep(RankingQuery query, int[] indices, DecodingMode mode)
     {
         string? objective = CompactObjective(query);
         string staticPrefix = $"{Context(query)}\n{(objective is null ? "" : objective + "\n")}{CandidatesHeading(query)}\n";
@@ -101,12 +101,12 @@ public abstract class PromptTemplate
 
     /// <summary>The prompt that asks for the whole ranking of <paramref name="query"/> at once.</summary>
     /// <param name="query">The query being ranked.</param>
-    /// <param name="mode"><see cref="PromptMode.Reasoning"/> or <see cref="PromptMode.Answer"/> (a permutation cannot be scored as one choice).</param>
-    public DirectPrompt BuildDirect(RankingQuery query, PromptMode mode = PromptMode.Reasoning)
+    /// <param name="mode"><see cref="DecodingMode.Reasoning"/> or <see cref="DecodingMode.Answer"/> (a permutation cannot be scored as one choice).</param>
+    public DirectPrompt BuildDirect(RankingQuery query, DecodingMode mode = DecodingMode.Reasoning)
     {
         ArgumentNullException.ThrowIfNull(query);
-        if (mode == PromptMode.Choice)
-            throw new ArgumentException("A whole ranking cannot be scored as one choice: use PromptMode.Reasoning or PromptMode.Answer for the direct prompt.", nameof(mode));
+        if (mode == DecodingMode.Choice)
+            throw new ArgumentException("A whole ranking cannot be scored as one choice: use DecodingMode.Reasoning or DecodingMode.Answer for the direct prompt.", nameof(mode));
         var all = CheckedIndices(query, Enumerable.Range(0, query.Candidates.Count).ToArray());
 
         string system = SystemPrompt(mode);
@@ -117,7 +117,7 @@ public abstract class PromptTemplate
     }
 
     /// <summary>The system message.</summary>
-    protected virtual string SystemPrompt(PromptMode mode) => mode == PromptMode.Reasoning
+    protected virtual string SystemPrompt(DecodingMode mode) => mode == DecodingMode.Reasoning
         ? "You are a helpful assistant. You first work through the reasoning in your head, and only then give the user your answer."
         : "You are a helpful assistant. You give the user your answer directly, without explanation.";
 
@@ -143,12 +143,12 @@ public abstract class PromptTemplate
     }
 
     /// <summary>The end of the user message: how to format the answer.</summary>
-    protected virtual string FormatInstruction(PromptMode mode) => mode == PromptMode.Reasoning
+    protected virtual string FormatInstruction(DecodingMode mode) => mode == DecodingMode.Reasoning
         ? ReasoningFormat
         : "Reply with the final answer only, inside <answer> </answer> tags, and nothing else.";
 
-    /// <summary>The text the assistant turn starts with.</summary>
-    protected virtual string AssistantPrefix(PromptMode mode) => mode == PromptMode.Reasoning ? ReasoningPrefix : AnswerPrefix;
+    /// <summary>The text the assistant turn starts with: part of the answer vocabulary, the same for every template.</summary>
+    private static string AssistantPrefix(DecodingMode mode) => DecodingModes.AssistantPrefix(mode);
 
     /// <summary>Text on one line: line breaks and runs of white space become single spaces.</summary>
     protected static string OneLine(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));

@@ -1,3 +1,5 @@
+using IRanker.Model.Ranking;
+
 namespace IRanker.Model.Training.Rewards;
 
 /// <summary>
@@ -10,7 +12,7 @@ namespace IRanker.Model.Training.Rewards;
 /// </remarks>
 /// <example>
 /// <code>
-/// var rewards = new EliminationRewards(EliminationRewards.Standard(RolloutDecoding.FreeText));
+/// var rewards = new EliminationRewards(EliminationRewards.Standard(DecodingMode.Reasoning));
 /// RewardBreakdown r = rewards.Score(new RewardInput(query, remaining, response));
 /// </code>
 /// </example>
@@ -33,7 +35,7 @@ public sealed class EliminationRewards
     public IReadOnlyList<string> Names => functions.Select(f => f.Name).ToArray();
 
     /// <summary>The standard set: exclusion, format and tags for free text; exclusion alone in Choice mode.</summary>
-    public static IReadOnlyList<IRewardFunction> Standard(RolloutDecoding decoding) => decoding == RolloutDecoding.Choice
+    public static IReadOnlyList<IRewardFunction> Standard(DecodingMode mode) => mode == DecodingMode.Choice
         ? [new ExclusionReward()]
         : [new ExclusionReward(), new FormatReward(), new TagCountReward()];
 

@@ -1,3 +1,5 @@
+using IRanker.Model.Ranking;
+
 namespace IRanker.Model.Training.Rewards;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace IRanker.Model.Training.Rewards;
 /// <see cref="RewardInput.AssistantText"/>: the forced assistant prefix plus the response, never the prompt.
 /// In Choice mode (<see cref="RewardInput.ChosenIndex"/> set) there is no text and the reward is 0.
 /// </remarks>
-/// <example><code>double r = new FormatReward().Score(new RewardInput(query, remaining, "&lt;answer&gt;x&lt;/answer&gt;", Format: ResponseFormat.AnswerOnly));</code></example>
+/// <example><code>double r = new FormatReward().Score(new RewardInput(query, remaining, "&lt;answer&gt;x&lt;/answer&gt;", Mode: DecodingMode.Answer));</code></example>
 public sealed class FormatReward : IRewardFunction
 {
     /// <summary>Reward of a malformed response.</summary>
@@ -20,5 +22,5 @@ public sealed class FormatReward : IRewardFunction
 
     /// <inheritdoc/>
     public double Score(RewardInput input) =>
-        input.ChosenIndex is not null || AnswerTags.IsWellFormed(input.AssistantText, input.Format) ? 0.0 : Malformed;
+        input.ChosenIndex is not null || AnswerTags.IsWellFormed(input.AssistantText, input.Mode) ? 0.0 : Malformed;
 }

@@ -1,3 +1,5 @@
+using IRanker.Model.Ranking;
+
 namespace IRanker.Model.Training.Rewards;
 
 /// <summary>
@@ -12,7 +14,7 @@ namespace IRanker.Model.Training.Rewards;
 ///     public string Name => "brevity";
 ///     public double Score(RewardInput input) => input.Response.Length &lt; 40 ? 0.1 : 0.0;
 /// }
-/// options.Rewards = [.. EliminationRewards.Standard(RolloutDecoding.FreeText), new BrevityReward()];
+/// options.Rewards = [.. EliminationRewards.Standard(DecodingMode.Reasoning), new BrevityReward()];
 /// </code>
 /// </example>
 public interface IRewardFunction

@@ -1,3 +1,5 @@
+using IRanker.Model.Ranking;
+
 namespace IRanker.Model.Training.Rewards;
 
 /// <summary>
@@ -21,6 +23,6 @@ public sealed class TagCountReward : IRewardFunction
     {
         if (input.ChosenIndex is not null) return 0.0;
         var text = input.AssistantText;
-        return PerTag * AnswerTags.Required(input.Format).Count(tag => AnswerTags.Count(text, tag) != 1);
+        return PerTag * AnswerTags.Required(input.Mode).Count(tag => AnswerTags.Count(text, tag) != 1);
     }
 }

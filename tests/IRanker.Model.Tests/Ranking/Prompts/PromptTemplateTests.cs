@@ -26,7 +26,7 @@ public class PromptTemplateTests
     [Fact]
     public void Passage_step_prompt_after_eliminations_keeps_the_original_IDs()
     {
-        var prompt = PromptTemplate.For(RankingScenario.Passage).BuildStep(PromptExamples.Passage, [3, 1], PromptMode.Answer);
+        var prompt = PromptTemplate.For(RankingScenario.Passage).BuildStep(PromptExamples.Passage, [3, 1], DecodingMode.Answer);
         prompt.Text.Should().Be(Expected("passage-step-answer.txt"));
         prompt.Rest.Should().StartWith("passage 2: ").And.Contain("\npassage 4: ").And.NotContain("passage 1");
     }
@@ -34,7 +34,7 @@ public class PromptTemplateTests
     [Fact]
     public void Generic_step_prompt_matches_the_reviewed_text()
     {
-        var prompt = PromptTemplate.For(RankingScenario.Generic).BuildStep(PromptExamples.Generic, [0, 1], PromptMode.Choice);
+        var prompt = PromptTemplate.For(RankingScenario.Generic).BuildStep(PromptExamples.Generic, [0, 1], DecodingMode.Choice);
         prompt.Text.Should().Be(Expected("generic-step-choice.txt"));
     }
 
@@ -49,10 +49,10 @@ public class PromptTemplateTests
     public void Modes_end_the_prompt_as_documented()
     {
         var template = PromptTemplate.For(RankingScenario.Passage);
-        var reasoning = template.BuildStep(PromptExamples.Passage, [0, 1], PromptMode.Reasoning);
+        var reasoning = template.BuildStep(PromptExamples.Passage, [0, 1], DecodingMode.Reasoning);
         reasoning.User.Should().EndWith("Show your work in <think> </think> tags. And return the final answer in <answer> </answer> tags.");
         reasoning.Text.Should().EndWith("<|im_start|>assistant\nLet me solve this step by step.\n<think>");
-        foreach (var mode in new[] { PromptMode.Answer, PromptMode.Choice })
+        foreach (var mode in new[] { DecodingMode.Answer, DecodingMode.Choice })
         {
             var prompt = template.BuildStep(PromptExamples.Passage, [0, 1], mode);
             prompt.AssistantPrefix.Should().Be("<answer>");
@@ -64,7 +64,7 @@ public class PromptTemplateTests
     [Fact]
     public void Compact_passage_step_is_the_context_the_candidates_and_the_answer_prefix()
     {
-        var prompt = PromptTemplate.For(RankingScenario.Passage, PromptStyle.Compact).BuildStep(PromptExamples.Passage, [3, 1], PromptMode.Choice);
+        var prompt = PromptTemplate.For(RankingScenario.Passage, PromptStyle.Compact).BuildStep(PromptExamples.Passage, [3, 1], DecodingMode.Choice);
         prompt.Text.Should().Be(
             "Search query: what is the capital of france\n" +
             "Passages:\n" +
@@ -80,12 +80,12 @@ public class PromptTemplateTests
     public void Compact_routing_step_keeps_the_task_objective_and_drops_the_chat_markup()
     {
         var template = PromptTemplate.For(RankingScenario.Routing, PromptStyle.Compact);
-        string Text(string task) => template.BuildStep(PromptExamples.Routing with { Task = task }, [0, 1], PromptMode.Choice).Text;
+        string Text(string task) => template.BuildStep(PromptExamples.Routing with { Task = task }, [0, 1], DecodingMode.Choice).Text;
         Text("Performance").Should().Contain("price does not matter");
         Text("Cost").Should().Contain("mainly by their price");
         Text("Cost").Should().StartWith("A user sent this query:\n").And.EndWith("\n<answer>")
             .And.NotContain("<|im_start|>").And.NotContain("Find the ONE").And.NotContain("Reply with");
-        template.BuildStep(PromptExamples.Routing, [0, 1], PromptMode.Reasoning).Text.Should().EndWith("\n" + PromptTemplate.ReasoningPrefix);
+        template.BuildStep(PromptExamples.Routing, [0, 1], DecodingMode.Reasoning).Text.Should().EndWith("\n" + PromptTemplate.ReasoningPrefix);
     }
 
     [Fact]
@@ -149,7 +149,7 @@ public class PromptTemplateTests
         outside.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*9*msmarco-42*");
         var twice = () => template.BuildStep(PromptExamples.Passage, [1, 1]);
         twice.Should().Throw<ArgumentException>().WithMessage("*twice*");
-        var choice = () => template.BuildDirect(PromptExamples.Passage, PromptMode.Choice);
+        var choice = () => template.BuildDirect(PromptExamples.Passage, DecodingMode.Choice);
         choice.Should().Throw<ArgumentException>();
     }
 }
