@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using IRanker.MLNet.Datasets;
+using IRanker.Datasets;
 using IRanker.Model.Modeling;
 using IRanker.Model.Ranking;
 using IRanker.Model.Ranking.Prompts;

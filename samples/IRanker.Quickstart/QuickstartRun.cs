@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using IRanker.Datasets;
 using IRanker.MLNet;
-using IRanker.MLNet.Datasets;
+using IRanker.MLNet.Rows;
 using IRanker.Model.Ranking;
 using IRanker.Model.Ranking.Metrics;
 using IRanker.Model.Ranking.Baselines;

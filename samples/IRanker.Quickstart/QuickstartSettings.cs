@@ -1,5 +1,5 @@
 using System.Globalization;
-using IRanker.MLNet.Datasets;
+using IRanker.Datasets;
 
 namespace IRanker.Quickstart;
 

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using IRanker.MLNet.Data;
 using IRanker.MLNet.Engine;
 using IRanker.MLNet.Persistence;
@@ -39,6 +37,7 @@ public sealed class IRankerTransformer : ITransformer, IDisposable
     private readonly IHost _host;
     private readonly IRankingEngine _engine;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly EngineBatchPump _pump;
     private bool _disposed;
 
     internal IRankerTransformer(IHostEnvironment env, IRankerOptions options, IRankingEngine engine, string engineName)
@@ -47,6 +46,7 @@ public sealed class IRankerTransformer : ITransformer, IDisposable
         Options = options;
         _engine = engine;
         EngineName = engineName;
+        _pump = new EngineBatchPump(engine, _gate);
     }
 
     /// <summary>The options the model was trained with.</summary>
@@ -110,7 +110,7 @@ public sealed class IRankerTransformer : ITransformer, IDisposable
         ArgumentNullException.ThrowIfNull(queries);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return RankBatches(queries, maxBatchSize, cancellationToken);
+        return _pump.RankBatches(queries, maxBatchSize, cancellationToken);
     }
 
     /// <summary>
@@ -129,78 +129,6 @@ public sealed class IRankerTransformer : ITransformer, IDisposable
         RankAsync(queries, DefaultAsyncBatchSize, cancellationToken);
 
     private const int DefaultAsyncBatchSize = 32;
-
-    private async IAsyncEnumerable<RankingResult> RankBatches(IAsyncEnumerable<RankingQuery> queries, int maxBatchSize,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        // The producer reads the source into a channel; each round takes whatever has arrived (at least one query).
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var arrived = Channel.CreateBounded<RankingQuery>(new BoundedChannelOptions(2 * maxBatchSize) { SingleReader = true, SingleWriter = true });
-        var producer = Task.Run(async () =>
-        {
-            try
-            {
-                await foreach (var query in queries.WithCancellation(stop.Token).ConfigureAwait(false))
-                    await arrived.Writer.WriteAsync(query, stop.Token).ConfigureAwait(false);
-            }
-            finally
-            {
-                arrived.Writer.TryComplete();
-            }
-        }, CancellationToken.None);
-        try
-        {
-            var batch = new List<RankingQuery>(maxBatchSize);
-            while (await arrived.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                batch.Clear();
-                while (batch.Count < maxBatchSize && arrived.Reader.TryRead(out var query)) batch.Add(query);
-                foreach (var result in await RankBatchAsync(batch, cancellationToken).ConfigureAwait(false))
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    yield return result;
-                }
-            }
-            await producer.ConfigureAwait(false);   // the source's own exception, after the results of what it gave
-        }
-        finally
-        {
-            await stop.CancelAsync().ConfigureAwait(false);
-            try
-            {
-                await producer.ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                // Rethrown above already, or the source stopped because the enumeration ended early.
-            }
-        }
-    }
-
-    /// <summary>Ranks one batch in a single engine call (queries of 0 or 1 candidates need none); results in batch order.</summary>
-    private async Task<RankingResult[]> RankBatchAsync(List<RankingQuery> batch, CancellationToken cancellationToken)
-    {
-        var results = new RankingResult[batch.Count];
-        var modelled = new List<int>(batch.Count);
-        for (int i = 0; i < batch.Count; i++)
-        {
-            if (batch[i].Candidates.Count <= 1) results[i] = WithoutModel(batch[i]);
-            else modelled.Add(i);
-        }
-        if (modelled.Count == 0) return results;
-        var toRank = modelled.Select(i => batch[i]).ToArray();
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var ranked = await Task.Run(() => _engine.Rank(toRank, cancellationToken), cancellationToken).ConfigureAwait(false);
-            for (int k = 0; k < modelled.Count; k++) results[modelled[k]] = ranked[k];
-        }
-        finally
-        {
-            _gate.Release();
-        }
-        return results;
-    }
 
     /// <summary>Frees the model.</summary>
     public void Dispose()
@@ -238,7 +166,7 @@ public sealed class IRankerTransformer : ITransformer, IDisposable
         var toRank = new List<int>();
         for (int q = 0; q < results.Length; q++)
         {
-            if (grouped.Queries[q].Candidates.Count <= 1) results[q] = WithoutModel(grouped.Queries[q]);
+            if (grouped.Queries[q].Candidates.Count <= 1) results[q] = EngineBatchPump.WithoutModel(grouped.Queries[q]);
             else toRank.Add(q);
         }
         channel.Info(MessageSensitivity.None, $"IRanker: ranking {toRank.Count} groups ({results.Length - toRank.Count} need no model call).");
@@ -257,12 +185,5 @@ public sealed class IRankerTransformer : ITransformer, IDisposable
         var scores = new float[grouped.RowQuery.Length];
         for (int row = 0; row < scores.Length; row++) scores[row] = groupScores[grouped.RowQuery[row]][grouped.RowCandidate[row]];
         return scores;
-    }
-
-    private static RankingResult WithoutModel(RankingQuery query)
-    {
-        int[] order = query.Candidates.Count == 1 ? [0] : [];
-        EliminationStep[] steps = query.Candidates.Count == 1 ? [new EliminationStep(0, 0, "", AnswerMatch.LastRemaining)] : [];
-        return new RankingResult(query, order, steps);
     }
 }

@@ -1,0 +1,22 @@
+namespace IRanker.Datasets;
+
+/// <summary>Options of <see cref="RankingBenchMini.Generate"/>; the defaults make 9 tasks × (500 train + 100 test) lists.</summary>
+/// <example>
+/// <code>
+/// var data = RankingBenchMini.Generate(new RankingBenchMiniOptions { Seed = 1, TrainQueriesPerTask = 200, Tasks = ["Movie", "Passage-5"] });
+/// </code>
+/// </example>
+public sealed class RankingBenchMiniOptions
+{
+    /// <summary>Seed of everything generated: the same seed gives identical data. Default 42.</summary>
+    public int Seed { get; set; } = 42;
+
+    /// <summary>Training lists per task. Default 500.</summary>
+    public int TrainQueriesPerTask { get; set; } = 500;
+
+    /// <summary>Test lists per task (none of their contexts occurs in the training lists). Default 100.</summary>
+    public int TestQueriesPerTask { get; set; } = 100;
+
+    /// <summary>The tasks to generate, by name (see <see cref="RankingBenchMini.TaskNames"/>); null or empty means all nine.</summary>
+    public IReadOnlyList<string>? Tasks { get; set; }
+}
