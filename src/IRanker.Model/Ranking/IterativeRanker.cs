@@ -132,8 +132,14 @@ public sealed class IterativeRanker : IListRanker
             var scores = forward.BranchLogProbArrays();
             for (int b = 0; b < states.Count; b++)
             {
-                var (best, confidence, logProbs) = ChoiceDecision.MostLikely(scores[b]);
-                states[b].Eliminate(states[b].Remaining[best], "", AnswerMatch.Choice, confidence, logProbs);
+                var (_, _, logProbs) = ChoiceDecision.MostLikely(scores[b]);
+                var pool = states[b].Remaining.ToArray();
+                // The schedule's count of the most likely eliminations, most likely first (ties: input order); the
+                // step's distribution is recorded once, on the first of them.
+                var worstFirst = Enumerable.Range(0, pool.Length).OrderByDescending(i => logProbs[i]).ThenBy(i => i)
+                    .Take(Options.Schedule.EliminationsAt(pool.Length)).ToArray();
+                for (int k = 0; k < worstFirst.Length; k++)
+                    states[b].Eliminate(pool[worstFirst[k]], "", AnswerMatch.Choice, MathF.Exp(logProbs[worstFirst[k]]), k == 0 ? logProbs : null);
             }
             return;
         }

@@ -17,6 +17,12 @@ public sealed class RankerOptions
     /// <summary>How each elimination is decided. Default <see cref="DecodingMode.Choice"/> (one forward pass per step, no parse failures).</summary>
     public DecodingMode Mode { get; set; } = DecodingMode.Choice;
 
+    /// <summary>
+    /// How many candidates each step eliminates. Default <see cref="EliminationSchedule.OnePerStep"/> (the paper's loop);
+    /// the others need <see cref="DecodingMode.Choice"/>.
+    /// </summary>
+    public EliminationSchedule Schedule { get; set; } = EliminationSchedule.OnePerStep;
+
     /// <summary>Most tokens generated per step in <see cref="DecodingMode.Answer"/> mode. Default 16.</summary>
     public int MaxAnswerTokens { get; set; } = 16;
 
@@ -71,8 +77,11 @@ public sealed class RankerOptions
 
     /// <summary>Checks the values; the message names the property and the allowed range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
+    /// <exception cref="ArgumentException">The schedule needs another mode.</exception>
     public void Validate()
     {
+        ArgumentNullException.ThrowIfNull(Schedule, nameof(Schedule));
+        Schedule.CheckMode(Mode, $"RankerOptions.Schedule with RankerOptions.Mode");
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxAnswerTokens, 1, nameof(MaxAnswerTokens));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxReasoningTokens, 1, nameof(MaxReasoningTokens));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxDirectTokens, 1, nameof(MaxDirectTokens));
