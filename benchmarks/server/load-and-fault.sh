@@ -7,7 +7,8 @@
 #
 # Usage: benchmarks/server/load-and-fault.sh [model.zip]
 #   MODEL default: artifacts/quickstart/iranker-model.zip (dotnet run --project samples/IRanker.Quickstart -c Release -- --quick --output artifacts/quickstart)
-#   DURATION (s, default 60), CLIENTS (default "1 8 32"), PORT (default 8181), SDK_CHECK=1 also runs cohere-sdk-check.sh
+#   DURATION (s, default 60), CLIENTS (default "1 8 32"), PORT (default 8181), SDK_CHECK=1 also runs cohere-sdk-check.sh,
+#   LOAD=0 runs the faults only
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$PWD"
@@ -69,6 +70,7 @@ valid_request_status() {
 
 # ---- Load: batching on, then off --------------------------------------------------------------------------------------
 for batching in true false; do
+  [[ "${LOAD:-1}" == 0 ]] && break
   start_server "load-batching-$batching" "$batching"
   # Warm-up, not recorded: the first rankings of each batch shape are slower.
   BODY_FILE="$out/body.json" wrk -t 2 -c "${clients##* }" -d 10s --timeout 120s -s "$here/post.lua" "$base/v1/rerank" >/dev/null
@@ -116,21 +118,22 @@ record "{\"kind\": \"fault-summary\", \"rss_start_mib\": $((rss_start / 1024)), 
 
 if [[ "${SDK_CHECK:-0}" == 1 ]]; then "$here/cohere-sdk-check.sh" "$base" | tee "$out/cohere-sdk.txt"; fi
 
-# SIGTERM with 16 requests in flight: they finish (within the 30 s shutdown timeout), then the server exits 0.
+# SIGTERM with 4 requests of 50 documents in flight: they finish (within the 30 s shutdown timeout), then the server
+# exits 0.
 rm -f "$out/sigterm-statuses.txt"
-for i in $(seq 1 16); do
-  curl -s -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/json' --data-binary "@$out/body.json" "$base/v1/rerank" >> "$out/sigterm-statuses.txt" &
+for i in $(seq 1 4); do
+  curl -s -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/json' --data-binary "@$out/body-50.json" "$base/v1/rerank" >> "$out/sigterm-statuses.txt" &
 done
-for _ in $(seq 1 100); do   # until all 16 are inside the server (queued or ranking), at most 10 s
+for _ in $(seq 1 100); do   # until all 4 are inside the server (queued or ranking), at most 10 s
   inside=$(curl -s "$base/metrics" | awk '/^iranker_(queue_depth|inflight_requests) / {n += $2} END {print n + 0}')
-  [[ "$inside" -ge 16 ]] && break
+  [[ "$inside" -ge 4 ]] && break
   sleep 0.1
 done
 signalled=$(date +%s.%N)
 stop_server
 exit_seconds=$(awk "BEGIN {printf \"%.1f\", $(date +%s.%N) - $signalled}")
 wait
-record "{\"kind\": \"fault\", \"fault\": \"SIGTERM with 16 requests in flight\", \"result\": {\"inside_when_signalled\": $inside, \"statuses\": \"$(sort "$out/sigterm-statuses.txt" | uniq -c | xargs)\", \"exit_code\": $stop_code, \"seconds_to_exit\": $exit_seconds}}"
+record "{\"kind\": \"fault\", \"fault\": \"SIGTERM with 4 requests of 50 documents in flight\", \"result\": {\"inside_when_signalled\": $inside, \"statuses\": \"$(sort "$out/sigterm-statuses.txt" | uniq -c | xargs)\", \"exit_code\": $stop_code, \"seconds_to_exit\": $exit_seconds}}"
 rm -f "$out/sigterm-statuses.txt"
 
 python3 "$here/summarize.py" "$out/results.jsonl" > "$out/summary.md"

@@ -52,7 +52,8 @@ internal static partial class JsonBody
         }
         catch (BadHttpRequestException e)
         {
-            return (null, Problems.Invalid("body", $"The request body could not be read: {e.Message}"));
+            // Kestrel's own verdicts: 408 for a body slower than its minimum data rate, 400 for a broken framing.
+            return (null, Problems.UnreadableBody(e.StatusCode is >= 400 and < 500 ? e.StatusCode : StatusCodes.Status400BadRequest, e.Message));
         }
         finally
         {

@@ -16,6 +16,10 @@ internal static class Problems
     public static IResult BodyTooLarge(long limit) => Problem(StatusCodes.Status413PayloadTooLarge, "Request body too large",
         $"The request body is larger than {limit:N0} bytes, this server's limit (IRanker:MaxBodyBytes). Send fewer or shorter documents.", "body", limit);
 
+    /// <summary>408 or 400: the body could not be read (too slow, or broken framing).</summary>
+    public static IResult UnreadableBody(int status, string reason) => Problem(status, "Request body unreadable",
+        $"The request body could not be read: {reason}", "body");
+
     /// <summary>415: the body is not declared as JSON.</summary>
     public static IResult NotJson(string? contentType) => Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
         $"The request body must be JSON with 'Content-Type: application/json' (it was {(string.IsNullOrEmpty(contentType) ? "not given" : $"'{contentType}'")}).", "Content-Type");
