@@ -21,14 +21,16 @@ public sealed class QueueingTests
         return backend;
     }
 
-    private static async Task WaitForQueueAsync(HttpClient client, int depth)
+    private static Task WaitForQueueAsync(HttpClient client, int depth) => WaitForMetricAsync(client, $"iranker_queue_depth {depth}\n");
+
+    private static async Task WaitForMetricAsync(HttpClient client, string line)
     {
         for (int i = 0; i < 200; i++)
         {
-            if ((await client.GetStringAsync("/metrics")).Contains($"iranker_queue_depth {depth}\n", StringComparison.Ordinal)) return;
+            if ((await client.GetStringAsync("/metrics")).Contains(line, StringComparison.Ordinal)) return;
             await Task.Delay(50);
         }
-        throw new TimeoutException($"The queue never held {depth} requests.");
+        throw new TimeoutException($"The metrics never showed '{line.Trim()}'.");
     }
 
     [Fact]
@@ -110,6 +112,7 @@ public sealed class QueueingTests
         await WaitForQueueAsync(client, 2);
         await leaving.CancelAsync();
         await FluentActions.Awaiting(() => gone).Should().ThrowAsync<OperationCanceledException>();
+        await WaitForMetricAsync(client, "iranker_http_requests_total{route=\"/v1/rank\",method=\"POST\",status=\"499\"} 1\n");
         backend.Release();
 
         (await running).StatusCode.Should().Be(HttpStatusCode.OK);
