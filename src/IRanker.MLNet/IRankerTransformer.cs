@@ -55,6 +55,22 @@ public sealed class IRankerTransformer : ITransformer, IDisposable
     /// <summary>The name of the engine's factory, saved in the zip.</summary>
     internal string EngineName { get; }
 
+    /// <summary>
+    /// The IRanker model behind this transformer (Qwen2 model, tokenizer, prompt template), for a host that drives
+    /// <see cref="IterativeRanker"/> itself, for example a server that batches many clients' lists into one call;
+    /// null when the model was trained with another ranking engine. The transformer still owns the model: dispose the
+    /// transformer, not the model, and do not rank through both at the same time.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// var ranker = new IterativeRanker(transformer.Model!, transformer.InferenceOptions);
+    /// </code>
+    /// </example>
+    public IRankerModel? Model => (_engine as IRankerEngine)?.Model;
+
+    /// <summary>A copy of the inference settings this transformer ranks with (decoding mode, token budget, prefix reuse).</summary>
+    public RankerOptions InferenceOptions => ResolvedOptions.InferenceFor(Options);
+
     /// <summary>The output column's name (<see cref="IRankerOptions.ScoreColumnName"/>).</summary>
     public string ScoreColumnName => Options.ScoreColumnName;
 

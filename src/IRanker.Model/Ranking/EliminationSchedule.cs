@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace IRanker.Model.Ranking;
 
@@ -13,6 +15,7 @@ namespace IRanker.Model.Ranking;
 /// // 20 candidates: steps remove 10, 5, then one at a time from 5 left: 3 + 4 = 7 forward passes instead of 19.
 /// </code>
 /// </example>
+[JsonConverter(typeof(EliminationScheduleJsonConverter))]
 public sealed class EliminationSchedule : IEquatable<EliminationSchedule>
 {
     private enum Kind { OnePerStep, Fraction, OnePass }
@@ -111,4 +114,19 @@ public sealed class EliminationSchedule : IEquatable<EliminationSchedule>
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(kind, FractionPerStep, ExactTop);
+}
+
+/// <summary>Writes an <see cref="EliminationSchedule"/> as its text (<c>"Fraction(0.5, 5)"</c>), so that saved options stay readable.</summary>
+internal sealed class EliminationScheduleJsonConverter : JsonConverter<EliminationSchedule>
+{
+    /// <inheritdoc/>
+    public override EliminationSchedule Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        var text = reader.GetString() ?? throw new JsonException("An elimination schedule must be a string such as \"OnePerStep\".");
+        try { return EliminationSchedule.Parse(text); }
+        catch (FormatException e) { throw new JsonException(e.Message, e); }
+    }
+
+    /// <inheritdoc/>
+    public override void Write(Utf8JsonWriter writer, EliminationSchedule value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToString());
 }

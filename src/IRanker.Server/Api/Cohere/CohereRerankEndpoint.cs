@@ -1,0 +1,89 @@
+using System.Text.Json;
+using IRanker.Model.Ranking;
+using IRanker.Server.Hosting;
+
+namespace IRanker.Server.Api.Cohere;
+
+/// <summary>
+/// <c>POST /v1/rerank</c> and <c>POST /v2/rerank</c>: Cohere's rerank API over the served model, so Cohere's SDKs work
+/// with only their base URL changed. Documents are ranked as the configured scenario's candidates
+/// (<see cref="ServerOptions.Scenario"/>, passages by default) in the model's own decoding mode.
+/// </summary>
+internal static partial class CohereRerankEndpoint
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        foreach (int version in (int[])[1, 2])
+        {
+            app.MapPost($"/v{version}/rerank", (HttpContext context, RankingService service, ILoggerFactory logs) =>
+                    HandleAsync(context, service, logs.CreateLogger(typeof(CohereRerankEndpoint)), version))
+                .WithName($"RerankV{version}")
+                .WithSummary($"Cohere-compatible rerank, API v{version}")
+                .WithDescription("Ranks the documents against the query, best first. relevance_score is a stand-in derived from the rank.")
+                .Accepts<CohereRerankRequest>("application/json")
+                .Produces<CohereRerankResponse>()
+                .ProducesProblem(StatusCodes.Status400BadRequest)
+                .ProducesProblem(StatusCodes.Status401Unauthorized)
+                .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+                .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+                .ProducesProblem(StatusCodes.Status429TooManyRequests)
+                .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    private static async Task<IResult> HandleAsync(HttpContext context, RankingService service, ILogger logger, int version)
+    {
+        var options = service.Options;
+        var (request, problem) = await JsonBody.ReadAsync<CohereRerankRequest>(context, options.MaxBodyBytes).ConfigureAwait(false);
+        if (problem is not null) return problem;
+        var limits = new TextLimits(options);
+        if ((problem = limits.Query("query", request!.Query) ?? limits.Count("documents", request.Documents?.Count)) is not null) return problem;
+        if (request.RankFields is { } fields && !(fields.Count == 1 && fields[0] == "text"))
+            return Problems.Invalid("rank_fields", "'rank_fields' can only be [\"text\"] on this server: put what should be ranked into each document's 'text'.");
+        if (request.TopN is < 1) return Problems.Invalid("top_n", $"'top_n' must be at least 1 (it is {request.TopN}); leave it out to get every document.");
+
+        var documents = request.Documents!;
+        var texts = new string[documents.Count];
+        for (int i = 0; i < documents.Count; i++)
+        {
+            string field = $"documents[{i}]";
+            var document = documents[i];
+            bool malformed = false;
+            string? text = document.ValueKind switch
+            {
+                JsonValueKind.String => JsonBody.StringOf(document, out malformed),
+                JsonValueKind.Object when document.TryGetProperty("text", out var t) => JsonBody.StringOf(t, out malformed),
+                _ => null,
+            };
+            if (malformed) return Problems.Invalid(field, $"'{field}' contains an unpaired UTF-16 surrogate: send well-formed Unicode text.");
+            if (text is null)
+                return Problems.Invalid(document.ValueKind == JsonValueKind.Object ? field + ".text" : field,
+                    document.ValueKind == JsonValueKind.Object
+                        ? $"'{field}' has no string 'text': an object document needs the text to rank in 'text'."
+                        : $"'{field}' must be a string or an object with a string 'text'.");
+            if ((problem = limits.Document(field, text)) is not null) return problem;
+            texts[i] = text;
+        }
+
+        var ids = DefaultCandidateIds.For(options.Scenario, texts);
+        var query = new RankingQuery(request.Query!, texts.Select((t, i) => new RankingCandidate(ids[i], t)).ToArray(), options.Scenario, options.Task);
+        if (options.LogTexts) LogTexts(logger, version, request.Query!, texts);
+        var (result, refused) = await RankingCall.RunAsync(context, service, query, service.DefaultMode).ConfigureAwait(false);
+        if (result is null) return refused ?? Results.Empty;
+
+        int count = texts.Length;
+        int topN = Math.Min(request.TopN ?? count, count);
+        bool withDocuments = request.ReturnDocuments ?? false;
+        var results = result.Order.Take(topN).Select((index, rank) => new CohereRerankResult(index, RankingCall.RelevanceScore(rank, count),
+            withDocuments ? DocumentOf(documents[index]) : null)).ToArray();
+        var meta = new CohereMeta(new CohereApiVersion(version.ToString(System.Globalization.CultureInfo.InvariantCulture)), new CohereBilledUnits((count + 99) / 100));
+        return TypedResults.Ok(new CohereRerankResponse(Guid.NewGuid().ToString(), results, meta));
+    }
+
+    /// <summary>A string document comes back as <c>{"text": ...}</c>, an object one as sent.</summary>
+    private static JsonElement DocumentOf(JsonElement document) =>
+        document.ValueKind == JsonValueKind.String ? JsonSerializer.SerializeToElement(new Dictionary<string, string?> { ["text"] = document.GetString() }) : document;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "rerank v{Version}: query {Query}; documents {Documents}")]
+    private static partial void LogTexts(ILogger logger, int version, string query, string[] documents);
+}

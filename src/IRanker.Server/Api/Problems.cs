@@ -1,0 +1,61 @@
+using System.Globalization;
+
+namespace IRanker.Server.Api;
+
+/// <summary>
+/// The server's error responses, all RFC 7807 problem bodies (<c>application/problem+json</c>) with a detail that says
+/// what is wrong and what to do; a request error names its <c>field</c> and, for a limit, the <c>limit</c>.
+/// </summary>
+internal static class Problems
+{
+    /// <summary>400: a field is missing, malformed or beyond a limit.</summary>
+    public static IResult Invalid(string field, string detail, long? limit = null) =>
+        Problem(StatusCodes.Status400BadRequest, "Invalid request", detail, field, limit);
+
+    /// <summary>413: the body is larger than <see cref="ServerOptions.MaxBodyBytes"/>.</summary>
+    public static IResult BodyTooLarge(long limit) => Problem(StatusCodes.Status413PayloadTooLarge, "Request body too large",
+        $"The request body is larger than {limit:N0} bytes, this server's limit (IRanker:MaxBodyBytes). Send fewer or shorter documents.", "body", limit);
+
+    /// <summary>408 or 400: the body could not be read (too slow, or broken framing).</summary>
+    public static IResult UnreadableBody(int status, string reason) => Problem(status, "Request body unreadable",
+        $"The request body could not be read: {reason}", "body");
+
+    /// <summary>415: the body is not declared as JSON.</summary>
+    public static IResult NotJson(string? contentType) => Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+        $"The request body must be JSON with 'Content-Type: application/json' (it was {(string.IsNullOrEmpty(contentType) ? "not given" : $"'{contentType}'")}).", "Content-Type");
+
+    /// <summary>401: no or a wrong API key.</summary>
+    public static IResult Unauthorized(string detail) => Problem(StatusCodes.Status401Unauthorized, "Unauthorized", detail, "Authorization");
+
+    /// <summary>429 with <c>Retry-After</c>: the queue is full.</summary>
+    public static IResult QueueFull(int capacity, int retryAfterSeconds) => new RetryAfter(Problem(StatusCodes.Status429TooManyRequests, "Too many requests",
+        $"All {capacity} places in the ranking queue are taken (IRanker:QueueCapacity). Retry after {retryAfterSeconds} s, or send to another replica.", null, capacity),
+        retryAfterSeconds);
+
+    /// <summary>503 with <c>Retry-After</c>: the model is still loading.</summary>
+    public static IResult NotReady(string? failure, int retryAfterSeconds) => new RetryAfter(Problem(StatusCodes.Status503ServiceUnavailable, "Model not ready",
+        failure is null ? "The model is still loading; GET /health/ready says when it is ready." : $"The model could not be loaded: {failure}"),
+        retryAfterSeconds);
+
+    /// <summary>503 with <c>Retry-After</c>: the server is shutting down.</summary>
+    public static IResult Stopping(int retryAfterSeconds) => new RetryAfter(Problem(StatusCodes.Status503ServiceUnavailable, "Shutting down",
+        "The server is shutting down and takes no new work; send the request to another replica."), retryAfterSeconds);
+
+    private static IResult Problem(int status, string title, string detail, string? field = null, long? limit = null)
+    {
+        var extensions = new Dictionary<string, object?>();
+        if (field is not null) extensions["field"] = field;
+        if (limit is not null) extensions["limit"] = limit;
+        return TypedResults.Problem(detail, statusCode: status, title: title, extensions: extensions);
+    }
+
+    /// <summary>Adds <c>Retry-After</c> to a response.</summary>
+    private sealed class RetryAfter(IResult inner, int seconds) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}

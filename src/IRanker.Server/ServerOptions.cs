@@ -1,0 +1,92 @@
+using IRanker.Model.Ranking;
+
+namespace IRanker.Server;
+
+/// <summary>
+/// Settings of the rerank server, read from the configuration section <c>IRanker</c>: <c>appsettings.json</c>,
+/// environment variables (<c>IRanker__Model</c>, <c>IRanker__ApiKey</c>, ...) or the command line
+/// (<c>--model</c>, <c>--api-key</c>, or any <c>--IRanker:Name=value</c>).
+/// </summary>
+/// <remarks>
+/// Every limit is checked on each request; a request beyond one gets a 4xx problem response that names the field and
+/// the limit. The defaults fit a small model on a machine with a few CPU cores (docs/serving.md).
+/// </remarks>
+/// <example>
+/// <code>
+/// dotnet run --project src/IRanker.Server -c Release -- --model output/iranker-model.zip --urls http://127.0.0.1:8080 \
+///     --IRanker:MaxDocuments=200 --IRanker:QueueCapacity=128
+/// </code>
+/// </example>
+public sealed class ServerOptions
+{
+    /// <summary>The configuration section these settings are read from.</summary>
+    public const string Section = "IRanker";
+
+    /// <summary>
+    /// The model to serve: a model zip written by <c>mlContext.Model.Save</c> (an IRanker transformer inside), or a
+    /// Hugging Face model folder (<c>IRankerModel.Load</c>). Required.
+    /// </summary>
+    public string? Model { get; set; }
+
+    /// <summary>
+    /// When set, every request except the health probes needs <c>Authorization: Bearer {ApiKey}</c>; others get 401.
+    /// Default null (no key).
+    /// </summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Where a Hugging Face folder runs: <c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>, <c>auto</c>. A zip runs where its saved options say. Default <c>cpu</c>.</summary>
+    public string Device { get; set; } = "cpu";
+
+    /// <summary>The prompt template of the Cohere endpoints, and of <c>/v1/rank</c> when a request names none. Default <see cref="RankingScenario.Passage"/>.</summary>
+    public RankingScenario Scenario { get; set; } = RankingScenario.Passage;
+
+    /// <summary>The task within <see cref="Scenario"/> (e.g. <c>Performance</c> for routing) when a request names none. Default null.</summary>
+    public string? Task { get; set; }
+
+    /// <summary>
+    /// The decoding modes a request may ask for (comma-separated), besides the model's own mode, which is always
+    /// allowed and is used when a request names none. Default <c>Choice,Answer</c>: <c>Reasoning</c> generates up to
+    /// 256 tokens per elimination step, so it is off unless listed here.
+    /// </summary>
+    public string AllowedModes { get; set; } = "Choice,Answer";
+
+    /// <summary>
+    /// Rank the lists of concurrent requests together: the worker takes every request waiting in the queue (up to
+    /// <see cref="MaxBatchRequests"/>) into one engine call, whose forward batches are filled by the engine's token
+    /// budget. False ranks one request per engine call. Default true.
+    /// </summary>
+    public bool Batching { get; set; } = true;
+
+    /// <summary>The most requests ranked in one engine call when <see cref="Batching"/> is on. Default 32.</summary>
+    public int MaxBatchRequests { get; set; } = 32;
+
+    /// <summary>The most requests waiting for the model; one more gets 429 with <c>Retry-After</c>. Default 64.</summary>
+    public int QueueCapacity { get; set; } = 64;
+
+    /// <summary>The <c>Retry-After</c> seconds sent with 429 (queue full) and 503 (model not ready). Default 1.</summary>
+    public int RetryAfterSeconds { get; set; } = 1;
+
+    /// <summary>The most documents (candidates) in one request. Default 100.</summary>
+    public int MaxDocuments { get; set; } = 100;
+
+    /// <summary>The most characters of one document (or candidate ID). Default 2,000.</summary>
+    public int MaxDocumentChars { get; set; } = 2_000;
+
+    /// <summary>The most characters of the query (context). Default 4,000.</summary>
+    public int MaxQueryChars { get; set; } = 4_000;
+
+    /// <summary>The most characters of query and documents together: one prompt holds them all. Default 20,000.</summary>
+    public int MaxTotalChars { get; set; } = 20_000;
+
+    /// <summary>The largest request body in bytes. Default 1 MiB.</summary>
+    public long MaxBodyBytes { get; set; } = 1L << 20;
+
+    /// <summary>Padded tokens per forward batch; null = the model's own setting (16,384 by default).</summary>
+    public int? TokenBudget { get; set; }
+
+    /// <summary>On SIGTERM, how long in-flight requests may run before they are cancelled. Default 30 seconds.</summary>
+    public int ShutdownTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Log each request's query and documents (Information level). Default false: texts are never logged.</summary>
+    public bool LogTexts { get; set; }
+}

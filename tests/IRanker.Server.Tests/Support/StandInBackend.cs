@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using IRanker.Model.Ranking;
+using IRanker.Model.Ranking.Elimination;
+using IRanker.Server.Hosting;
+
+namespace IRanker.Server.Tests.Support;
+
+/// <summary>
+/// A backend that ranks every list in input order and records each call, and that can be held: while
+/// <see cref="Hold"/> is on, a call waits (cancellably) until <see cref="Release"/>. Tests use it to fill the queue,
+/// to see what was batched, and to watch cancellation, deterministically.
+/// </summary>
+internal sealed class StandInBackend : IRankingBackend, IRankingBackendLoader
+{
+    private readonly ManualResetEventSlim _open = new(true);
+    private readonly SemaphoreSlim _entered = new(0);
+
+    public ConcurrentQueue<IReadOnlyList<string>> Calls { get; } = new();
+
+    public ConcurrentQueue<string> Cancelled { get; } = new();
+
+    /// <summary>Held while loading too, so readiness can be watched.</summary>
+    public ManualResetEventSlim LoadGate { get; } = new(true);
+
+    public DecodingMode DefaultMode => DecodingMode.Choice;
+
+    public string Description => "stand-in";
+
+    public void Hold() => _open.Reset();
+
+    public void Release() => _open.Set();
+
+    /// <summary>Waits until a call (the warm-up counts) has entered <see cref="Rank"/>.</summary>
+    public Task<bool> EnteredAsync(TimeSpan timeout) => _entered.WaitAsync(timeout);
+
+    public IRankingBackend Load(ServerOptions options)
+    {
+        LoadGate.Wait(TimeSpan.FromSeconds(30));
+        return this;
+    }
+
+    public BackendRun Rank(IReadOnlyList<RankingQuery> queries, DecodingMode mode, CancellationToken cancellationToken)
+    {
+        Calls.Enqueue(queries.Select(q => q.Context).ToArray());
+        _entered.Release();
+        try
+        {
+            _open.Wait(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            foreach (var query in queries) Cancelled.Enqueue(query.Context);
+            throw;
+        }
+        var results = queries.Select(q => new RankingResult(q, Enumerable.Range(0, q.Candidates.Count).ToArray(),
+            Enumerable.Range(0, q.Candidates.Count).Reverse().Select((c, step) => new EliminationStep(step, c, "", AnswerMatch.Choice, 0.5f)).ToArray())).ToArray();
+        return new BackendRun(results, InferenceCounters.Zero with { ForwardBatches = 1, PromptTokens = 10 * queries.Count });
+    }
+
+    public void Dispose()
+    {
+    }
+}
