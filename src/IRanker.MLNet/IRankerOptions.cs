@@ -39,6 +39,21 @@ public sealed class IRankerOptions
     public string ScoreColumnName { get; set; } = "Score";
 
     /// <summary>
+    /// An output column, <see cref="float"/> in [0, 1]: the model's probability that the row is the best of its group,
+    /// derived from the elimination probabilities (<see cref="RankingResult.Relevance"/>). Within a group the values sum
+    /// to 1 and never contradict <see cref="ScoreColumnName"/>. Default <c>"Relevance"</c>; <c>null</c> turns the column off.
+    /// </summary>
+    public string? RelevanceColumnName { get; set; } = "Relevance";
+
+    /// <summary>
+    /// How many candidates each elimination step removes when ranking. Default <see cref="EliminationSchedule.OnePerStep"/>
+    /// (the paper's loop); <see cref="EliminationSchedule.Fraction"/> and <see cref="EliminationSchedule.OnePass"/> are
+    /// faster and need <see cref="DecodingMode.Choice"/>. Saved with the model; change it on a trained model with
+    /// <see cref="IRankerTransformer.WithSchedule"/>. Takes precedence over <see cref="RankerOptions.Schedule"/> in <see cref="Inference"/>.
+    /// </summary>
+    public EliminationSchedule Schedule { get; set; } = EliminationSchedule.OnePerStep;
+
+    /// <summary>
     /// Optional text column with the IDs the model sees and answers with. Default <c>null</c>: for
     /// <see cref="RankingScenario.Passage"/> and <see cref="RankingScenario.Generic"/> the IDs are <c>passage 1</c>,
     /// <c>passage 2</c>, … in row order within the group; for <see cref="RankingScenario.Recommendation"/> and
@@ -116,7 +131,7 @@ public sealed class IRankerOptions
     /// </summary>
     public TrainingOptions? Training { get; set; }
 
-    /// <summary>Inference settings (token budget per forward batch, prefix-cache reuse, answer lengths). Their <c>Mode</c> is <see cref="DecodingMode"/>.</summary>
+    /// <summary>Inference settings (token budget per forward batch, prefix-cache reuse, answer lengths). Their <c>Mode</c> is <see cref="DecodingMode"/> and their <c>Schedule</c> is <see cref="Schedule"/>.</summary>
     public RankerOptions Inference { get; set; } = new();
 
     /// <summary>Receives every training step's metrics (reward and its parts, accuracy, KL, loss, learning rate, speed). Never saved.</summary>

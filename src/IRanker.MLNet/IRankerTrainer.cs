@@ -74,9 +74,10 @@ public sealed class IRankerTrainer : IEstimator<IRankerTransformer>
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         RankingColumns.Check(inputSchema, _options, needLabel: true);
+        var outputs = _options.RelevanceColumnName is { } relevance ? new[] { _options.ScoreColumnName, relevance } : [_options.ScoreColumnName];
         return new SchemaShape(inputSchema
-            .Where(c => c.Name != _options.ScoreColumnName)
-            .Append(MLNetInternals.ScalarSingleColumn(_options.ScoreColumnName)));
+            .Where(c => !outputs.Contains(c.Name))
+            .Concat(outputs.Select(MLNetInternals.ScalarSingleColumn)));
     }
 
     /// <summary>Reads and groups the rows, checks them, and trains the ranking model.</summary>
@@ -118,7 +119,7 @@ public sealed class IRankerTrainer : IEstimator<IRankerTransformer>
 
     private static IRankerOptions Copy(IRankerOptions options)
     {
-        var copy = JsonSerializer.Deserialize<IRankerOptions>(JsonSerializer.Serialize(options, IRankerModelFormat.Json), IRankerModelFormat.Json)!;
+        var copy = IRankerModelFormat.Copy(options);
         copy.EngineFactory = options.EngineFactory;
         return copy;
     }
@@ -136,6 +137,12 @@ public sealed class IRankerTrainer : IEstimator<IRankerTransformer>
         Name(options.CandidateColumnName, nameof(IRankerOptions.CandidateColumnName));
         Name(options.RowGroupColumnName, nameof(IRankerOptions.RowGroupColumnName));
         Name(options.ScoreColumnName, nameof(IRankerOptions.ScoreColumnName));
+        if (options.RelevanceColumnName is not null)
+        {
+            Name(options.RelevanceColumnName, nameof(IRankerOptions.RelevanceColumnName));
+            if (options.RelevanceColumnName == options.ScoreColumnName)
+                throw new ArgumentException($"{nameof(IRankerOptions)}.{nameof(IRankerOptions.RelevanceColumnName)} and {nameof(IRankerOptions.ScoreColumnName)} are both '{options.ScoreColumnName}'; give the two output columns different names, or set RelevanceColumnName to null.", nameof(options));
+        }
         if (options.CandidateIdColumnName is not null) Name(options.CandidateIdColumnName, nameof(IRankerOptions.CandidateIdColumnName));
         if (options.WarmStartSteps < 0)
             throw new ArgumentOutOfRangeException(nameof(options), $"{nameof(IRankerOptions)}.{nameof(IRankerOptions.WarmStartSteps)} must be 0 or more, not {options.WarmStartSteps}.");

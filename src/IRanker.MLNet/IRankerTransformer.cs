@@ -85,8 +85,34 @@ public sealed class IRankerTransformer : ITransformer, IDisposable
         RankingColumns.Bind(inputSchema, Options, needLabel: false);
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(inputSchema);
-        builder.AddColumn(Options.ScoreColumnName, NumberDataViewType.Single);
+        foreach (var name in OutputColumns) builder.AddColumn(name, NumberDataViewType.Single);
         return builder.ToSchema();
+    }
+
+    /// <summary>The output columns: the score, then the relevance where <see cref="IRankerOptions.RelevanceColumnName"/> is set.</summary>
+    private string[] OutputColumns => Options.RelevanceColumnName is { } relevance ? [Options.ScoreColumnName, relevance] : [Options.ScoreColumnName];
+
+    /// <summary>
+    /// The same model ranking with another elimination schedule: no copy of the weights (the new transformer uses this
+    /// one's model, so keep this one undisposed while using it); it saves and loads like any IRanker transformer.
+    /// </summary>
+    /// <param name="schedule">The schedule, e.g. <c>EliminationSchedule.Fraction(0.5, exactTop: 5)</c>.</param>
+    /// <exception cref="ArgumentException">The schedule needs <see cref="DecodingMode.Choice"/> and the model ranks in another mode.</exception>
+    /// <exception cref="NotSupportedException">The model was trained with a ranking engine that has no schedule.</exception>
+    /// <example>
+    /// <code>
+    /// var fast = ranker.WithSchedule(EliminationSchedule.Fraction(0.5, exactTop: 5));
+    /// IDataView scored = fast.Transform(testData);
+    /// </code>
+    /// </example>
+    public IRankerTransformer WithSchedule(EliminationSchedule schedule)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var options = IRankerModelFormat.Copy(Options);
+        options.Schedule = schedule;
+        var inference = ResolvedOptions.InferenceFor(options);
+        return new IRankerTransformer(_host, options, _engine.WithInference(inference), EngineName);
     }
 
     /// <summary>Not supported: the transformer ranks whole groups, not single rows. Use <see cref="Transform"/> or <see cref="RankAsync(IAsyncEnumerable{RankingQuery}, CancellationToken)"/>.</summary>
@@ -101,7 +127,7 @@ public sealed class IRankerTransformer : ITransformer, IDisposable
         ArgumentNullException.ThrowIfNull(input);
         ObjectDisposedException.ThrowIf(_disposed, this);
         RankingColumns.Bind(input.Schema, Options, needLabel: false);
-        return new ScoredDataView(input, Options.ScoreColumnName, ScoreRows);
+        return new ScoredDataView(input, OutputColumns, ScoreRows);
     }
 
     /// <summary>
@@ -170,8 +196,8 @@ public sealed class IRankerTransformer : ITransformer, IDisposable
         finally { _gate.Release(); }
     }
 
-    // The score of every row of input, in cursor order.
-    private float[] ScoreRows(IDataView input)
+    // The score (and the relevance, where asked for) of every row of input, in cursor order.
+    private float[][] ScoreRows(IDataView input)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var channel = _host.Start("Scoring");
@@ -197,9 +223,13 @@ public sealed class IRankerTransformer : ITransformer, IDisposable
             for (int i = 0; i < chunk.Length; i++) results[chunk[i]] = ranked[i];
         }
 
-        float[][] groupScores = results.Select(r => r.Scores()).ToArray();
-        var scores = new float[grouped.RowQuery.Length];
-        for (int row = 0; row < scores.Length; row++) scores[row] = groupScores[grouped.RowQuery[row]][grouped.RowCandidate[row]];
-        return scores;
+        float[][] ByRow(Func<RankingResult, float[]> perGroup)
+        {
+            var groups = results.Select(perGroup).ToArray();
+            var values = new float[grouped.RowQuery.Length];
+            for (int row = 0; row < values.Length; row++) values[row] = groups[grouped.RowQuery[row]][grouped.RowCandidate[row]];
+            return [values];
+        }
+        return Options.RelevanceColumnName is null ? ByRow(r => r.Scores()) : [.. ByRow(r => r.Scores()), .. ByRow(r => r.Relevance())];
     }
 }

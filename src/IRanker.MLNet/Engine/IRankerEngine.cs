@@ -3,7 +3,7 @@ using IRanker.Model.Ranking;
 namespace IRanker.MLNet.Engine;
 
 /// <summary>The IRanker engine: an <see cref="IRankerModel"/> (tokenizer + Qwen2 model + prompt template) ranking by iterative elimination.</summary>
-internal sealed class IRankerEngine(IRankerModel model, RankerOptions options) : IRankingEngine
+internal sealed class IRankerEngine(IRankerModel model, RankerOptions options, bool ownsModel = true) : IRankingEngine
 {
     private readonly IterativeRanker _ranker = new(model, options);
 
@@ -14,5 +14,10 @@ internal sealed class IRankerEngine(IRankerModel model, RankerOptions options) :
 
     public void SaveTo(string folder) => Model.Save(folder);
 
-    public void Dispose() => Model.Dispose();
+    public IRankingEngine WithInference(RankerOptions inference) => new IRankerEngine(Model, inference, ownsModel: false);
+
+    public void Dispose()
+    {
+        if (ownsModel) Model.Dispose();
+    }
 }

@@ -11,4 +11,12 @@ internal interface IRankingEngine : IListRanker, IDisposable
 {
     /// <summary>Writes every file the engine needs to be loaded again into the existing, empty <paramref name="folder"/>.</summary>
     void SaveTo(string folder);
+
+    /// <summary>
+    /// An engine over the same model that ranks with <paramref name="options"/>: no copy of the weights; it does not own
+    /// the model (disposing it frees nothing).
+    /// </summary>
+    /// <exception cref="NotSupportedException">The engine has no inference settings to change.</exception>
+    IRankingEngine WithInference(RankerOptions options) =>
+        throw new NotSupportedException($"The {GetType().Name} ranking engine has no inference settings to change.");
 }

@@ -10,7 +10,7 @@ namespace IRanker.MLNet.Engine;
 /// <remarks>
 /// The one precedence rule: a setting at the top level of <see cref="IRankerOptions"/> wins over the same setting in
 /// <see cref="IRankerOptions.Training"/> or <see cref="IRankerOptions.Inference"/>. <see cref="IRankerOptions.DecodingMode"/>
-/// sets both modes, <see cref="IRankerOptions.Seed"/> both seeds, <see cref="IRankerOptions.TrainingSteps"/> the RL
+/// sets both modes, <see cref="IRankerOptions.Schedule"/> the ranking schedule, <see cref="IRankerOptions.Seed"/> both seeds, <see cref="IRankerOptions.TrainingSteps"/> the RL
 /// steps, and <see cref="IRankerOptions.WarmStartSteps"/> and <see cref="IRankerOptions.TaskWeights"/>, where set, their
 /// training counterparts. Neither nested object of the caller is changed: both are copied.
 /// </remarks>
@@ -36,10 +36,14 @@ internal sealed record ResolvedOptions(TrainingOptions Training, RankerOptions I
     }
 
     /// <summary>The ranker's settings alone (for a loaded model, which is not trained).</summary>
+    /// <exception cref="ArgumentException">The schedule needs another decoding mode (the message names both settings).</exception>
     public static RankerOptions InferenceFor(IRankerOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options.Schedule, $"{nameof(IRankerOptions)}.{nameof(IRankerOptions.Schedule)}");
+        options.Schedule.CheckMode(options.DecodingMode, $"{nameof(IRankerOptions)}.{nameof(IRankerOptions.Schedule)} with {nameof(IRankerOptions)}.{nameof(IRankerOptions.DecodingMode)}");
         var inference = options.Inference.Clone();
         inference.Mode = options.DecodingMode;
+        inference.Schedule = options.Schedule;
         inference.Seed = options.Seed;
         inference.Validate();
         return inference;

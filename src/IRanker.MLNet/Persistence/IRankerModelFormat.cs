@@ -51,6 +51,10 @@ internal static class IRankerModelFormat
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
     };
 
+    /// <summary>A deep copy of <paramref name="options"/>, as saving and loading would give it (never-saved members left out).</summary>
+    internal static IRankerOptions Copy(IRankerOptions options) =>
+        JsonSerializer.Deserialize<IRankerOptions>(JsonSerializer.Serialize(options, Json), Json)!;
+
     /// <summary>Saves <paramref name="transformer"/> into the model being written.</summary>
     internal static void Save(IRankerTransformer transformer, ModelSaveContext ctx)
     {

@@ -30,10 +30,4 @@ internal static class RankingCall
             return (null, Problems.Stopping(options.RetryAfterSeconds));   // cancelled by the server's shutdown
         }
     }
-
-    /// <summary>
-    /// The stand-in relevance score of the candidate at <paramref name="rank"/> (0 = best) of <paramref name="count"/>:
-    /// <c>(count - rank) / count</c>, in (0, 1], 1 for the best. It orders; it does not measure (docs/serving.md).
-    /// </summary>
-    public static double RelevanceScore(int rank, int count) => (count - rank) / (double)count;
 }

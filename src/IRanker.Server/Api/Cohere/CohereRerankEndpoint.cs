@@ -19,7 +19,7 @@ internal static partial class CohereRerankEndpoint
                     HandleAsync(context, service, logs.CreateLogger(typeof(CohereRerankEndpoint)), version))
                 .WithName($"RerankV{version}")
                 .WithSummary($"Cohere-compatible rerank, API v{version}")
-                .WithDescription("Ranks the documents against the query, best first. relevance_score is a stand-in derived from the rank.")
+                .WithDescription("Ranks the documents against the query, best first. relevance_score is the model's probability that the document is the best of the list (RankingResult.Relevance).")
                 .Accepts<CohereRerankRequest>("application/json")
                 .Produces<CohereRerankResponse>()
                 .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -74,7 +74,8 @@ internal static partial class CohereRerankEndpoint
         int count = texts.Length;
         int topN = Math.Min(request.TopN ?? count, count);
         bool withDocuments = request.ReturnDocuments ?? false;
-        var results = result.Order.Take(topN).Select((index, rank) => new CohereRerankResult(index, RankingCall.RelevanceScore(rank, count),
+        var relevance = result.Relevance();
+        var results = result.Order.Take(topN).Select(index => new CohereRerankResult(index, relevance[index],
             withDocuments ? DocumentOf(documents[index]) : null)).ToArray();
         var meta = new CohereMeta(new CohereApiVersion(version.ToString(System.Globalization.CultureInfo.InvariantCulture)), new CohereBilledUnits((count + 99) / 100));
         return TypedResults.Ok(new CohereRerankResponse(Guid.NewGuid().ToString(), results, meta));

@@ -14,7 +14,7 @@ internal sealed record CohereRerankResponse(
 
 /// <summary>One ranked document.</summary>
 /// <param name="Index">Its position in the request's <c>documents</c>.</param>
-/// <param name="RelevanceScore">In (0, 1], higher is better: a stand-in derived from the rank (docs/serving.md).</param>
+/// <param name="RelevanceScore">In [0, 1], higher is better: the model's probability that the document is the best of the list (docs/serving.md).</param>
 /// <param name="Document">The document as sent (a string comes back as <c>{"text": ...}</c>), with <c>return_documents</c>.</param>
 internal sealed record CohereRerankResult(
     [property: JsonPropertyName("index")] int Index,

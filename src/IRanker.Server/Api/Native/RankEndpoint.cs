@@ -52,8 +52,9 @@ internal static partial class RankEndpoint
 
         int count = candidates!.Count;
         var scores = result.Scores();
+        var relevance = result.Relevance();
         var results = result.Order.Take(Math.Min(request.TopN ?? count, count))
-            .Select((index, rank) => new RankedCandidate(index, candidates[index].Id, rank + 1, scores[index], RankingCall.RelevanceScore(rank, count)))
+            .Select((index, rank) => new RankedCandidate(index, candidates[index].Id, rank + 1, scores[index], relevance[index]))
             .ToArray();
         var trace = request.ReturnTrace == true
             ? result.Steps.Select(s => new TraceStep(s.Step, s.Eliminated, candidates[s.Eliminated].Id, s.Match.ToString().ToLowerInvariant(), s.Confidence,

@@ -20,7 +20,7 @@ internal sealed record RankResponse(
 /// <param name="Id">The ID the model saw.</param>
 /// <param name="Rank">1 for the best.</param>
 /// <param name="Score">N for the best of N candidates down to 1 for the first eliminated (as the ML.NET transformer scores).</param>
-/// <param name="RelevanceScore"><c>Score / N</c>, in (0, 1].</param>
+/// <param name="RelevanceScore">The model's probability that the candidate is the best of the list, in [0, 1] (<c>RankingResult.Relevance</c>).</param>
 internal sealed record RankedCandidate(
     [property: JsonPropertyName("index")] int Index,
     [property: JsonPropertyName("id")] string Id,
