@@ -99,6 +99,9 @@ public sealed class IRankerTransformer : ITransformer, IDisposable
     /// <param name="maxBatchSize">The most queries ranked in one engine call (default 32).</param>
     /// <param name="cancellationToken">Stops ranking and the enumeration.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxBatchSize"/> is below 1.</exception>
+    /// <exception cref="ArgumentException">While enumerating: a query has an empty candidate ID or two equal ones (after
+    /// trimming); the message gives the query's index in the stream, its <c>QueryId</c>, the candidates' indices and the ID.
+    /// The results of the queries before its batch have been yielded.</exception>
     /// <example>
     /// <code>
     /// await foreach (var result in ranker.RankAsync(requests.ReadAllAsync(ct), maxBatchSize: 16, ct))
@@ -151,10 +154,13 @@ public sealed class IRankerTransformer : ITransformer, IDisposable
         try
         {
             var batch = new List<RankingQuery>(maxBatchSize);
+            long received = 0;   // queries before this batch, so that an error names the query's index in the stream
             while (await arrived.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 batch.Clear();
                 while (batch.Count < maxBatchSize && arrived.Reader.TryRead(out var query)) batch.Add(query);
+                CandidateIdValidation.Check(batch, nameof(queries), received);
+                received += batch.Count;
                 foreach (var result in await RankBatchAsync(batch, cancellationToken).ConfigureAwait(false))
                 {
                     cancellationToken.ThrowIfCancellationRequested();

@@ -154,18 +154,29 @@ internal sealed record GroupedRows(IReadOnlyList<RankingQuery> Queries, int[] Ro
             var scenario = Task is not null && RankingTasks.ScenarioOf(Task) is { } known ? known : options.Scenario;
             string? task = Task ?? options.Task;
             string[] ids = Ids.Count > 0 ? Ids.ToArray() : CandidateIds.For(scenario, Texts);
-            var firstRowOfId = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (int i = 0; i < ids.Length; i++)
-            {
-                if (firstRowOfId.TryAdd(ids[i], i)) continue;
-                throw new InvalidOperationException(
-                    $"Group {Display(columns.Group, Key)} has the candidate ID '{ids[i]}' twice in column '{columns.CandidateId!.Value.Name}' " +
-                    $"(rows {Rows[firstRowOfId[ids[i]]]} and {Rows[i]}); IDs must be unique within a group, since the model answers with them.");
-            }
+            if (CandidateIdValidation.FindProblem(ids) is { } problem)
+                throw new InvalidOperationException(DescribeIdProblem(problem, columns, scenario));
             var candidates = new RankingCandidate[Texts.Count];
             for (int i = 0; i < candidates.Length; i++)
                 candidates[i] = new RankingCandidate(ids[i], Texts[i], Labels.Count > 0 ? Labels[i] : null);
             return new RankingQuery(Query, candidates, scenario, task, Key.ToString());
+        }
+
+        // Names the group, the rows and the ID, and says where the ID came from (the ID column or the candidate text).
+        private string DescribeIdProblem(CandidateIdProblem problem, RankingColumns columns, RankingScenario scenario)
+        {
+            string group = Display(columns.Group, Key);
+            if (columns.CandidateId is { } idColumn)
+                return problem.IsEmpty
+                    ? $"Group {group}, row {Rows[problem.Index]}, has an empty value in candidate ID column '{idColumn.Name}'. " +
+                      "Every candidate needs a non-empty ID, since the model answers with it: fill the column, or leave CandidateIdColumnName null for generated IDs."
+                    : $"Group {group} has the candidate ID '{problem.Id.Trim()}' twice in column '{idColumn.Name}' " +
+                      $"(rows {Rows[problem.FirstIndex!.Value]} and {Rows[problem.Index]}); IDs must be unique within a group " +
+                      "(compared after trimming white space), since the model answers with them.";
+            // Generated IDs are unique by construction; only an empty candidate text can break the rule.
+            return $"Group {group}, row {Rows[problem.Index]}, has an empty text in candidate column '{columns.Candidate.Name}'. " +
+                   $"In the {scenario} scenario the candidate's text is the ID the model answers with (an item title, an LLM name), " +
+                   "so it must not be empty: remove the row, give it a text, or give every row an ID with CandidateIdColumnName.";
         }
     }
 }

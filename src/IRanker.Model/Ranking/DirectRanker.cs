@@ -53,6 +53,7 @@ public sealed class DirectRanker : IListRanker
     public IReadOnlyList<RankingResult> Rank(IReadOnlyList<RankingQuery> queries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(queries);
+        CandidateIdValidation.Check(queries, nameof(queries));
         Options.Validate();
         TorchRuntime.EnsureInitialized();
         var mode = Options.Mode == DecodingMode.Reasoning ? PromptMode.Reasoning : PromptMode.Answer;

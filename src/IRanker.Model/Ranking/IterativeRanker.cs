@@ -82,6 +82,7 @@ public sealed class IterativeRanker : IListRanker
     public IReadOnlyList<RankingResult> Rank(IReadOnlyList<RankingQuery> queries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(queries);
+        CandidateIdValidation.Check(queries, nameof(queries));   // reliability: IDs non-empty and unique
         Options.Validate();
         TorchRuntime.EnsureInitialized();
         var states = queries.Select(q => new ListState(q ?? throw new ArgumentException("A query is null.", nameof(queries)))).ToList();
