@@ -11,8 +11,17 @@ namespace IRanker.MLNet.Data;
 /// <param name="Queries">One query per group, in order of the group's first row.</param>
 /// <param name="RowQuery">For every row (in cursor order), the index of its query.</param>
 /// <param name="RowCandidate">For every row, the index of its candidate within that query.</param>
-internal sealed record GroupedRows(IReadOnlyList<RankingQuery> Queries, int[] RowQuery, int[] RowCandidate)
+/// <param name="GroupNames">Per query, its group as messages name it (the key's value in quotes, or the number).</param>
+internal sealed record GroupedRows(IReadOnlyList<RankingQuery> Queries, int[] RowQuery, int[] RowCandidate, IReadOnlyList<string> GroupNames)
 {
+    /// <summary>The row (in cursor order) of candidate <paramref name="candidate"/> of query <paramref name="query"/>.</summary>
+    public long RowOf(int query, int candidate)
+    {
+        for (int row = 0; row < RowQuery.Length; row++)
+            if (RowQuery[row] == query && RowCandidate[row] == candidate) return row;
+        throw new ArgumentOutOfRangeException(nameof(candidate), $"Query {query} has no candidate {candidate}.");
+    }
+
     /// <summary>The highest relevance label (ML.NET's ranking evaluator uses grades 0..4).</summary>
     public const float MaxLabel = 4;
 
@@ -97,7 +106,7 @@ internal sealed record GroupedRows(IReadOnlyList<RankingQuery> Queries, int[] Ro
         }
 
         var queries = order.Select(g => g.ToQuery(options, columns)).ToArray();
-        return new GroupedRows(queries, rowQuery.ToArray(), rowCandidate.ToArray());
+        return new GroupedRows(queries, rowQuery.ToArray(), rowCandidate.ToArray(), order.Select(g => Display(columns.Group, g.Key)).ToArray());
     }
 
     // Returns the row's label as a grade 0..4, or throws naming the row.

@@ -67,6 +67,8 @@ public sealed class DirectRanker : IListRanker
         }
 
         var rows = pending.Select(q => StepRow.Create(prompts.DirectPrompt(queries[q], mode), null, [])).ToList();
+        for (int i = 0; i < pending.Count; i++)
+            PromptLengthGuard.CheckDirect(model.Config.MaxPositionEmbeddings, Options, prompts, mode, queries[pending[i]], pending[i], rows[i].Prompt.Length);
         using var random = Options.Sample ? new Generator((ulong)Options.Seed, model.Device) : null;
         foreach (var batch in TokenBudgetBatcher.Plan(rows, Options.TokenBudget, Options.MaxDirectTokens))
         {

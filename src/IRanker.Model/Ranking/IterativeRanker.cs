@@ -99,6 +99,7 @@ public sealed class IterativeRanker : IListRanker
                 if (active.Count == 0) break;
 
                 var rows = active.Select(BuildRow).ToList();
+                PromptLengthGuard.CheckStep(model.Config.MaxPositionEmbeddings, Options, prompts, queries, active.Select((s, i) => (s.Query, (IReadOnlyList<int>)s.Remaining, rows[i])));   // reliability: bound every forward pass
                 foreach (var batch in TokenBudgetBatcher.Plan(rows, Options.TokenBudget, GeneratedTokens))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
