@@ -198,9 +198,9 @@ public sealed record TorchRuntimeReport(string LibTorchSource, IReadOnlyList<str
     /// <summary>What was done to the native allocator (glibc's malloc thresholds), or why nothing was; see docs/runtime.md.</summary>
     public string Allocator { get; init; } = "";
 
-    /// <summary>libtorch's intra-op threads (the threads of one operation, e.g. a matrix product).</summary>
+    /// <summary>libtorch's intra-op threads (the threads of one operation, e.g. a matrix product) at initialisation.</summary>
     public int IntraOpThreads { get; init; }
 
-    /// <summary>libtorch's inter-op threads (operations run side by side; TorchSharp runs them one after another).</summary>
+    /// <summary>libtorch's inter-op threads at initialisation (operations run side by side; TorchSharp runs them one after another).</summary>
     public int InterOpThreads { get; init; }
 }

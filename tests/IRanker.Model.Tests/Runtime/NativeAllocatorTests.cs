@@ -60,7 +60,8 @@ public class NativeAllocatorTests
     public void The_report_gives_libtorchs_thread_counts()
     {
         var report = TorchRuntime.EnsureInitialized();
-        report.IntraOpThreads.Should().Be(TorchSharp.torch.get_num_threads()).And.BeGreaterThan(0);
+        // A snapshot at initialisation: other tests may change the count later (torch.set_num_threads).
+        report.IntraOpThreads.Should().BeGreaterThan(0);
         report.InterOpThreads.Should().BeGreaterThan(0);
     }
 }
