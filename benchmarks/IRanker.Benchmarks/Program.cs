@@ -11,6 +11,8 @@ var commands = new Dictionary<string, IBenchmarkCommand>(StringComparer.OrdinalI
     ["ranking"] = new RankingThroughputBenchmark(),
     ["training"] = new TrainingBenchmark(),
     ["learning-curve"] = new LearningCurveBenchmark(),
+    ["long-inputs"] = new LongInputBenchmark(),
+    ["integrity"] = new IntegrityBenchmark(),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
@@ -18,6 +20,8 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine($"usage: dotnet run --project benchmarks/IRanker.Benchmarks -c Release -- <{string.Join("|", commands.Keys)}|gpu> [--docs <path to benchmarks.md>]");
     return 2;
 }
+// A measurement that runs in a child process of its own prints its result line and writes no section.
+if (args.Contains("--case")) { command.Run(args.Skip(1).ToArray()); return 0; }
 var docs = BenchmarkReport.DocsPath(args);
 var section = command.Run(args.Skip(1).ToArray());
 BenchmarkReport.WriteSection(docs, command.Title, section);

@@ -100,9 +100,13 @@ public sealed class IRankerTrainer : IEstimator<IRankerTransformer>
         channel.Info(MessageSensitivity.None,
             $"IRanker: {grouped.RowQuery.Length} rows in {grouped.Queries.Count} groups; training on the {train.Length} groups with two or more candidates " +
             $"({grouped.Queries.Count - train.Length} group(s) of one candidate left out: nothing to eliminate).");
+        if (grouped.RowQuery.Length == 0)
+            throw new InvalidOperationException(
+                "IRanker needs at least one group with two or more candidates to learn from, but the training data has no rows. " +
+                "Check that the data view was loaded from the intended file and that no filter removed every row.");
         if (train.Length == 0)
             throw new InvalidOperationException(
-                $"IRanker needs at least one group with two or more candidates to learn from; group column '{columns.Group.Name}' puts every row in a group of its own.");
+                $"IRanker needs at least one group with two or more candidates to learn from; group column '{columns.Group.Name}' puts every one of the {grouped.RowQuery.Length} rows in a group of its own.");
 
         IRankingEngine engine;
         try

@@ -52,6 +52,9 @@ public sealed class IRankerTransformer : ITransformer, IDisposable
     /// <summary>The options the model was trained with.</summary>
     internal IRankerOptions Options { get; }
 
+    /// <summary>The engine (for benchmarks that look inside it).</summary>
+    internal IRankingEngine Engine => _engine;
+
     /// <summary>The name of the engine's factory, saved in the zip.</summary>
     internal string EngineName { get; }
 
@@ -122,6 +125,9 @@ public sealed class IRankerTransformer : ITransformer, IDisposable
 
     /// <summary>Returns every input column plus the score, rows in input order; ranks lazily, on the first read of a score.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type.</exception>
+    /// <remarks>Reading a score can throw <see cref="PromptTooLongException"/> (a candidate too long even alone, naming its
+    /// group and row, or a group too long for one prompt) and <see cref="InvalidOperationException"/> for invalid rows
+    /// (an empty or repeated candidate ID, …).</remarks>
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -141,6 +147,11 @@ public sealed class IRankerTransformer : ITransformer, IDisposable
     /// <param name="maxBatchSize">The most queries ranked in one engine call (default 32).</param>
     /// <param name="cancellationToken">Stops ranking and the enumeration.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxBatchSize"/> is below 1.</exception>
+    /// <exception cref="ArgumentException">While enumerating: a query has an empty candidate ID or two equal ones (after
+    /// trimming); the message gives the query's index in the stream, its <c>QueryId</c>, the candidates' indices and the ID.
+    /// The results of the queries before its batch have been yielded.</exception>
+    /// <exception cref="PromptTooLongException">While enumerating: a query's prompt does not fit the model's positions or the
+    /// token budget (docs/options.md, "Length limits").</exception>
     /// <example>
     /// <code>
     /// await foreach (var result in ranker.RankAsync(requests.ReadAllAsync(ct), maxBatchSize: 16, ct))
@@ -219,6 +230,10 @@ public sealed class IRankerTransformer : ITransformer, IDisposable
             IReadOnlyList<RankingResult> ranked;
             _gate.Wait();
             try { ranked = _engine.Rank(chunk.Select(q => grouped.Queries[q]).ToArray(), watch.Token); }
+            catch (PromptTooLongException e) when (e.QueryIndex >= 0 && e.QueryIndex < chunk.Length)
+            {
+                throw WithRow(e, grouped, chunk[e.QueryIndex]);
+            }
             finally { _gate.Release(); }
             for (int i = 0; i < chunk.Length; i++) results[chunk[i]] = ranked[i];
         }
@@ -231,5 +246,14 @@ public sealed class IRankerTransformer : ITransformer, IDisposable
             return [values];
         }
         return Options.RelevanceColumnName is null ? ByRow(r => r.Scores()) : [.. ByRow(r => r.Scores()), .. ByRow(r => r.Relevance())];
+    }
+
+    // Names the group and, for a candidate too long alone, its row and candidate-column text.
+    private PromptTooLongException WithRow(PromptTooLongException e, GroupedRows grouped, int query)
+    {
+        string where = e.CandidateIndex is int candidate
+            ? $"Group {grouped.GroupNames[query]}, row {grouped.RowOf(query, candidate)} (column '{Options.CandidateColumnName}')"
+            : $"Group {grouped.GroupNames[query]}";
+        return new PromptTooLongException(where, e);
     }
 }

@@ -31,6 +31,9 @@ public sealed class MLNetInternalsCanaryTests
         "Microsoft.ML.ModelLoadContext.LoadNonEmptyString",
         "Microsoft.ML.ModelLoadContext.Reader",
         "Microsoft.ML.ModelLoadContext.TryLoadBinaryStream",
+        "Microsoft.ML.ModelLoadContext.Header",           // the format version a zip was written with (digests from 1.2)
+        "Microsoft.ML.ModelHeader",
+        "Microsoft.ML.ModelHeader.ModelVerWritten",
         // Persistence/MLNetInternals.cs: the MLContext behind a catalog, the cancellation flag, a schema-shape column.
         "Microsoft.ML.Data.CatalogUtils",
         "Microsoft.ML.Data.CatalogUtils.GetEnvironment",

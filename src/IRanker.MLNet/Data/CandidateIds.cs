@@ -6,8 +6,9 @@ namespace IRanker.MLNet.Data;
 internal static class CandidateIds
 {
     /// <summary>
-    /// <c>passage 1..N</c> for passages and generic lists; the candidate text for recommendation and routing,
-    /// where the model answers with an item title or an LLM name, with <c> #2</c>, <c> #3</c>… on repeats.
+    /// <c>passage 1..N</c> for passages and generic lists; the candidate text (trimmed) for recommendation and routing,
+    /// where the model answers with an item title or an LLM name, with <c> #2</c>, <c> #3</c>… on repeats. An empty text
+    /// gives an empty ID, which the caller reports as an error naming the row.
     /// </summary>
     public static string[] For(RankingScenario scenario, IReadOnlyList<string> texts)
     {
@@ -19,10 +20,10 @@ internal static class CandidateIds
         }
 
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        var taken = new HashSet<string>(texts, StringComparer.Ordinal);
+        var taken = new HashSet<string>(texts.Select(t => t.Trim()), StringComparer.Ordinal);
         for (int i = 0; i < ids.Length; i++)
         {
-            string text = texts[i];
+            string text = texts[i].Trim();
             int count = seen[text] = seen.GetValueOrDefault(text) + 1;
             if (count == 1) { ids[i] = text; continue; }
             // A repeated text: the next free "text #k" (a free name cannot collide with another candidate's text).

@@ -11,8 +11,17 @@ namespace IRanker.MLNet.Data;
 /// <param name="Queries">One query per group, in order of the group's first row.</param>
 /// <param name="RowQuery">For every row (in cursor order), the index of its query.</param>
 /// <param name="RowCandidate">For every row, the index of its candidate within that query.</param>
-internal sealed record GroupedRows(IReadOnlyList<RankingQuery> Queries, int[] RowQuery, int[] RowCandidate)
+/// <param name="GroupNames">Per query, its group as messages name it (the key's value in quotes, or the number).</param>
+internal sealed record GroupedRows(IReadOnlyList<RankingQuery> Queries, int[] RowQuery, int[] RowCandidate, IReadOnlyList<string> GroupNames)
 {
+    /// <summary>The row (in cursor order) of candidate <paramref name="candidate"/> of query <paramref name="query"/>.</summary>
+    public long RowOf(int query, int candidate)
+    {
+        for (int row = 0; row < RowQuery.Length; row++)
+            if (RowQuery[row] == query && RowCandidate[row] == candidate) return row;
+        throw new ArgumentOutOfRangeException(nameof(candidate), $"Query {query} has no candidate {candidate}.");
+    }
+
     /// <summary>The highest relevance label (ML.NET's ranking evaluator uses grades 0..4).</summary>
     public const float MaxLabel = 4;
 
@@ -97,7 +106,7 @@ internal sealed record GroupedRows(IReadOnlyList<RankingQuery> Queries, int[] Ro
         }
 
         var queries = order.Select(g => g.ToQuery(options, columns)).ToArray();
-        return new GroupedRows(queries, rowQuery.ToArray(), rowCandidate.ToArray());
+        return new GroupedRows(queries, rowQuery.ToArray(), rowCandidate.ToArray(), order.Select(g => Display(columns.Group, g.Key)).ToArray());
     }
 
     // Returns the row's label as a grade 0..4, or throws naming the row.
@@ -154,18 +163,29 @@ internal sealed record GroupedRows(IReadOnlyList<RankingQuery> Queries, int[] Ro
             var scenario = Task is not null && RankingTasks.ScenarioOf(Task) is { } known ? known : options.Scenario;
             string? task = Task ?? options.Task;
             string[] ids = Ids.Count > 0 ? Ids.ToArray() : CandidateIds.For(scenario, Texts);
-            var firstRowOfId = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (int i = 0; i < ids.Length; i++)
-            {
-                if (firstRowOfId.TryAdd(ids[i], i)) continue;
-                throw new InvalidOperationException(
-                    $"Group {Display(columns.Group, Key)} has the candidate ID '{ids[i]}' twice in column '{columns.CandidateId!.Value.Name}' " +
-                    $"(rows {Rows[firstRowOfId[ids[i]]]} and {Rows[i]}); IDs must be unique within a group, since the model answers with them.");
-            }
+            if (CandidateIdValidation.FindProblem(ids) is { } problem)
+                throw new InvalidOperationException(DescribeIdProblem(problem, columns, scenario));
             var candidates = new RankingCandidate[Texts.Count];
             for (int i = 0; i < candidates.Length; i++)
                 candidates[i] = new RankingCandidate(ids[i], Texts[i], Labels.Count > 0 ? Labels[i] : null);
             return new RankingQuery(Query, candidates, scenario, task, Key.ToString());
+        }
+
+        // Names the group, the rows and the ID, and says where the ID came from (the ID column or the candidate text).
+        private string DescribeIdProblem(CandidateIdProblem problem, RankingColumns columns, RankingScenario scenario)
+        {
+            string group = Display(columns.Group, Key);
+            if (columns.CandidateId is { } idColumn)
+                return problem.IsEmpty
+                    ? $"Group {group}, row {Rows[problem.Index]}, has an empty value in candidate ID column '{idColumn.Name}'. " +
+                      "Every candidate needs a non-empty ID, since the model answers with it: fill the column, or leave CandidateIdColumnName null for generated IDs."
+                    : $"Group {group} has the candidate ID '{problem.Id.Trim()}' twice in column '{idColumn.Name}' " +
+                      $"(rows {Rows[problem.FirstIndex!.Value]} and {Rows[problem.Index]}); IDs must be unique within a group " +
+                      "(compared after trimming white space), since the model answers with them.";
+            // Generated IDs are unique by construction; only an empty candidate text can break the rule.
+            return $"Group {group}, row {Rows[problem.Index]}, has an empty text in candidate column '{columns.Candidate.Name}'. " +
+                   $"In the {scenario} scenario the candidate's text is the ID the model answers with (an item title, an LLM name), " +
+                   "so it must not be empty: remove the row, give it a text, or give every row an ID with CandidateIdColumnName.";
         }
     }
 }

@@ -33,10 +33,13 @@ internal sealed class EngineBatchPump(IRankingEngine engine, SemaphoreSlim gate)
         try
         {
             var batch = new List<RankingQuery>(maxBatchSize);
+            long received = 0;   // queries before this batch, so that an error names the query's index in the stream
             while (await arrived.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 batch.Clear();
                 while (batch.Count < maxBatchSize && arrived.Reader.TryRead(out var query)) batch.Add(query);
+                CandidateIdValidation.Check(batch, nameof(queries), received);
+                received += batch.Count;
                 foreach (var result in await RankBatchAsync(batch, cancellationToken).ConfigureAwait(false))
                 {
                     cancellationToken.ThrowIfCancellationRequested();

@@ -1,4 +1,5 @@
 using IRanker.MLNet;
+using System.Security.Cryptography;
 using System.Text.Json;
 using IRanker.MLNet.Engine;
 using IRanker.MLNet.Persistence;
@@ -19,17 +20,23 @@ internal static class IRankerModelFormat
     /// <summary>The name ML.NET's component catalog finds the loader by; never change it.</summary>
     internal const string LoaderSignature = "IRankerTransformer";
 
-    /// <summary>The format version this code writes: 1.1 (the first).</summary>
-    internal const uint CurrentVersion = 0x00010001;
+    /// <summary>The format version this code writes: 1.2 (1.1 plus the digest stream).</summary>
+    internal const uint CurrentVersion = 0x00010002;
 
-    /// <summary>The oldest format version this code reads.</summary>
+    /// <summary>The first format version with the digest stream; older zips load without an integrity check.</summary>
+    internal const uint DigestVersion = 0x00010002;
+
+    /// <summary>The oldest format version this code reads, and the oldest reader that can read what it writes (1.1 readers skip the digests).</summary>
     internal const uint OldestReadableVersion = 0x00010001;
 
     /// <summary>The prefix of the binary streams that carry the engine's files.</summary>
     private const string EngineFileStream = "EngineFile";
 
+    /// <summary>The binary stream that carries the SHA-256 digests (format 1.2 and later).</summary>
+    private const string DigestStream = "EngineDigests";
+
     // *** Binary format ***
-    // Main stream (after ML.NET's model header; version 0x00010001):
+    // Main stream (after ML.NET's model header; versions 0x00010001 and 0x00010002):
     //   int:    id of the engine's name in the string table (e.g. "iranker")
     //   string: the trainer's options as JSON (BinaryWriter string: 7-bit length, UTF-8)
     //   int:    N, the number of files in the engine's folder
@@ -37,10 +44,13 @@ internal static class IRankerModelFormat
     // Binary stream "EngineFile<i>" for i in 0..N-1 (zip entries beside the main stream):
     //   long:   the length L of file i in bytes
     //   byte[L]: its content
+    // Binary stream "EngineDigests" (0x00010002 and later; a 1.1 reader ignores it): see ModelDigests. Every load of a
+    // 1.2 zip checks the settings (engine name + options + file list) and every file against it; .NET's zip reader does
+    // not check the zip's CRC-32, so this is what catches a damaged zip.
     internal static VersionInfo GetVersionInfo() => new(
         modelSignature: "IRANKERT",
         verWrittenCur: CurrentVersion,
-        verReadableCur: CurrentVersion,
+        verReadableCur: OldestReadableVersion,
         verWeCanReadBack: OldestReadableVersion,
         loaderAssemblyName: typeof(IRankerModelFormat).Assembly.FullName,
         loaderSignature: LoaderSignature);
@@ -70,21 +80,27 @@ internal static class IRankerModelFormat
                 .Order(StringComparer.Ordinal)
                 .ToArray();
 
+            string optionsJson = JsonSerializer.Serialize(transformer.Options, Json);
             ctx.SaveNonEmptyString(transformer.EngineName);
-            ctx.Writer.Write(JsonSerializer.Serialize(transformer.Options, Json));
+            ctx.Writer.Write(optionsJson);
             ctx.Writer.Write(files.Length);
             foreach (string file in files) ctx.Writer.Write(file);
 
+            var digests = new ModelDigests();
+            digests.AddSettings(transformer.EngineName, optionsJson, files);
             for (int i = 0; i < files.Length; i++)
             {
                 using var source = File.OpenRead(Path.Combine(folder, files[i]));
+                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
                 ctx.SaveBinaryStream(EngineFileStream + i, writer =>
                 {
                     writer.Write(source.Length);
                     writer.Flush();
-                    source.CopyTo(writer.BaseStream);
+                    CopyExactly(source, writer.BaseStream, source.Length, files[i], hash, checkEnd: false);
                 });
+                digests.AddFile(files[i], hash.GetHashAndReset());
             }
+            ctx.SaveBinaryStream(DigestStream, digests.Write);
         }
         finally
         {
@@ -97,14 +113,26 @@ internal static class IRankerModelFormat
     {
         ctx.CheckAtModel(GetVersionInfo());
 
+        bool hasDigests = ctx.Header.ModelVerWritten >= DigestVersion;
         string engineName = ctx.LoadNonEmptyString();
-        var options = JsonSerializer.Deserialize<IRankerOptions>(ctx.Reader.ReadString(), Json)
-            ?? throw new InvalidDataException("The IRanker model in this zip has no options.");
+        string optionsJson = ctx.Reader.ReadString();
         int count = ctx.Reader.ReadInt32();
         if (count < 0) throw new InvalidDataException($"The IRanker model in this zip is corrupt: {count} engine files.");
         var files = new string[count];
         for (int i = 0; i < count; i++) files[i] = ctx.Reader.ReadString();
 
+        // Format 1.2: check the settings before anything acts on them, then each file as it is copied out.
+        ModelDigests? digests = null;
+        if (hasDigests)
+        {
+            if (!ctx.TryLoadBinaryStream(DigestStream, reader => digests = ModelDigests.Read(reader, files)))
+                throw new ModelIntegrityException(ModelIntegrityException.SettingsName,
+                    $"The IRanker model in this zip is damaged: it is of format {FormatName(ctx.Header.ModelVerWritten)}, which carries file digests, but its '{DigestStream}' entry is missing. Restore the zip from a copy or save the model again.");
+            digests!.CheckSettings(engineName, optionsJson, files);
+        }
+
+        var options = JsonSerializer.Deserialize<IRankerOptions>(optionsJson, Json)
+            ?? throw new InvalidDataException("The IRanker model in this zip has no options.");
         IRankingEngineFactory factory = RankingEngines.ForLoading(engineName);
         string folder = CreateTempFolder();
         try
@@ -115,13 +143,25 @@ internal static class IRankerModelFormat
                 if (!path.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                     throw new InvalidDataException($"The IRanker model in this zip names a file outside its folder: '{files[i]}'.");
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                bool found = ctx.TryLoadBinaryStream(EngineFileStream + i, reader =>
+                using var hash = digests is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                bool found;
+                try
                 {
-                    long length = reader.ReadInt64();
-                    using var target = File.Create(path);
-                    CopyExactly(reader.BaseStream, target, length, files[i]);
-                });
+                    found = ctx.TryLoadBinaryStream(EngineFileStream + i, reader =>
+                    {
+                        long length = reader.ReadInt64();
+                        using var target = File.Create(path);
+                        CopyExactly(reader.BaseStream, target, length, files[i], hash, checkEnd: digests is not null);
+                    });
+                }
+                catch (Exception e) when (digests is not null && e is IOException or InvalidDataException && e is not ModelIntegrityException)
+                {
+                    // A damaged compressed entry fails to inflate, or its length prefix no longer matches its content.
+                    // No inner exception: ML.NET wraps loader errors, and e.GetBaseException() should find this one.
+                    throw new ModelIntegrityException(files[i], $"The IRanker model in this zip is damaged: file '{files[i]}' cannot be read ({e.Message}). Restore the zip from a copy or save the model again.");
+                }
                 if (!found) throw new InvalidDataException($"The IRanker model in this zip lacks the stream of file '{files[i]}'.");
+                if (hash is not null) digests!.CheckFile(i, hash.GetHashAndReset());
             }
             IRankingEngine engine = factory.Load(folder, options);
             return new IRankerTransformer(env, options, engine, engineName);
@@ -132,17 +172,24 @@ internal static class IRankerModelFormat
         }
     }
 
-    private static void CopyExactly(Stream source, Stream target, long length, string name)
+    private static string FormatName(ulong version) => $"{version >> 16}.{version & 0xFFFF}";
+
+    // Copies exactly `length` bytes, hashing them when `hash` is given; with `checkEnd`, the source must end there too
+    // (a longer stream means a damaged length prefix).
+    private static void CopyExactly(Stream source, Stream target, long length, string name, IncrementalHash? hash, bool checkEnd)
     {
-        var buffer = new byte[81920];
+        var buffer = new byte[1 << 20];
         long left = length;
         while (left > 0)
         {
             int read = source.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
             if (read == 0) throw new InvalidDataException($"The IRanker model in this zip is truncated: file '{name}' ends {left} bytes early.");
+            hash?.AppendData(buffer, 0, read);
             target.Write(buffer, 0, read);
             left -= read;
         }
+        if (checkEnd && source.Read(buffer, 0, 1) != 0)
+            throw new InvalidDataException($"file '{name}' is longer than the {length} bytes its stored length says");
     }
 
     private static string CreateTempFolder() => Directory.CreateTempSubdirectory("iranker-model-").FullName;

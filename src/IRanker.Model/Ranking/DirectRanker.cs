@@ -53,6 +53,7 @@ public sealed class DirectRanker : IListRanker
     public IReadOnlyList<RankingResult> Rank(IReadOnlyList<RankingQuery> queries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(queries);
+        CandidateIdValidation.Check(queries, nameof(queries));
         Options.Validate();
         TorchRuntime.EnsureInitialized();
         using var noGrad = no_grad();
@@ -67,6 +68,8 @@ public sealed class DirectRanker : IListRanker
         }
 
         var rows = pending.Select(q => StepRow.Create(prompts.DirectPrompt(queries[q], mode), null, [])).ToList();
+        for (int i = 0; i < pending.Count; i++)
+            PromptLengthGuard.CheckDirect(model.Config.MaxPositionEmbeddings, Options, prompts, mode, queries[pending[i]], pending[i], rows[i].Prompt.Length);
         using var random = Options.Sample ? new Generator((ulong)Options.Seed, model.Device) : null;
         foreach (var batch in TokenBudgetBatcher.Plan(rows, Options.TokenBudget, Options.MaxDirectTokens))
         {

@@ -85,6 +85,7 @@ public sealed class IterativeRanker : IListRanker
     public IReadOnlyList<RankingResult> Rank(IReadOnlyList<RankingQuery> queries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(queries);
+        CandidateIdValidation.Check(queries, nameof(queries));
         Options.Validate();
         TorchRuntime.EnsureInitialized();
         using var noGrad = no_grad();
@@ -102,6 +103,7 @@ public sealed class IterativeRanker : IListRanker
                 if (active.Count == 0) break;
 
                 var rows = active.Select(BuildRow).ToList();
+                PromptLengthGuard.CheckStep(step.Model.Config.MaxPositionEmbeddings, Options, step.Prompts, queries, active.Select((s, i) => (s.Query, (IReadOnlyList<int>)s.Remaining, rows[i])));   // every forward pass fits
                 foreach (var batch in TokenBudgetBatcher.Plan(rows, Options.TokenBudget, Options.StepTokens))
                 {
                     cancellationToken.ThrowIfCancellationRequested();

@@ -47,7 +47,10 @@ public sealed class RankerOptions
 
     /// <summary>
     /// Most tokens in one forward batch, counted as rows x (cached + new positions) of the padded batch. Lists are
-    /// grouped per step until the next one would exceed it; a list longer than the budget still runs, alone. Default 16,384.
+    /// grouped per step until the next one would exceed it. A list whose forward pass alone would exceed it (its prompt,
+    /// plus every candidate-ID continuation in Choice mode or the tokens to generate otherwise), or would need more
+    /// positions than the model's <c>max_position_embeddings</c>, is not run: ranking it throws
+    /// <see cref="PromptTooLongException"/> before any forward pass. Default 16,384.
     /// </summary>
     public int TokenBudget { get; set; } = 16_384;
 

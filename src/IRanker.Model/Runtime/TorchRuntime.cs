@@ -17,6 +17,9 @@ namespace IRanker.Model.Runtime;
 /// <item>When the environment variable <c>IRANKER_LIBTORCH</c> names a folder (for example a Python
 /// PyTorch install's <c>torch/lib</c>), it loads libtorch from there by full path before TorchSharp
 /// initialises, which is how CUDA is used without the CUDA NuGet packages.</item>
+/// <item>On glibc Linux it raises glibc's malloc thresholds before libtorch's first allocation, so that large blocks are
+/// reused instead of being returned to the kernel and faulted in again every step (opt out with
+/// <c>IRANKER_MALLOC_TUNING=0</c>; docs/runtime.md).</item>
 /// </list>
 /// <example>
 /// <code>
@@ -78,6 +81,8 @@ public static class TorchRuntime
 
     private static TorchRuntimeReport Initialize()
     {
+        // Before libtorch loads and allocates: tuned glibc malloc thresholds (NativeAllocator, docs/runtime.md).
+        string allocator = NativeAllocator.Configure();
         string torchSharpDir = Path.GetDirectoryName(typeof(torch).Assembly.Location) ?? AppContext.BaseDirectory;
         var patched = new List<string>();
         string? glibcxxNote = null;
@@ -137,7 +142,12 @@ public static class TorchRuntime
                 cudaError = e.Message;
             }
         }
-        return new TorchRuntimeReport(source, patched, cuda, cudaError);
+        return new TorchRuntimeReport(source, patched, cuda, cudaError)
+        {
+            Allocator = allocator,
+            IntraOpThreads = torch.get_num_threads(),
+            InterOpThreads = torch.get_num_interop_threads(),
+        };
     }
 
     private static List<string> FindLibTorchSharp(string torchSharpDir)
@@ -183,4 +193,14 @@ public static class TorchRuntime
 /// <param name="Patches">Native libraries whose GLIBCXX requirements were marked weak for this host, with what was marked.</param>
 /// <param name="CudaAvailable">Whether CUDA initialised.</param>
 /// <param name="CudaError">Why CUDA failed to initialise where its libraries were present; null otherwise.</param>
-public sealed record TorchRuntimeReport(string LibTorchSource, IReadOnlyList<string> Patches, bool CudaAvailable, string? CudaError);
+public sealed record TorchRuntimeReport(string LibTorchSource, IReadOnlyList<string> Patches, bool CudaAvailable, string? CudaError)
+{
+    /// <summary>What was done to the native allocator (glibc's malloc thresholds), or why nothing was; see docs/runtime.md.</summary>
+    public string Allocator { get; init; } = "";
+
+    /// <summary>libtorch's intra-op threads (the threads of one operation, e.g. a matrix product) at initialisation.</summary>
+    public int IntraOpThreads { get; init; }
+
+    /// <summary>libtorch's inter-op threads at initialisation (operations run side by side; TorchSharp runs them one after another).</summary>
+    public int InterOpThreads { get; init; }
+}

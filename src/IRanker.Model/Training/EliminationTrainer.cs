@@ -368,6 +368,7 @@ public sealed class EliminationTrainer
 
     private static void ValidateQueries(IReadOnlyList<RankingQuery> queries, string name)
     {
+        CandidateIdValidation.Check(queries, name);   // reliability: IDs non-empty and unique
         for (int i = 0; i < queries.Count; i++)
         {
             var q = queries[i];
