@@ -86,9 +86,27 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
         Say($"Saved {zip} ({new FileInfo(zip).Length / 1024.0 / 1024.0:0.0} MiB); reloaded in a new MLContext: scores " +
             (identical ? "[green]identical[/]" : "[red]DIFFERENT[/]"), markup: true);
 
+        ShowExample(reloaded, data);
+
         if (settings.BenchmarksFile is { } file) AppendToBenchmarks(file, results, methods, tasks, comparisons);
         Say($"Done in {_clock.Elapsed.TotalMinutes:0.0} min.");
         return identical ? 0 : 1;
+    }
+
+    /// <summary>One test list of the first routing task (else the first task), ranked by the reloaded model: its best
+    /// candidate and the model's relevance for it (its probability of being the best, docs/ranking.md).</summary>
+    private void ShowExample(ITransformer model, RankingBenchMiniDataset data)
+    {
+        var task = data.Tasks.FirstOrDefault(t => t.Scenario == RankingScenario.Routing) ?? data.Tasks[0];
+        if (task.Test.Count == 0) return;
+        var ranker = ((IEnumerable<ITransformer>)model).OfType<IRankerTransformer>().Single();
+        var result = ranker.RankAsync(AsyncEnumerable.Repeat(task.Test[0], 1)).ToBlockingEnumerable().Single();
+        var relevance = result.Relevance();
+        int best = result.Order[0];
+        Say($"Example ({task.Name}, list {task.Test[0].QueryId}): best '{Markup.Escape(result.Query.Candidates[best].Id)}' with relevance " +
+            $"{relevance[best].ToString("0.00", CultureInfo.InvariantCulture)} (its probability of being the best of the {result.Order.Count}), " +
+            $"label {result.Query.Candidates[best].Label?.ToString(CultureInfo.InvariantCulture) ?? "none"} of at most " +
+            $"{result.Query.Candidates.Max(c => c.Label ?? 0).ToString(CultureInfo.InvariantCulture)}.", markup: true);
     }
 
     private IRankerOptions Options(int warmStartSteps, int rlSteps, IProgress<TrainingStepMetrics>? progress = null) => new()
