@@ -51,7 +51,7 @@ public sealed class PipelineTests
 
         IDataView scored = model.Transform(mlContext.Data.LoadFromEnumerable(rows));
 
-        scored.Schema.Where(c => !c.IsHidden).Select(c => c.Name).Should().Equal("Label", "GroupId", "Query", "Candidate", "Score");
+        scored.Schema.Where(c => !c.IsHidden).Select(c => c.Name).Should().Equal("Label", "GroupId", "Query", "Candidate", "Score", "Relevance");
         scored.GetColumn<string>("Candidate").Should().Equal(rows.Select(r => r.Candidate));
         float[] scores = scored.GetColumn<float>("Score").ToArray();
         for (int g = 0; g < 3; g++)
