@@ -162,7 +162,7 @@ internal sealed record GroupedRows(IReadOnlyList<RankingQuery> Queries, int[] Ro
         {
             var scenario = Task is not null && RankingTasks.ScenarioOf(Task) is { } known ? known : options.Scenario;
             string? task = Task ?? options.Task;
-            string[] ids = Ids.Count > 0 ? Ids.ToArray() : CandidateIds.For(scenario, Texts);
+            string[] ids = Ids.Count > 0 ? Ids.ToArray() : DefaultCandidateIds.For(scenario, Texts);
             if (CandidateIdValidation.FindProblem(ids) is { } problem)
                 throw new InvalidOperationException(DescribeIdProblem(problem, columns, scenario));
             var candidates = new RankingCandidate[Texts.Count];

@@ -22,12 +22,7 @@ internal static partial class CohereRerankEndpoint
                 .WithDescription("Ranks the documents against the query, best first. relevance_score is the model's probability that the document is the best of the list (RankingResult.Relevance).")
                 .Accepts<CohereRerankRequest>("application/json")
                 .Produces<CohereRerankResponse>()
-                .ProducesProblem(StatusCodes.Status400BadRequest)
-                .ProducesProblem(StatusCodes.Status401Unauthorized)
-                .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-                .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-                .ProducesProblem(StatusCodes.Status429TooManyRequests)
-                .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+                .ProducesRankingProblems();
         }
     }
 

@@ -18,12 +18,7 @@ internal static partial class RankEndpoint
             .WithDescription("Ranks the candidates against the context; returns the full order, the scores and, with return_trace, every elimination step.")
             .Accepts<RankRequest>("application/json")
             .Produces<RankResponse>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesRankingProblems();
 
     private static async Task<IResult> HandleAsync(HttpContext context, RankingService service, ILogger logger)
     {

@@ -1,9 +1,10 @@
-using IRanker.Model.Ranking;
+namespace IRanker.Model.Ranking;
 
-namespace IRanker.MLNet.Data;
-
-/// <summary>The default IDs the model sees for a group's candidates (see <see cref="IRankerOptions.CandidateIdColumnName"/>).</summary>
-internal static class CandidateIds
+/// <summary>
+/// The IDs the model sees for a list's candidates when the caller gives none: the rule the ML.NET trainer and transformer,
+/// and the server, share, so a model sees at ranking time the IDs it was trained with.
+/// </summary>
+public static class DefaultCandidateIds
 {
     /// <summary>
     /// <c>passage 1..N</c> for passages and generic lists; the candidate text (trimmed) for recommendation and routing,
