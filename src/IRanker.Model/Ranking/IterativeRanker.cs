@@ -82,6 +82,7 @@ public sealed class IterativeRanker : IListRanker
 
     /// <inheritdoc/>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; checked between steps and batches.</exception>
+    /// <exception cref="PromptTooLongException">A candidate is too long to rank even alone, or two at a time do not fit.</exception>
     public IReadOnlyList<RankingResult> Rank(IReadOnlyList<RankingQuery> queries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(queries);
@@ -89,32 +90,111 @@ public sealed class IterativeRanker : IListRanker
         Options.Validate();
         TorchRuntime.EnsureInitialized();
         using var noGrad = no_grad();
-        var states = queries.Select(q => new ListState(q ?? throw new ArgumentException("A query is null.", nameof(queries)))).ToList();
         using var random = Options.Sample ? new Generator((ulong)Options.Seed, step.Model.Device) : null;
         LastCounters = InferenceCounters.Zero;
         LastStatistics = new AnswerStatistics();
+        LastWindowedLists = 0;
+
+        // Lists that fit one prompt run together, as the paper's loop; a list too long for one prompt becomes a
+        // tournament of windows (docs/ranking.md, "Long lists"). A candidate too long even alone fails here, before
+        // any forward pass.
+        var planner = new WindowPlanner(step, new PromptLimit(step.Model.Config.MaxPositionEmbeddings, Options.TokenBudget), Options.Mode, Options.StepTokens);
+        var guard = new PromptLengthGuard(planner.Limit);
+        var whole = new List<ListState>();
+        var tournaments = new List<LongListTournament>();
+        var results = new RankingResult[queries.Count];
+        var wholeIndex = new List<int>();
+        for (int q = 0; q < queries.Count; q++)
+        {
+            var query = queries[q] ?? throw new ArgumentException($"Query {q} is null.", nameof(queries));
+            var all = Enumerable.Range(0, query.Candidates.Count).ToArray();
+            if (all.Length > 1 && !planner.Fits(query, all))
+            {
+                guard.EnsureFitsAlone(query, q, all, c => planner.Pass(query, [c]));
+                tournaments.Add(new LongListTournament(query, q));
+                continue;
+            }
+            whole.Add(new ListState(query));
+            wholeIndex.Add(q);
+        }
+
         try
         {
-            while (true)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                foreach (var state in states.Where(s => !s.NeedsModel)) state.Finish();
-                var active = states.Where(s => s.NeedsModel).ToList();
-                if (active.Count == 0) break;
-
-                var rows = active.Select(BuildRow).ToList();
-                PromptLengthGuard.CheckStep(step.Model.Config.MaxPositionEmbeddings, Options, step.Prompts, queries, active.Select((s, i) => (s.Query, (IReadOnlyList<int>)s.Remaining, rows[i])));   // every forward pass fits
-                foreach (var batch in TokenBudgetBatcher.Plan(rows, Options.TokenBudget, Options.StepTokens))
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    RunBatch(batch.Select(i => active[i]).ToList(), batch.Select(i => rows[i]).ToList(), random);
-                }
-            }
-            return states.Select(s => s.ToResult()).ToList();
+            RankStates(whole, queries, random, cancellationToken);
+            for (int i = 0; i < whole.Count; i++) results[wholeIndex[i]] = whole[i].ToResult();
         }
         finally
         {
-            foreach (var state in states) state.Dispose();
+            foreach (var state in whole) state.Dispose();
+        }
+        if (tournaments.Count > 0) RankLongLists(tournaments, planner, queries, random, cancellationToken, results);
+        return results;
+    }
+
+    /// <summary>How many lists of the last <see cref="Rank"/> call were too long for one prompt and were ranked in windows.</summary>
+    public int LastWindowedLists { get; private set; }
+
+    /// <summary>
+    /// Runs the tournaments round by round, all lists together. A round's windows run in waves whose first prompts
+    /// together fit the token budget, so the key/value caches held at once are bounded by the budget, not by the list.
+    /// </summary>
+    private void RankLongLists(List<LongListTournament> tournaments, WindowPlanner planner, IReadOnlyList<RankingQuery> queries,
+        Generator? random, CancellationToken cancellationToken, RankingResult[] results)
+    {
+        LastWindowedLists = tournaments.Count;
+        while (tournaments.Any(t => !t.Finished))
+        {
+            var round = tournaments.Where(t => !t.Finished).Select(t => (t, windows: t.NextRound(planner))).ToList();
+            var states = round.SelectMany(r => r.windows).ToList();
+            try
+            {
+                foreach (var wave in Waves(states, planner))
+                    RankStates(wave, queries, random, cancellationToken);
+            }
+            finally
+            {
+                foreach (var state in states) state.Dispose();
+            }
+            foreach (var (t, _) in round) t.Collect();
+        }
+        foreach (var t in tournaments) results[t.QueryIndex] = t.ToResult();
+    }
+
+    private IEnumerable<List<ListState>> Waves(List<ListState> states, WindowPlanner planner)
+    {
+        var wave = new List<ListState>();
+        long tokens = 0;
+        foreach (var state in states)
+        {
+            int cost = planner.Pass(state.Query, state.Remaining).Tokens;
+            if (wave.Count > 0 && tokens + cost > Options.TokenBudget)
+            {
+                yield return wave;
+                (wave, tokens) = ([], 0);
+            }
+            wave.Add(state);
+            tokens += cost;
+        }
+        if (wave.Count > 0) yield return wave;
+    }
+
+    /// <summary>The elimination loop: every state advances one step together until each has reached its survivors.</summary>
+    private void RankStates(List<ListState> states, IReadOnlyList<RankingQuery> queries, Generator? random, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (var state in states.Where(s => !s.NeedsModel)) state.Finish();
+            var active = states.Where(s => s.NeedsModel).ToList();
+            if (active.Count == 0) return;
+
+            var rows = active.Select(BuildRow).ToList();
+            PromptLengthGuard.CheckStep(step.Model.Config.MaxPositionEmbeddings, Options, step.Prompts, queries, active.Select((s, i) => (s.Query, (IReadOnlyList<int>)s.Remaining, rows[i])));   // every forward pass fits
+            foreach (var batch in TokenBudgetBatcher.Plan(rows, Options.TokenBudget, Options.StepTokens))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                RunBatch(batch.Select(i => active[i]).ToList(), batch.Select(i => rows[i]).ToList(), random);
+            }
         }
     }
 
@@ -126,7 +206,10 @@ public sealed class IterativeRanker : IListRanker
         bool generates = DecodingModes.GeneratesText(Options.Mode);
         using var forward = step.Forward(rows, new StepForwardOptions(KeepPrefixes: Options.ReusePrefixCache, KeepCache: generates));
         LastCounters += new InferenceCounters(1, rows.Sum(r => (long)r.Prompt.Length), rows.Sum(r => (long)r.PastLength),
-            rows.Sum(r => (long)r.Branches.Sum(b => b.Length)), 0);
+            rows.Sum(r => (long)r.Branches.Sum(b => b.Length)), 0)
+        {
+            LargestBatchTokens = (long)rows.Count * (rows.Max(r => r.PastLength) + rows.Max(r => r.NewTokens)),
+        };
         for (int b = 0; b < states.Count; b++) states[b].ReplaceCache(forward.Prefixes[b]);
 
         if (!generates)
@@ -139,9 +222,9 @@ public sealed class IterativeRanker : IListRanker
                 // The schedule's count of the most likely eliminations, most likely first (ties: input order); the
                 // step's distribution is recorded once, on the first of them.
                 var worstFirst = Enumerable.Range(0, pool.Length).OrderByDescending(i => logProbs[i]).ThenBy(i => i)
-                    .Take(Options.Schedule.EliminationsAt(pool.Length)).ToArray();
+                    .Take(Math.Min(Options.Schedule.EliminationsAt(pool.Length), states[b].Eliminable)).ToArray();
                 for (int k = 0; k < worstFirst.Length; k++)
-                    states[b].Eliminate(pool[worstFirst[k]], "", AnswerMatch.Choice, MathF.Exp(logProbs[worstFirst[k]]), k == 0 ? logProbs : null);
+                    states[b].Eliminate(pool[worstFirst[k]], "", AnswerMatch.Choice, MathF.Exp(logProbs[worstFirst[k]]), k == 0 ? logProbs : null, pool);
             }
             return;
         }

@@ -43,7 +43,7 @@ internal enum PromptFitKind
 {
     /// <summary>The whole list fits in one forward pass.</summary>
     Fits,
-    /// <summary>Every candidate fits alone, but not the whole list: a windowed (long-list) ranking could rank it.</summary>
+    /// <summary>Every candidate fits alone, but not the whole list: <see cref="IterativeRanker"/> ranks it in windows.</summary>
     ListTooLong,
     /// <summary>One candidate does not fit even alone (<see cref="PromptFit.Candidate"/>).</summary>
     CandidateTooLong,
@@ -64,8 +64,9 @@ internal sealed record PromptFit(PromptFitKind Kind, PromptLimit Limit, PromptPa
 /// </summary>
 /// <remarks>
 /// <see cref="Assess"/> is the one decision; the rankers call <see cref="EnsureFits"/>, which turns every outcome but
-/// <see cref="PromptFitKind.Fits"/> into a <see cref="PromptTooLongException"/>. A ranking of long lists by windows would
-/// call <see cref="Assess"/> and split a <see cref="PromptFitKind.ListTooLong"/> list instead of failing.
+/// <see cref="PromptFitKind.Fits"/> into a <see cref="PromptTooLongException"/>. <see cref="IterativeRanker"/> ranks a list
+/// too long for one prompt in windows (<see cref="Elimination.LongListTournament"/>) and calls only
+/// <see cref="EnsureFitsAlone"/> for it; <see cref="DirectRanker"/>, which writes the whole permutation at once, cannot.
 /// A step's prompt only shrinks as candidates are eliminated, so checking the first step bounds every later one.
 /// </remarks>
 internal sealed class PromptLengthGuard(PromptLimit limit)
@@ -104,23 +105,42 @@ internal sealed class PromptLengthGuard(PromptLimit limit)
     {
         var fit = Assess(whole, remaining.Count, i => alone(remaining[i]));
         if (fit.Kind == PromptFitKind.Fits) return;
-        string name = query.QueryId is { } id ? $"Query {queryIndex} (QueryId '{id}')" : $"Query {queryIndex}";
-        if (fit.Kind == PromptFitKind.CandidateTooLong)
-        {
-            int candidate = remaining[fit.Candidate!.Value];
-            var c = query.Candidates[candidate];
-            throw new PromptTooLongException(name,
-                $"candidate {candidate} ('{Shorten(c.Id)}', a text of {c.Text.Length:N0} characters) is too long to rank even alone: the prompt with it as the " +
-                $"only candidate has {fit.Pass.PromptTokens:N0} tokens and its forward pass needs {limit.Describe(fit.Pass)}. " +
-                "Shorten the candidate's text (or remove it from the list); where the model's positions allow, a larger RankerOptions.TokenBudget also helps.",
-                fit with { Candidate = candidate }, queryIndex, query.QueryId, c.Id);
-        }
-        throw new PromptTooLongException(name,
+        if (fit.Kind == PromptFitKind.CandidateTooLong) throw CandidateTooLong(query, queryIndex, remaining[fit.Candidate!.Value], fit);
+        throw new PromptTooLongException(Subject(query, queryIndex),
             $"the list of {remaining.Count} candidates is too long for one prompt: its prompt has {fit.Pass.PromptTokens:N0} tokens and its forward pass " +
-            $"needs {limit.Describe(fit.Pass)}. Every candidate fits alone: split the list into smaller lists, or shorten the candidates' texts; " +
-            "where the model's positions allow, a larger RankerOptions.TokenBudget also helps.",
+            $"needs {limit.Describe(fit.Pass)}. Every candidate fits alone: rank it with IterativeRanker (which ranks long lists in windows), split it " +
+            "into smaller lists, or shorten the candidates' texts; where the model's positions allow, a larger RankerOptions.TokenBudget also helps.",
             fit, queryIndex, query.QueryId, null);
     }
+
+    /// <summary>Throws when one of <paramref name="candidates"/> does not fit even as the only candidate of the prompt (the first such, in order).</summary>
+    /// <param name="query">The list.</param>
+    /// <param name="queryIndex">Its index in the ranker's call.</param>
+    /// <param name="candidates">The candidates to check (indices into the query's candidates).</param>
+    /// <param name="alone">The pass of the prompt with only the candidate of that index.</param>
+    /// <exception cref="PromptTooLongException">A candidate is too long alone.</exception>
+    public void EnsureFitsAlone(RankingQuery query, int queryIndex, IReadOnlyList<int> candidates, Func<int, PromptPass> alone)
+    {
+        foreach (int candidate in candidates)
+        {
+            var single = alone(candidate);
+            if (!limit.Admits(single))
+                throw CandidateTooLong(query, queryIndex, candidate, new PromptFit(PromptFitKind.CandidateTooLong, limit, single, candidate));
+        }
+    }
+
+    private PromptTooLongException CandidateTooLong(RankingQuery query, int queryIndex, int candidate, PromptFit fit)
+    {
+        var c = query.Candidates[candidate];
+        return new PromptTooLongException(Subject(query, queryIndex),
+            $"candidate {candidate} ('{Shorten(c.Id)}', a text of {c.Text.Length:N0} characters) is too long to rank even alone: the prompt with it as the " +
+            $"only candidate has {fit.Pass.PromptTokens:N0} tokens and its forward pass needs {limit.Describe(fit.Pass)}. " +
+            "Shorten the candidate's text (or remove it from the list); where the model's positions allow, a larger RankerOptions.TokenBudget also helps.",
+            fit with { Candidate = candidate }, queryIndex, query.QueryId, c.Id);
+    }
+
+    private static string Subject(RankingQuery query, int queryIndex) =>
+        query.QueryId is { } id ? $"Query {queryIndex} (QueryId '{id}')" : $"Query {queryIndex}";
 
     /// <summary>
     /// The iterative ranker's check of one step: every list's step prompt (as built for the forward pass) must fit.

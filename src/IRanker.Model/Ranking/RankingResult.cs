@@ -28,8 +28,12 @@ public enum AnswerMatch
 /// (the candidates not eliminated before this step); the same numbers the trainer's policy is built from. A schedule
 /// that eliminates several candidates from one distribution records it on the first of them only. Else null.
 /// </param>
+/// <param name="Pool">
+/// The candidates <paramref name="LogProbs"/> is over, in its order, where that is not "every candidate not eliminated
+/// before this step": a step inside a window of a long list (docs/ranking.md, "Long lists"). Null otherwise.
+/// </param>
 public sealed record EliminationStep(int Step, int Eliminated, string ModelOutput, AnswerMatch Match, float? Confidence = null,
-    IReadOnlyList<float>? LogProbs = null);
+    IReadOnlyList<float>? LogProbs = null, IReadOnlyList<int>? Pool = null);
 
 /// <summary>The ranking of one query.</summary>
 /// <param name="Query">The query that was ranked.</param>
@@ -66,8 +70,9 @@ public sealed record RankingResult(RankingQuery Query, IReadOnlyList<int> Order,
         foreach (var step in Steps)
         {
             if (step.Match == AnswerMatch.LastRemaining) break;
-            if (step.LogProbs is { } logProbs && logProbs.Count == pool.Count)
-                for (int i = 0; i < pool.Count; i++) raw[pool[i]] *= 1 - Math.Exp(logProbs[i]);
+            var distribution = step.Pool ?? pool;
+            if (step.LogProbs is { } logProbs && logProbs.Count == distribution.Count)
+                for (int i = 0; i < distribution.Count; i++) raw[distribution[i]] *= 1 - Math.Exp(logProbs[i]);
             else if (step.LogProbs is null && step.Match != AnswerMatch.Choice)
                 raw[step.Eliminated] = 0;
             pool.Remove(step.Eliminated);

@@ -31,14 +31,17 @@ public class PromptLengthGuardTests
     }
 
     [Fact]
-    public void A_list_too_long_for_one_prompt_is_an_error_even_when_every_candidate_fits_alone()
+    public void A_list_too_long_for_one_prompt_is_ranked_in_windows_by_IterativeRanker_and_refused_by_DirectRanker()
     {
         using var model = Random();
         var texts = Enumerable.Range(0, 9).Select(_ => Words(300)).ToArray();   // ~2,700 tokens together, ~300 each
 
-        var rank = () => new IterativeRanker(model).Rank([Query("long list", texts)]);
+        var ranker = new IterativeRanker(model);
+        ranker.Rank([Query("long list", texts)]).Single().Order.Should().HaveCount(9);
+        ranker.LastWindowedLists.Should().Be(1);
 
-        var error = rank.Should().Throw<PromptTooLongException>().Which;
+        var direct = () => new DirectRanker(model).Rank([Query("long list", texts)]);
+        var error = direct.Should().Throw<PromptTooLongException>().Which;
         error.CandidateIndex.Should().BeNull();
         error.CandidateId.Should().BeNull();
         error.Positions.Should().BeGreaterThan(2048);

@@ -18,6 +18,12 @@ public sealed record InferenceCounters(long ForwardBatches, long PromptTokens, l
     /// <summary>No work.</summary>
     public static InferenceCounters Zero { get; } = new(0, 0, 0, 0, 0);
 
+    /// <summary>
+    /// The largest forward batch of the run, in padded tokens (rows x (cached + new positions), as
+    /// <see cref="RankerOptions.TokenBudget"/> counts them). Bounded by the budget; a run that held more would show it here.
+    /// </summary>
+    public long LargestBatchTokens { get; init; }
+
     /// <summary>Prompt tokens that ran through the model.</summary>
     public long ComputedPromptTokens => PromptTokens - ReusedTokens;
 
@@ -27,5 +33,8 @@ public sealed record InferenceCounters(long ForwardBatches, long PromptTokens, l
     /// <summary>The sum of two counts.</summary>
     public static InferenceCounters operator +(InferenceCounters a, InferenceCounters b) => new(
         a.ForwardBatches + b.ForwardBatches, a.PromptTokens + b.PromptTokens, a.ReusedTokens + b.ReusedTokens,
-        a.ChoiceTokens + b.ChoiceTokens, a.GeneratedTokens + b.GeneratedTokens);
+        a.ChoiceTokens + b.ChoiceTokens, a.GeneratedTokens + b.GeneratedTokens)
+    {
+        LargestBatchTokens = Math.Max(a.LargestBatchTokens, b.LargestBatchTokens),
+    };
 }

@@ -1,13 +1,31 @@
 namespace IRanker.Model.Ranking.Elimination;
 
-/// <summary>Where one list stands during iterative ranking: the pool, the steps so far and its prompt cache.</summary>
-internal sealed class ListState(RankingQuery query) : IDisposable
+/// <summary>
+/// Where one list (or one window of a long list) stands during iterative ranking: the pool, the steps so far and its
+/// prompt cache.
+/// </summary>
+/// <param name="query">The query being ranked.</param>
+/// <param name="pool">The candidates in play (indices into the query's candidates, in the order to show them); null = all of them.</param>
+/// <param name="keep">How many candidates the elimination stops at: 1 for a whole list, more for a window of a long list.</param>
+internal sealed class ListState(RankingQuery query, IReadOnlyList<int>? pool = null, int keep = 1) : IDisposable
 {
     /// <summary>The query being ranked.</summary>
     public RankingQuery Query { get; } = query;
 
-    /// <summary>Indices of the candidates still in the pool, in input order.</summary>
-    public List<int> Remaining { get; } = Enumerable.Range(0, query.Candidates.Count).ToList();
+    /// <summary>Indices of the candidates still in the pool, in the order to show them.</summary>
+    public List<int> Remaining { get; } = pool?.ToList() ?? Enumerable.Range(0, query.Candidates.Count).ToList();
+
+    /// <summary>How many candidates the pool had when this state began.</summary>
+    public int InitialCount { get; } = pool?.Count ?? query.Candidates.Count;
+
+    /// <summary>How many candidates survive: the elimination stops when this many remain.</summary>
+    public int Keep { get; } = keep;
+
+    /// <summary>
+    /// Whether each step records the candidates of its distribution (<see cref="EliminationStep.Pool"/>): for windows,
+    /// whose pools are not "every candidate not yet eliminated".
+    /// </summary>
+    public bool RecordsPools { get; } = pool is not null;
 
     /// <summary>The steps so far, in order.</summary>
     public List<EliminationStep> Steps { get; } = [];
@@ -16,20 +34,31 @@ internal sealed class ListState(RankingQuery query) : IDisposable
     public PrefixCache? Cache { get; private set; }
 
     /// <summary>Whether the list needs another model call.</summary>
-    public bool NeedsModel => Remaining.Count > 1;
+    public bool NeedsModel => Remaining.Count > Math.Max(1, Keep);
+
+    /// <summary>How many the next step may eliminate at most: down to <see cref="Keep"/>.</summary>
+    public int Eliminable => Remaining.Count - Math.Max(1, Keep);
 
     /// <summary>Records an elimination and takes the candidate out of the pool.</summary>
-    public void Eliminate(int candidate, string output, AnswerMatch match, float? confidence, IReadOnlyList<float>? logProbs = null)
+    /// <param name="candidate">The candidate eliminated.</param>
+    /// <param name="output">What the model wrote (empty in Choice mode).</param>
+    /// <param name="match">How the decision was made.</param>
+    /// <param name="confidence">The probability of the eliminated candidate, where known.</param>
+    /// <param name="logProbs">The step's distribution over <paramref name="distributionPool"/>, recorded on the first elimination of a step.</param>
+    /// <param name="distributionPool">The candidates of <paramref name="logProbs"/>, in its order.</param>
+    public void Eliminate(int candidate, string output, AnswerMatch match, float? confidence, IReadOnlyList<float>? logProbs = null,
+        IReadOnlyList<int>? distributionPool = null)
     {
         if (!Remaining.Remove(candidate))
             throw new InvalidOperationException($"Candidate {candidate} of query '{Query.QueryId}' is not in the pool.");
-        Steps.Add(new EliminationStep(Steps.Count, candidate, output, match, confidence, logProbs));
+        var recordedPool = RecordsPools && logProbs is not null ? distributionPool : null;
+        Steps.Add(new EliminationStep(Steps.Count, candidate, output, match, confidence, logProbs, recordedPool));
     }
 
-    /// <summary>Records the survivor (no model call) and frees the cache.</summary>
+    /// <summary>Records the survivor (no model call) when the list is ranked to its end, and frees the cache.</summary>
     public void Finish()
     {
-        if (Remaining.Count == 1) Eliminate(Remaining[0], "", AnswerMatch.LastRemaining, null);
+        if (Remaining.Count == 1 && Keep <= 1) Eliminate(Remaining[0], "", AnswerMatch.LastRemaining, null);
         ReplaceCache(null);
     }
 
