@@ -241,4 +241,27 @@ public class RankingBenchMiniTests(ITestOutputHelper output)
         data.Train.Should().HaveCount(6);
         data.Test.Should().HaveCount(4);
     }
+
+    [Fact]
+    public void Long_passage_lists_are_generated_only_when_named_with_one_positive_among_n_passages()
+    {
+        Default.Tasks.Select(t => t.Name).Should().Equal(RankingBenchMini.TaskNames);
+
+        var data = RankingBenchMini.Generate(new RankingBenchMiniOptions { Seed = 3, TrainQueriesPerTask = 2, TestQueriesPerTask = 2, Tasks = RankingBenchMini.LongPassageTaskNames });
+
+        data.Tasks.Select(t => t.Name).Should().Equal("Passage-20", "Passage-100", "Passage-1000");
+        foreach (var (task, n) in data.Tasks.Zip(new[] { 20, 100, 1000 }))
+        {
+            task.Scenario.Should().Be(RankingScenario.Passage);
+            foreach (var list in task.Train.Concat(task.Test))
+            {
+                list.Candidates.Should().HaveCount(n);
+                list.Candidates.Select(c => c.Id).Should().Equal(Enumerable.Range(1, n).Select(i => $"passage {i}"));
+                list.Candidates.Count(c => c.Label == 2).Should().Be(1);
+                list.Candidates.Count(c => c.Label == 1).Should().BeInRange(1, 2);
+            }
+        }
+        var again = RankingBenchMini.Generate(new RankingBenchMiniOptions { Seed = 3, TrainQueriesPerTask = 2, TestQueriesPerTask = 2, Tasks = ["Passage-100"] });
+        again["Passage-100"].Test[1].Should().BeEquivalentTo(data["Passage-100"].Test[1], "a task's data does not depend on the other tasks asked for");
+    }
 }

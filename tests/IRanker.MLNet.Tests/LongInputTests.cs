@@ -5,7 +5,10 @@ using Microsoft.ML.Data;
 
 namespace IRanker.MLNet.Tests;
 
-/// <summary>Transform and RankAsync refuse an input too long for the model with a named error, before any forward pass.</summary>
+/// <summary>
+/// Transform and RankAsync refuse a candidate too long for the model with a named error, before any forward pass, and
+/// rank a group too long for one prompt in windows.
+/// </summary>
 public sealed class LongInputTests
 {
     private static readonly string LongText = string.Join(' ', Enumerable.Repeat("volcano history explained in detail by experts", 400));
@@ -51,5 +54,26 @@ public sealed class LongInputTests
         error.QueryId.Should().Be("long");
         error.CandidateIndex.Should().Be(1);
         error.Message.Should().StartWith("Query 0 (QueryId 'long'): candidate 1 ('passage 2'");
+    }
+
+    [Fact]
+    public void Transform_ranks_a_group_too_long_for_one_prompt_in_windows_with_scores_and_relevance()
+    {
+        var (mlContext, model) = TinyModel();
+        var templates = PassageData.Rows(groups: 1, seed: 5);
+        var rows = Enumerable.Range(0, 300).Select(i => new PassageRow
+        {
+            Label = templates[i % 5].Label, GroupId = "q0", Query = templates[0].Query, Candidate = $"{templates[i % 5].Candidate} {i}",
+        }).Concat(PassageData.Rows(groups: 3, seed: 5).Where(r => r.GroupId != "q0")).ToArray();   // the groups the model's key map knows
+
+        var scored = model.Transform(mlContext.Data.LoadFromEnumerable(rows));
+        var scores = scored.GetColumn<float>("Score").ToArray();
+        var relevance = scored.GetColumn<float>("Relevance").ToArray();
+
+        scores.Take(300).Should().BeEquivalentTo(Enumerable.Range(1, 300).Select(i => (float)i), "the long group gets a full ranking");
+        relevance.Take(300).Sum().Should().BeApproximately(1f, 1e-3f);
+        var byScore = Enumerable.Range(0, 300).OrderByDescending(i => scores[i]).Select(i => relevance[i]).ToArray();
+        byScore.Should().BeInDescendingOrder("relevance never contradicts the score");
+        scores.Skip(300).Should().BeEquivalentTo(new float[] { 1, 2, 3, 4, 5, 1, 2, 3, 4, 5 });
     }
 }

@@ -25,6 +25,15 @@ public static class RankingBenchMini
         ["Movie", "Music", "Game", "Performance", "Balance", "Cost", "Passage-5", "Passage-7", "Passage-9"];
 
     /// <summary>
+    /// Longer passage lists, generated only when <see cref="RankingBenchMiniOptions.Tasks"/> names them: Passage-20,
+    /// Passage-100 and Passage-1000, for ranking long lists (windows) and for benchmarks. The same rules as the short
+    /// passage tasks: one positive, one or two partial matches, the rest negatives.
+    /// </summary>
+    public static IReadOnlyList<string> LongPassageTaskNames { get; } = ["Passage-20", "Passage-100", "Passage-1000"];
+
+    private static IReadOnlyList<string> AllTaskNames { get; } = [.. TaskNames, .. LongPassageTaskNames];
+
+    /// <summary>
     /// The most lists (training and test together) that a routing task (Performance, Balance, Cost) can have. Their
     /// requests are written from small word pools, and a task's lists never repeat a request: the rarest request type
     /// runs out somewhere above 700 lists, depending on the seed, so the limit is set below that.
@@ -40,9 +49,9 @@ public static class RankingBenchMini
         if (options.TrainQueriesPerTask < 0 || options.TestQueriesPerTask < 0)
             throw new ArgumentException("TrainQueriesPerTask and TestQueriesPerTask must be >= 0.", nameof(options));
         var names = options.Tasks is { Count: > 0 } ? options.Tasks : TaskNames;
-        var unknown = names.Where(n => !TaskNames.Contains(n)).ToList();
+        var unknown = names.Where(n => !AllTaskNames.Contains(n)).ToList();
         if (unknown.Count > 0)
-            throw new ArgumentException($"Unknown task(s) {string.Join(", ", unknown)}; the tasks are {string.Join(", ", TaskNames)}.", nameof(options));
+            throw new ArgumentException($"Unknown task(s) {string.Join(", ", unknown)}; the tasks are {string.Join(", ", AllTaskNames)}.", nameof(options));
         var routing = names.Where(n => RankingBenchTaskNames.Parse(n).Scenario == RankingScenario.Routing).ToList();
         long lists = (long)options.TrainQueriesPerTask + options.TestQueriesPerTask;
         if (routing.Count > 0 && lists > MaxRoutingListsPerTask)
@@ -51,7 +60,7 @@ public static class RankingBenchMini
                 $"but the routing tasks ({string.Join(", ", routing)}) have at most {MaxRoutingListsPerTask} distinct requests each. " +
                 "Ask for fewer lists, or leave the routing tasks out of Tasks.", nameof(options));
 
-        var tasks = TaskNames.Where(names.Contains).Select(name => GenerateTask(name, options)).ToList();
+        var tasks = AllTaskNames.Where(names.Contains).Select(name => GenerateTask(name, options)).ToList();
         return new RankingBenchMiniDataset(options, tasks);
     }
 
@@ -65,7 +74,7 @@ public static class RankingBenchMini
 
     private static RankingBenchTask GenerateTask(string name, RankingBenchMiniOptions options)
     {
-        int taskIndex = TaskNames.ToList().IndexOf(name);
+        int taskIndex = AllTaskNames.ToList().IndexOf(name);
         var generator = CreateGenerator(name, StreamSeed(options.Seed, taskIndex, 0));
         var contexts = new HashSet<string>(StringComparer.Ordinal);
         var train = GenerateLists(generator, new Random(StreamSeed(options.Seed, taskIndex, 1)), options.TrainQueriesPerTask, "train", contexts);
@@ -99,6 +108,9 @@ public static class RankingBenchMini
         "Passage-5" => new PassageGenerator(5),
         "Passage-7" => new PassageGenerator(7),
         "Passage-9" => new PassageGenerator(9),
+        "Passage-20" => new PassageGenerator(20),
+        "Passage-100" => new PassageGenerator(100),
+        "Passage-1000" => new PassageGenerator(1000),
         _ => throw new ArgumentException($"Unknown task '{name}'.", nameof(name)),
     };
 

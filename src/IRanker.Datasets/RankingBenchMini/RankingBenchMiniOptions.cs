@@ -17,6 +17,9 @@ public sealed class RankingBenchMiniOptions
     /// <summary>Test lists per task (none of their contexts occurs in the training lists). Default 100.</summary>
     public int TestQueriesPerTask { get; set; } = 100;
 
-    /// <summary>The tasks to generate, by name (see <see cref="RankingBenchMini.TaskNames"/>); null or empty means all nine.</summary>
+    /// <summary>
+    /// The tasks to generate, by name (see <see cref="RankingBenchMini.TaskNames"/>, and the long passage lists of
+    /// <see cref="RankingBenchMini.LongPassageTaskNames"/>); null or empty means the nine of the paper.
+    /// </summary>
     public IReadOnlyList<string>? Tasks { get; set; }
 }
