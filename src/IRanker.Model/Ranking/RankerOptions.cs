@@ -49,8 +49,9 @@ public sealed class RankerOptions
     /// Most tokens in one forward batch, counted as rows x (cached + new positions) of the padded batch. Lists are
     /// grouped per step until the next one would exceed it. A list whose forward pass alone would exceed it (its prompt,
     /// plus every candidate-ID continuation in Choice mode or the tokens to generate otherwise), or would need more
-    /// positions than the model's <c>max_position_embeddings</c>, is not run: ranking it throws
-    /// <see cref="PromptTooLongException"/> before any forward pass. Default 16,384.
+    /// positions than the model's <c>max_position_embeddings</c>, is ranked by <see cref="IterativeRanker"/> as a
+    /// tournament of windows that each fit; a candidate too long even alone throws <see cref="PromptTooLongException"/>
+    /// before any forward pass. Default 16,384.
     /// </summary>
     public int TokenBudget { get; set; } = 16_384;
 

@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using IRanker.Datasets;
+using IRanker.MLNet;
+using IRanker.Model.Modeling;
+using IRanker.Model.Ranking;
+using IRanker.Model.Ranking.Metrics;
+using IRanker.Model.Runtime;
+using Microsoft.ML;
+using static System.FormattableString;
+using static TorchSharp.torch;
+
+namespace IRanker.Benchmarks;
+
+/// <summary>
+/// Elimination schedules, and long lists ranked in windows: forward passes, prompt tokens computed, rankings/s, and
+/// (on a trained model) MRR, NDCG@10 and the calibration of the relevance.
+/// </summary>
+/// <remarks>
+/// Options: <c>--model PATH</c> (a quickstart model zip: quality on its routing test lists and calibration; left out
+/// without it), <c>--seed</c> (the quickstart seed the model was trained with, default 1), <c>--shapes tiny,0.5B</c>
+/// (default tiny), <c>--sizes 20,100,1000</c> (candidates per list for the speed table, default 20,100,1000; the 0.5B
+/// shape takes the sizes of <c>--large-sizes</c>, default 20).
+/// </remarks>
+internal sealed class ScheduleBenchmark : IBenchmarkCommand
+{
+    private static readonly (string Name, EliminationSchedule Schedule)[] Schedules =
+    [
+        ("OnePerStep", EliminationSchedule.OnePerStep),
+        ("Fraction(0.5, exactTop: 5)", EliminationSchedule.Fraction(0.5, 5)),
+        ("OnePass", EliminationSchedule.OnePass),
+    ];
+
+    public string Title => "Schedules and long lists (CPU)";
+
+    public string Run(string[] args)
+    {
+        TorchRuntime.EnsureInitialized();
+        var body = new StringBuilder();
+        body.AppendLine(CultureInfo.InvariantCulture, $"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} (UTC)");
+        body.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {BenchmarkReport.Machine()}; libtorch threads: {get_num_threads()}");
+        body.AppendLine($"- Command: `{("dotnet run --project benchmarks/IRanker.Benchmarks -c Release -- schedules " + string.Join(' ', args)).TrimEnd()}`");
+        body.AppendLine("- Layout: `Rebuilt` (the paper's: the remaining candidates listed afresh each step, with prefix reuse); the append-only layout is not built yet.");
+        body.AppendLine();
+
+        if (Option(args, "--model", null) is { } modelPath)
+            Quality(body, modelPath, int.Parse(Option(args, "--seed", "1")!, CultureInfo.InvariantCulture));
+
+        var shapes = Option(args, "--shapes", "tiny")!.Split(',');
+        var sizes = Option(args, "--sizes", "20,100,1000")!.Split(',').Select(int.Parse).ToArray();
+        var largeSizes = Option(args, "--large-sizes", "20")!.Split(',').Select(int.Parse).ToArray();
+        Speed(body, shapes, sizes, largeSizes);
+        return body.ToString();
+    }
+
+    /// <summary>MRR, NDCG@10 and cost per schedule on the routing test lists of a trained quickstart model, and the relevance's calibration.</summary>
+    private static void Quality(StringBuilder body, string modelPath, int seed)
+    {
+        var ml = new MLContext(seed: seed);
+        var loaded = ml.Model.Load(modelPath, out _);
+        var transformer = ((IEnumerable<ITransformer>)loaded).OfType<IRankerTransformer>().Single();
+        var model = transformer.Model ?? throw new InvalidOperationException($"{modelPath} does not hold an IRanker model.");
+        // The quickstart's data: the same seed and sizes give the same test lists.
+        var data = RankingBenchMini.Generate(new RankingBenchMiniOptions
+        {
+            Seed = seed, TrainQueriesPerTask = 150, TestQueriesPerTask = 30, Tasks = ["Performance", "Balance", "Cost"],
+        });
+        var lists = data.Tasks.SelectMany(t => t.Test).ToList();
+
+        body.AppendLine(Invariant($"### Quality: the quickstart's trained model (`{Path.GetFileName(modelPath)}`, seed {seed}) on its routing test lists"));
+        body.AppendLine();
+        body.AppendLine(Invariant($"{lists.Count} lists (Performance, Balance, Cost; 10 candidates each), Choice mode, one run each."));
+        body.AppendLine();
+        body.AppendLine("| schedule | forward passes per list | prompt tokens computed per list | rankings/s | x OnePerStep | MRR | NDCG@10 |");
+        body.AppendLine("|---|---|---|---|---|---|---|");
+        double baseline = 0;
+        RankingResult[]? onePerStep = null;
+        foreach (var (name, schedule) in Schedules)
+        {
+            var options = transformer.InferenceOptions.Clone();
+            options.Schedule = schedule;
+            var ranker = new IterativeRanker(model, options);
+            ranker.Rank(lists.Take(4).ToList());   // warm-up
+            var watch = Stopwatch.StartNew();
+            var results = ranker.Rank(lists).ToArray();
+            double perSecond = lists.Count / watch.Elapsed.TotalSeconds;
+            if (schedule.IsOnePerStep) (baseline, onePerStep) = (perSecond, results);
+            double passes = results.Average(r => r.Steps.Count(s => s.LogProbs is not null));
+            double mrr = results.Average(r => ListMetrics.ReciprocalRank(r.Order, Labels(r)));
+            double ndcg = results.Average(r => ListMetrics.Ndcg(r.Order, Labels(r), 10));
+            body.AppendLine(Invariant(
+                $"| {name} | {passes:F1} | {(double)ranker.LastCounters.ComputedPromptTokens / lists.Count:N0} | {perSecond:F2} | {perSecond / baseline:F2} | {100 * mrr:F1} | {100 * ndcg:F1} |"));
+            Console.WriteLine(Invariant($"quality {name}: {perSecond:F2} rankings/s, MRR {100 * mrr:F1}, NDCG@10 {100 * ndcg:F1}"));
+        }
+        body.AppendLine();
+        Calibration(body, onePerStep!);
+    }
+
+    /// <summary>A reliability table of the relevance against "is the best of its list", and the expected calibration error.</summary>
+    private static void Calibration(StringBuilder body, IReadOnlyList<RankingResult> results)
+    {
+        var pairs = results.SelectMany(r =>
+        {
+            var relevance = r.Relevance();
+            var labels = Labels(r);
+            float best = labels.Max();
+            return relevance.Select((p, i) => (Predicted: (double)p, Best: labels[i] == best ? 1.0 : 0.0));
+        }).ToList();
+        var edges = new[] { 0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0000001 };
+        body.AppendLine("### Calibration of `Relevance` (`OnePerStep`, the same lists)");
+        body.AppendLine();
+        body.AppendLine("Each candidate's relevance against whether it is the best of its list (the highest label); bins by predicted value.");
+        body.AppendLine();
+        body.AppendLine("| predicted | candidates | mean predicted | observed rate of best |");
+        body.AppendLine("|---|---|---|---|");
+        double ece = 0;
+        for (int b = 0; b + 1 < edges.Length; b++)
+        {
+            var bin = pairs.Where(p => p.Predicted >= edges[b] && p.Predicted < edges[b + 1]).ToList();
+            if (bin.Count == 0) continue;
+            double predicted = bin.Average(p => p.Predicted), observed = bin.Average(p => p.Best);
+            ece += (double)bin.Count / pairs.Count * Math.Abs(predicted - observed);
+            body.AppendLine(Invariant($"| [{edges[b]:0.00}, {Math.Min(1, edges[b + 1]):0.00}) | {bin.Count} | {predicted:F3} | {observed:F3} |"));
+        }
+        body.AppendLine();
+        body.AppendLine(Invariant($"Expected calibration error (bin-weighted |predicted − observed|): {ece:F3} over {pairs.Count} candidates."));
+        body.AppendLine();
+        Console.WriteLine(Invariant($"calibration: ECE {ece:F3}"));
+    }
+
+    /// <summary>Speed on random weights and random token ids (the peer's lengths: 120 head tokens, 30 per candidate).</summary>
+    private static void Speed(StringBuilder body, string[] shapes, int[] sizes, int[] largeSizes)
+    {
+        body.AppendLine("### Speed: random weights, random token ids (120 head tokens, 30 tokens and a 2-token ID per candidate)");
+        body.AppendLine();
+        body.AppendLine("Token budget 16,384. A list whose prompt exceeds the model's positions (tiny shape: 2,048) or the budget is ranked in windows.");
+        body.AppendLine("`passes per list`: steps that ran the model for the list (its rows in the forward batches).");
+        body.AppendLine();
+        body.AppendLine("| shape | N | lists | windowed | schedule | passes per list | prompt tokens computed per list | largest batch (tokens) | rankings/s | x OnePerStep |");
+        body.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var shape in shapes)
+        {
+            var config = shape switch
+            {
+                "tiny" => Qwen2Config.Tiny(151_936),
+                "0.5B" => Qwen2Config.Qwen25_0_5B(),
+                _ => throw new ArgumentException($"Unknown shape '{shape}': use tiny or 0.5B."),
+            };
+            manual_seed(0);
+            using var model = new Qwen2ForCausalLM(config);
+            model.eval();
+            foreach (int n in shape == "tiny" ? sizes : largeSizes)
+            {
+                int lists = shape == "tiny" ? Math.Max(1, 160 / n) : 1;
+                var prompts = new RandomPromptSource();
+                var queries = prompts.CreateLists(lists, n, 120, 30, seed: 0);
+                double baseline = 0;
+                foreach (var (name, schedule) in Schedules)
+                {
+                    var ranker = new IterativeRanker(model, prompts, new RankerOptions { Schedule = schedule });
+                    var watch = Stopwatch.StartNew();
+                    var results = ranker.Rank(queries);
+                    double perSecond = lists / watch.Elapsed.TotalSeconds;
+                    if (schedule.IsOnePerStep) baseline = perSecond;
+                    if (results.Any(r => r.Order.Count != n)) throw new InvalidOperationException("A ranking is not a full permutation.");
+                    double passes = results.Average(r => r.Steps.Count(s => s.LogProbs is not null));
+                    var c = ranker.LastCounters;
+                    body.AppendLine(Invariant(
+                        $"| {shape} | {n} | {lists} | {(ranker.LastWindowedLists > 0 ? "yes" : "no")} | {name} | {passes:F1} | {(double)c.ComputedPromptTokens / lists:N0} | {c.LargestBatchTokens:N0} | {perSecond:F3} | {perSecond / baseline:F2} |"));
+                    Console.WriteLine(Invariant($"speed {shape} N={n} {name}: {perSecond:F3} rankings/s, {passes:F1} passes/list"));
+                }
+            }
+        }
+        body.AppendLine();
+    }
+
+    private static float[] Labels(RankingResult result) => result.Query.Candidates.Select(c => c.Label ?? 0).ToArray();
+
+    private static string? Option(string[] args, string name, string? fallback)
+    {
+        int at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
+    }
+}
