@@ -6,10 +6,25 @@ namespace IRanker.Benchmarks;
 /// <summary>
 /// Prompts of random token ids with the peer benchmark's lengths: per list a fixed head (the static part) and a fixed
 /// block of tokens per candidate; a step prompt is the head followed by the remaining candidates' blocks. A candidate's
-/// Choice continuation is two tokens (an ID token and a closing token).
+/// Choice continuation is two tokens (an ID token and a closing token). In the append-only layout, the turn after each
+/// earlier answer is <see cref="NextTurnTokens"/> fixed tokens (15: about what the chat template's turn takes).
 /// </summary>
 internal sealed class RandomPromptSource : IStepPromptSource
 {
+    private readonly int[] nextTurn;
+
+    public RandomPromptSource(PromptLayout layout = PromptLayout.Rebuilt, int nextTurnTokens = 15)
+    {
+        Layout = layout;
+        nextTurn = Enumerable.Range(0, nextTurnTokens).Select(i => 1000 + i).ToArray();
+    }
+
+    public PromptLayout Layout { get; }
+
+    public int NextTurnTokens => nextTurn.Length;
+
+    public int[] NextTurn(RankingQuery query, DecodingMode mode) => nextTurn;
+
     private const int HighestId = 150_000;   // as the peer: ids drawn below 150,000
     private readonly Dictionary<RankingQuery, (int[] Head, int[][] Candidates, int[][] Ids)> lists = new(ReferenceEqualityComparer.Instance);
 

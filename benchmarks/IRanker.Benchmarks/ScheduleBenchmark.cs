@@ -19,7 +19,7 @@ namespace IRanker.Benchmarks;
 /// </summary>
 /// <remarks>
 /// Options: <c>--model PATH</c> (a quickstart model zip: quality on its routing test lists and calibration; left out
-/// without it), <c>--seed</c> (the quickstart seed the model was trained with, default 1), <c>--shapes tiny,0.5B</c>
+/// without it; more than one, comma-separated, e.g. one trained in each prompt layout), <c>--seed</c> (the quickstart seed the model was trained with, default 1), <c>--shapes tiny,0.5B</c>
 /// (default tiny), <c>--sizes 20,100,1000</c> (candidates per list for the speed table, default 20,100,1000; the 0.5B
 /// shape takes the sizes of <c>--large-sizes</c>, default 20).
 /// </remarks>
@@ -41,11 +41,14 @@ internal sealed class ScheduleBenchmark : IBenchmarkCommand
         body.AppendLine(CultureInfo.InvariantCulture, $"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} (UTC)");
         body.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {BenchmarkReport.Machine()}; libtorch threads: {get_num_threads()}");
         body.AppendLine($"- Command: `{("dotnet run --project benchmarks/IRanker.Benchmarks -c Release -- schedules " + string.Join(' ', args)).TrimEnd()}`");
-        body.AppendLine("- Layout: `Rebuilt` (the paper's: the remaining candidates listed afresh each step, with prefix reuse); the append-only layout is not built yet.");
+        body.AppendLine("- Layouts: `Rebuilt` (the paper's: the remaining candidates listed afresh each step) and `AppendOnly` (the first prompt, then the elimination dialogue); prefix reuse on in both.");
         body.AppendLine();
 
-        if (Option(args, "--model", null) is { } modelPath)
-            Quality(body, modelPath, int.Parse(Option(args, "--seed", "1")!, CultureInfo.InvariantCulture));
+        if (Option(args, "--model", null) is { } modelPaths)
+        {
+            int seed = int.Parse(Option(args, "--seed", "1")!, CultureInfo.InvariantCulture);
+            foreach (var modelPath in modelPaths.Split(',')) Quality(body, modelPath, seed);
+        }
 
         var shapes = Option(args, "--shapes", "tiny")!.Split(',');
         var sizes = Option(args, "--sizes", "20,100,1000")!.Split(',').Select(int.Parse).ToArray();
@@ -61,6 +64,7 @@ internal sealed class ScheduleBenchmark : IBenchmarkCommand
         var loaded = ml.Model.Load(modelPath, out _);
         var transformer = ((IEnumerable<ITransformer>)loaded).OfType<IRankerTransformer>().Single();
         var model = transformer.Model ?? throw new InvalidOperationException($"{modelPath} does not hold an IRanker model.");
+        string layout = model.Layout.ToString();
         // The quickstart's data: the same seed and sizes give the same test lists.
         var data = RankingBenchMini.Generate(new RankingBenchMiniOptions
         {
@@ -68,7 +72,7 @@ internal sealed class ScheduleBenchmark : IBenchmarkCommand
         });
         var lists = data.Tasks.SelectMany(t => t.Test).ToList();
 
-        body.AppendLine(Invariant($"### Quality: the quickstart's trained model (`{Path.GetFileName(modelPath)}`, seed {seed}) on its routing test lists"));
+        body.AppendLine(Invariant($"### Quality: the quickstart's trained model (`{modelPath}`, seed {seed}, trained in the {layout} layout) on its routing test lists"));
         body.AppendLine();
         body.AppendLine(Invariant($"{lists.Count} lists (Performance, Balance, Cost; 10 candidates each), Choice mode, one run each."));
         body.AppendLine();
@@ -108,7 +112,7 @@ internal sealed class ScheduleBenchmark : IBenchmarkCommand
             return relevance.Select((p, i) => (Predicted: (double)p, Best: labels[i] == best ? 1.0 : 0.0));
         }).ToList();
         var edges = new[] { 0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0000001 };
-        body.AppendLine("### Calibration of `Relevance` (`OnePerStep`, the same lists)");
+        body.AppendLine("#### Calibration of `Relevance` (`OnePerStep`, the same lists)");
         body.AppendLine();
         body.AppendLine("Each candidate's relevance against whether it is the best of its list (the highest label); bins by predicted value.");
         body.AppendLine();
@@ -137,8 +141,11 @@ internal sealed class ScheduleBenchmark : IBenchmarkCommand
         body.AppendLine("Token budget 16,384. A list whose prompt exceeds the model's positions (tiny shape: 2,048) or the budget is ranked in windows.");
         body.AppendLine("`passes per list`: steps that ran the model for the list (its rows in the forward batches).");
         body.AppendLine();
-        body.AppendLine("| shape | N | lists | windowed | schedule | passes per list | prompt tokens computed per list | largest batch (tokens) | rankings/s | x OnePerStep |");
-        body.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+        body.AppendLine("`x first prompt`: prompt tokens computed per list over the tokens of the list's first prompt (all N candidates).");
+        body.AppendLine("The append-only layout's turn after each answer is 15 tokens, about what the chat template's turn takes.");
+        body.AppendLine();
+        body.AppendLine("| shape | N | lists | layout | schedule | windowed | passes per list | prompt tokens computed per list | x first prompt | largest batch (tokens) | rankings/s | x OnePerStep + Rebuilt |");
+        body.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var shape in shapes)
         {
             var config = shape switch
@@ -153,22 +160,23 @@ internal sealed class ScheduleBenchmark : IBenchmarkCommand
             foreach (int n in shape == "tiny" ? sizes : largeSizes)
             {
                 int lists = shape == "tiny" ? Math.Max(1, 160 / n) : 1;
-                var prompts = new RandomPromptSource();
-                var queries = prompts.CreateLists(lists, n, 120, 30, seed: 0);
                 double baseline = 0;
+                foreach (var layout in new[] { PromptLayout.Rebuilt, PromptLayout.AppendOnly })
                 foreach (var (name, schedule) in Schedules)
                 {
+                    var prompts = new RandomPromptSource(layout);
+                    var queries = prompts.CreateLists(lists, n, 120, 30, seed: 0);
                     var ranker = new IterativeRanker(model, prompts, new RankerOptions { Schedule = schedule });
                     var watch = Stopwatch.StartNew();
                     var results = ranker.Rank(queries);
                     double perSecond = lists / watch.Elapsed.TotalSeconds;
-                    if (schedule.IsOnePerStep) baseline = perSecond;
+                    if (schedule.IsOnePerStep && layout == PromptLayout.Rebuilt) baseline = perSecond;
                     if (results.Any(r => r.Order.Count != n)) throw new InvalidOperationException("A ranking is not a full permutation.");
                     double passes = results.Average(r => r.Steps.Count(s => s.LogProbs is not null));
                     var c = ranker.LastCounters;
                     body.AppendLine(Invariant(
-                        $"| {shape} | {n} | {lists} | {(ranker.LastWindowedLists > 0 ? "yes" : "no")} | {name} | {passes:F1} | {(double)c.ComputedPromptTokens / lists:N0} | {c.LargestBatchTokens:N0} | {perSecond:F3} | {perSecond / baseline:F2} |"));
-                    Console.WriteLine(Invariant($"speed {shape} N={n} {name}: {perSecond:F3} rankings/s, {passes:F1} passes/list"));
+                        $"| {shape} | {n} | {lists} | {layout} | {name} | {(ranker.LastWindowedLists > 0 ? "yes" : "no")} | {passes:F1} | {(double)c.ComputedPromptTokens / lists:N0} | {(double)c.ComputedPromptTokens / lists / (120 + 30 * n):F2} | {c.LargestBatchTokens:N0} | {perSecond:F3} | {perSecond / baseline:F2} |"));
+                    Console.WriteLine(Invariant($"speed {shape} N={n} {layout} {name}: {perSecond:F3} rankings/s, {passes:F1} passes/list"));
                 }
             }
         }

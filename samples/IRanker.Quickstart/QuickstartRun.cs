@@ -118,6 +118,7 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
         WarmStartSteps = warmStartSteps,
         TrainingSteps = rlSteps,
         DecodingMode = DecodingMode.Choice,
+        PromptLayout = settings.Layout,
         TaskWeights = settings.TaskWeights.Count > 0 ? new Dictionary<string, double>(settings.TaskWeights) : null,
         Seed = settings.Seed,
         Device = settings.Device,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using IRanker.Datasets;
+using IRanker.Model.Ranking;
 
 namespace IRanker.Quickstart;
 
@@ -16,6 +17,9 @@ internal sealed record QuickstartSettings
     public string? RealDataFolder { get; init; }
     public string Device { get; init; } = "auto";
     public string? BenchmarksFile { get; init; }
+
+    /// <summary>The prompt layout to train and rank in (IRankerOptions.PromptLayout); null: the library's default.</summary>
+    public PromptLayout? Layout { get; init; }
 
     /// <summary>How often training draws each task's lists relative to the others (IRankerOptions.TaskWeights); empty: equally.</summary>
     public IReadOnlyDictionary<string, double> TaskWeights { get; init; } = new Dictionary<string, double>();
@@ -34,6 +38,7 @@ internal sealed record QuickstartSettings
                                 lists together at most 600 (the routing tasks' distinct requests)
           --seed N              seed of data, model and training (default 1)
           --task-weight TASK=W  draw TASK's lists W times as often as the others' (repeatable; default: all 1)
+          --layout NAME         rebuilt | append-only: the prompt layout (default: the library's, rebuilt)
           --device NAME         auto | cpu | cuda | cuda:N (default auto)
           --output DIR          where data, the model zip and results go (default samples/IRanker.Quickstart/output)
           --real-data DIR       also evaluate on real Ranking-bench files (jsonl/parquet) in DIR (docs/data.md)
@@ -65,6 +70,7 @@ internal sealed record QuickstartSettings
                 "--test-lists" => s with { TestListsPerTask = NextInt() },
                 "--seed" => s with { Seed = NextInt() },
                 "--device" => s with { Device = Next() },
+                "--layout" => s with { Layout = ParseLayout(Next()) },
                 "--output" => s with { Output = Next() },
                 "--real-data" => s with { RealDataFolder = Next() },
                 "--write-benchmarks" => s with { BenchmarksFile = Next() },
@@ -81,6 +87,13 @@ internal sealed record QuickstartSettings
                 $"the routing tasks have at most {RankingBenchMini.MaxRoutingListsPerTask} distinct requests each, so ask for {RankingBenchMini.MaxRoutingListsPerTask} or fewer together.");
         return s;
     }
+
+    private static PromptLayout ParseLayout(string value) => value.ToLowerInvariant() switch
+    {
+        "rebuilt" => PromptLayout.Rebuilt,
+        "append-only" or "appendonly" => PromptLayout.AppendOnly,
+        _ => throw new ArgumentException($"Option --layout needs rebuilt or append-only, not '{value}'."),
+    };
 
     private static Dictionary<string, double> WithWeight(IReadOnlyDictionary<string, double> weights, string option, string value)
     {

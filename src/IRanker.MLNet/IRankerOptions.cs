@@ -123,6 +123,16 @@ public sealed class IRankerOptions
     public PromptStyle ScratchPromptStyle { get; set; } = PromptStyle.Compact;
 
     /// <summary>
+    /// How a list's step prompts relate, in training and when ranking (docs/ranking.md, "Prompt layouts"):
+    /// <see cref="Model.Ranking.PromptLayout.Rebuilt"/> (the paper's) or <see cref="Model.Ranking.PromptLayout.AppendOnly"/>
+    /// (every step's prompt extends the previous one, so its key/value cache is kept; Choice and Answer modes). Default
+    /// null: the layout saved with a checkpoint (<see cref="Model.Ranking.PromptLayout.Rebuilt"/> for a Hugging Face
+    /// download), and <see cref="Model.Ranking.PromptLayout.Rebuilt"/> for a model trained from scratch. The trained model
+    /// keeps the layout it was trained in.
+    /// </summary>
+    public PromptLayout? PromptLayout { get; set; }
+
+    /// <summary>
     /// The training hyper-parameters (docs/training.md). <see cref="WarmStartSteps"/>, <see cref="TrainingSteps"/>,
     /// <see cref="Seed"/> and <see cref="DecodingMode"/> above take precedence over the same settings here. Default
     /// <c>null</c>: <see cref="TrainingOptions"/>' defaults (the paper's, for a pretrained checkpoint), or, for a model

@@ -21,11 +21,12 @@ internal sealed class IRankerEngineFactory : IRankingEngineFactory
         var device = TorchRuntime.ResolveDevice(options.Device);
         bool scratch = options.ModelPath is null;
         var model = scratch
-            ? IRankerModel.CreateFromScratch(train, ShapeOf(options.ScratchModelSize), options.Seed, device, options.ScratchPromptStyle)
+            ? IRankerModel.CreateFromScratch(train, ShapeOf(options.ScratchModelSize), options.Seed, device, options.ScratchPromptStyle, options.PromptLayout ?? PromptLayout.Rebuilt)
             : IRankerModel.Load(options.ModelPath!, device);   // IRankerTrainer has checked that the folder exists
+        if (options.PromptLayout is { } layout) model.Layout = layout;   // a checkpoint trained further in another layout
         progress.Report(scratch
-            ? $"New {options.ScratchModelSize} model: {model.Model.ParameterCount:N0} parameters, vocabulary {model.Tokenizer.VocabSize:N0} (compact, from the training data), {options.ScratchPromptStyle} prompts, on {device}."
-            : $"Loaded {options.ModelPath}: {model.Model.ParameterCount:N0} parameters, on {device}.");
+            ? $"New {options.ScratchModelSize} model: {model.Model.ParameterCount:N0} parameters, vocabulary {model.Tokenizer.VocabSize:N0} (compact, from the training data), {options.ScratchPromptStyle} prompts, {model.Layout} layout, on {device}."
+            : $"Loaded {options.ModelPath}: {model.Model.ParameterCount:N0} parameters, {model.Layout} layout, on {device}.");
         try
         {
             var resolved = ResolvedOptions.Resolve(options, scratch);

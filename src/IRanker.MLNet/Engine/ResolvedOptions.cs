@@ -41,6 +41,8 @@ internal sealed record ResolvedOptions(TrainingOptions Training, RankerOptions I
     {
         ArgumentNullException.ThrowIfNull(options.Schedule, $"{nameof(IRankerOptions)}.{nameof(IRankerOptions.Schedule)}");
         options.Schedule.CheckMode(options.DecodingMode, $"{nameof(IRankerOptions)}.{nameof(IRankerOptions.Schedule)} with {nameof(IRankerOptions)}.{nameof(IRankerOptions.DecodingMode)}");
+        if (options.PromptLayout is { } layout)
+            IterativeRanker.CheckLayout(layout, options.DecodingMode, $"{nameof(IRankerOptions)}.{nameof(IRankerOptions.PromptLayout)} with {nameof(IRankerOptions)}.{nameof(IRankerOptions.DecodingMode)}");
         var inference = options.Inference.Clone();
         inference.Mode = options.DecodingMode;
         inference.Schedule = options.Schedule;

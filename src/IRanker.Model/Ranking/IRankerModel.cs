@@ -46,8 +46,10 @@ public sealed class IRankerModel : IDisposable
     /// <param name="tokenizer">The tokenizer the model was trained with; its vocabulary must fit the model's.</param>
     /// <param name="template">The prompt template for every query; null = the built-in template of each query's scenario.</param>
     /// <param name="style">How the built-in templates lay out a step when <paramref name="template"/> is null.</param>
+    /// <param name="layout">How a list's step prompts relate (<see cref="PromptLayout"/>).</param>
     /// <exception cref="ArgumentException">The tokenizer has more ids than the model's vocabulary.</exception>
-    public IRankerModel(Qwen2ForCausalLM model, TextTokenizer tokenizer, PromptTemplate? template = null, PromptStyle style = PromptStyle.Chat)
+    public IRankerModel(Qwen2ForCausalLM model, TextTokenizer tokenizer, PromptTemplate? template = null, PromptStyle style = PromptStyle.Chat,
+        PromptLayout layout = PromptLayout.Rebuilt)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(tokenizer);
@@ -59,6 +61,7 @@ public sealed class IRankerModel : IDisposable
         Tokenizer = tokenizer;
         Template = template;
         Style = style;
+        Layout = layout;
     }
 
     /// <summary>The causal language model.</summary>
@@ -72,6 +75,12 @@ public sealed class IRankerModel : IDisposable
 
     /// <summary>The layout of the built-in templates (when <see cref="Template"/> is null); saved with the model.</summary>
     public PromptStyle Style { get; }
+
+    /// <summary>
+    /// How a list's step prompts relate, for training and ranking alike; saved with the model (a folder saved without one,
+    /// such as a Hugging Face checkpoint, is <see cref="PromptLayout.Rebuilt"/>). Set before training to train in another layout.
+    /// </summary>
+    public PromptLayout Layout { get; internal set; }
 
     /// <summary>Where the model runs.</summary>
     public Device Device => Model.Device;
@@ -88,7 +97,7 @@ public sealed class IRankerModel : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         Model.SavePretrained(folder);
         Tokenizer.Save(folder);
-        var settings = new Settings(FormatName, FormatVersion, Template?.GetType().AssemblyQualifiedName, Style.ToString());
+        var settings = new Settings(FormatName, FormatVersion, Template?.GetType().AssemblyQualifiedName, Style.ToString(), Layout.ToString());
         var path = Path.Combine(folder, SettingsFileName);
         File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(settings, Settings.JsonOptions));
         File.Move(path + ".tmp", path, overwrite: true);
@@ -103,10 +112,10 @@ public sealed class IRankerModel : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         TorchRuntime.EnsureInitialized();
-        var (template, style) = ReadSettings(Path.Combine(folder, SettingsFileName));
+        var (template, style, layout) = ReadSettings(Path.Combine(folder, SettingsFileName));
         var tokenizer = TextTokenizer.Load(folder);
         var model = Qwen2ForCausalLM.FromPretrained(folder, device, dtype);
-        return new IRankerModel(model, tokenizer, template, style);
+        return new IRankerModel(model, tokenizer, template, style, layout);
     }
 
     /// <summary>
@@ -122,12 +131,13 @@ public sealed class IRankerModel : IDisposable
     /// The layout of the step prompts the model will be trained and used with; <see cref="PromptStyle.Compact"/> learns
     /// much faster from scratch (docs/training.md).
     /// </param>
+    /// <param name="layout">How a list's step prompts relate (<see cref="PromptLayout"/>).</param>
     public static IRankerModel CreateFromScratch(IEnumerable<RankingQuery> corpus, Func<int, Qwen2Config>? shape = null, long seed = 0, Device? device = null,
-        PromptStyle style = PromptStyle.Chat)
+        PromptStyle style = PromptStyle.Chat, PromptLayout layout = PromptLayout.Rebuilt)
     {
         ArgumentNullException.ThrowIfNull(corpus);
         TorchRuntime.EnsureInitialized();
-        var tokenizer = CompactTokenizer.Build(CorpusTexts(corpus, style));
+        var tokenizer = CompactTokenizer.Build(CorpusTexts(corpus, style, layout));
         var config = (shape ?? Qwen2Config.Tiny)(tokenizer.VocabSize);
         if (config.VocabSize < tokenizer.VocabSize)
             throw new ArgumentException($"The shape has a vocabulary of {config.VocabSize} but the corpus needs {tokenizer.VocabSize} ids; give the shape the size it is passed.", nameof(shape));
@@ -135,11 +145,11 @@ public sealed class IRankerModel : IDisposable
         var model = new Qwen2ForCausalLM(config);
         model.eval();
         if (device is not null) model.To(device, model.DType);
-        return new IRankerModel(model, tokenizer, style: style);
+        return new IRankerModel(model, tokenizer, style: style, layout: layout);
     }
 
     /// <summary>Every text the model sees for <paramref name="corpus"/>: prompts of each mode and the possible answers.</summary>
-    private static IEnumerable<string> CorpusTexts(IEnumerable<RankingQuery> corpus, PromptStyle style)
+    private static IEnumerable<string> CorpusTexts(IEnumerable<RankingQuery> corpus, PromptStyle style, PromptLayout layout)
     {
         yield return DecodingModes.ReasoningPrefix + AnswerTags.ThinkClose + AnswerTags.AnswerOpen + AnswerTags.AnswerClose;
         foreach (var query in corpus)
@@ -149,15 +159,16 @@ public sealed class IRankerModel : IDisposable
             {
                 var all = Enumerable.Range(0, query.Candidates.Count).ToArray();
                 foreach (var mode in Enum.GetValues<DecodingMode>()) yield return template.BuildStep(query, all, mode).Text;
+                if (layout == PromptLayout.AppendOnly) yield return template.NextTurn(query, DecodingMode.Choice);
             }
             if (query.Candidates.Count >= 1) yield return template.BuildDirect(query, DecodingMode.Answer).Text;
             foreach (var candidate in query.Candidates) yield return DecodingModes.Answer(DecodingMode.Choice, candidate.Id);
         }
     }
 
-    private static (PromptTemplate? Template, PromptStyle Style) ReadSettings(string path)
+    private static (PromptTemplate? Template, PromptStyle Style, PromptLayout Layout) ReadSettings(string path)
     {
-        if (!File.Exists(path)) return (null, PromptStyle.Chat);
+        if (!File.Exists(path)) return (null, PromptStyle.Chat, PromptLayout.Rebuilt);
         Settings? settings;
         try { settings = JsonSerializer.Deserialize<Settings>(File.ReadAllText(path), Settings.JsonOptions); }
         catch (JsonException e) { throw new InvalidDataException($"'{path}' is not valid JSON ({e.Message}). Save the model again with IRankerModel.Save.", e); }
@@ -167,12 +178,16 @@ public sealed class IRankerModel : IDisposable
         if (settings.Style is not null && (!Enum.TryParse(settings.Style, ignoreCase: false, out style) || !Enum.IsDefined(style)))
             throw new InvalidDataException(
                 $"'{path}' names the prompt style '{settings.Style}', which this version does not know: use {string.Join(" or ", Enum.GetNames<PromptStyle>())}, or save the model again with IRankerModel.Save.");
-        if (settings.Template is null) return (null, style);
+        var layout = PromptLayout.Rebuilt;
+        if (settings.Layout is not null && (!Enum.TryParse(settings.Layout, ignoreCase: false, out layout) || !Enum.IsDefined(layout)))
+            throw new InvalidDataException(
+                $"'{path}' names the prompt layout '{settings.Layout}', which this version does not know: use {string.Join(" or ", Enum.GetNames<PromptLayout>())}, or save the model again with IRankerModel.Save.");
+        if (settings.Template is null) return (null, style, layout);
         var type = Type.GetType(settings.Template, throwOnError: false);
         if (type is null || !typeof(PromptTemplate).IsAssignableFrom(type) || type.GetConstructor(Type.EmptyTypes) is null)
             throw new InvalidDataException(
                 $"'{path}' names the prompt template '{settings.Template}', which cannot be created: load the assembly that defines it, and give it a public parameterless constructor.");
-        return ((PromptTemplate)Activator.CreateInstance(type)!, style);
+        return ((PromptTemplate)Activator.CreateInstance(type)!, style, layout);
     }
 
     /// <summary>Frees the model's tensors.</summary>
@@ -180,8 +195,9 @@ public sealed class IRankerModel : IDisposable
 
     // *** File format (iranker.json) ***
     // { "format": "IRanker.Model", "version": 1, "template": null | assembly-qualified name of a PromptTemplate type,
-    //   "style": "Chat" | "Compact" (absent in files written before styles existed: Chat) }
-    private sealed record Settings(string Format, int Version, string? Template, string? Style = null)
+    //   "style": "Chat" | "Compact" (absent in files written before styles existed: Chat),
+    //   "layout": "Rebuilt" | "AppendOnly" (absent in files written before layouts existed: Rebuilt) }
+    private sealed record Settings(string Format, int Version, string? Template, string? Style = null, string? Layout = null)
     {
         public static readonly JsonSerializerOptions JsonOptions = new()
         {

@@ -66,6 +66,17 @@ public sealed class IterativeRanker : IListRanker
         this.step = step;
         Options = options ?? new RankerOptions();
         Options.Validate();
+        CheckLayout(step.Layout, Options.Mode, "IterativeRanker");
+    }
+
+    /// <summary>Throws when <paramref name="mode"/> cannot run in <paramref name="layout"/>: an append-only prompt records answers, which Reasoning mode does not write alone.</summary>
+    /// <exception cref="ArgumentException">Reasoning mode with <see cref="PromptLayout.AppendOnly"/>.</exception>
+    internal static void CheckLayout(PromptLayout layout, DecodingMode mode, string where)
+    {
+        if (layout == PromptLayout.AppendOnly && mode == DecodingMode.Reasoning)
+            throw new ArgumentException(
+                $"{where}: the model's prompt layout is PromptLayout.AppendOnly, which records each earlier answer in the prompt and supports DecodingMode.Choice " +
+                "and DecodingMode.Answer only, but the decoding mode is Reasoning. Use Choice or Answer with this model, or a model trained in PromptLayout.Rebuilt for Reasoning.");
     }
 
     /// <summary>The settings in use.</summary>
@@ -88,6 +99,7 @@ public sealed class IterativeRanker : IListRanker
         ArgumentNullException.ThrowIfNull(queries);
         CandidateIdValidation.Check(queries, nameof(queries));
         Options.Validate();
+        CheckLayout(step.Layout, Options.Mode, "IterativeRanker.Rank");
         TorchRuntime.EnsureInitialized();
         using var noGrad = no_grad();
         using var random = Options.Sample ? new Generator((ulong)Options.Seed, step.Model.Device) : null;
@@ -199,7 +211,7 @@ public sealed class IterativeRanker : IListRanker
     }
 
     private StepRow BuildRow(ListState state) => step.Row(state.Query, state.Remaining, Options.Mode,
-        step.Prompt(state.Query, state.Remaining, Options.Mode), Options.ReusePrefixCache ? state.Cache : null);
+        step.Prompt(state.Query, state.Remaining, state.History, Options.Mode), Options.ReusePrefixCache ? state.Cache : null);
 
     private void RunBatch(IReadOnlyList<ListState> states, IReadOnlyList<StepRow> rows, Generator? random)
     {

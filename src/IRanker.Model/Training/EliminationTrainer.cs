@@ -136,10 +136,14 @@ public sealed class EliminationTrainer
     /// The Choice policy's log-probabilities for elimination states, computed as the training losses compute them: one
     /// padded batch, gradients on, at the training temperature.
     /// </summary>
-    internal float[][] ChoiceLogProbs(IReadOnlyList<(RankingQuery Query, IReadOnlyList<int> Remaining)> states)
+    internal float[][] ChoiceLogProbs(IReadOnlyList<(RankingQuery Query, IReadOnlyList<int> Remaining)> states) =>
+        ChoiceLogProbs(states.Select(s => new EliminationState(s.Query, s.Remaining)).ToArray());
+
+    /// <summary>The same for states with their elimination history (what an append-only prompt shows).</summary>
+    internal float[][] ChoiceLogProbs(IReadOnlyList<EliminationState> states)
     {
         using var scope = NewDisposeScope();
-        var rows = states.Select(s => Row(new EliminationState(s.Query, s.Remaining))).ToArray();
+        var rows = states.Select(Row).ToArray();
         var forward = step.Forward(rows, StepForwardOptions.ScoresOnly);
         return StepScorer.ChoiceLogProbs(forward, options.Temperature).Select(t => t.detach().cpu().data<float>().ToArray()).ToArray();
     }
@@ -235,7 +239,7 @@ public sealed class EliminationTrainer
     /// <summary>The step row of a state: its prompt (within <see cref="TrainingOptions.MaxPromptTokens"/>) and, in Choice mode, its candidates.</summary>
     private StepRow Row(EliminationState state)
     {
-        var prompt = step.Prompt(state.Query, state.Remaining, options.Mode);
+        var prompt = step.Prompt(state.Query, state.Remaining, state.History, options.Mode);
         if (prompt.Length > options.MaxPromptTokens)
             throw new InvalidOperationException(
                 $"The prompt of query '{state.Query.QueryId ?? state.Query.Context}' with {state.Remaining.Count} candidates has {prompt.Length} tokens, " +
@@ -251,7 +255,7 @@ public sealed class EliminationTrainer
         losses.Tokens = 0;
         var random = progress.Random;
         int batch = options.WarmStartBatchSize ?? options.PromptsPerStep;
-        var states = Enumerable.Range(0, batch).Select(_ => SubListSampler.Draw(train[progress.Stream!.Next(random)], random, options.ShuffleCandidates)).ToArray();
+        var states = Enumerable.Range(0, batch).Select(_ => SubListSampler.Draw(train[progress.Stream!.Next(random)], random, options.ShuffleCandidates, step.Layout)).ToArray();
         var targets = states.Select(s => s.Worst()).Select(w => w[random.NextInt(w.Count)]).ToArray();
         double lr = LearningRateScheduler.At(options.WarmStartLearningRate ?? options.LearningRate, progress.WarmStartDone, options.WarmStartSteps, options.WarmupSteps, LearningRateSchedule.Constant);
         policy.SetLearningRate(lr);
@@ -352,7 +356,7 @@ public sealed class EliminationTrainer
         for (int i = 0; i < n; i++)
             states[i] = i < fromTrajectories
                 ? progress.Trajectories.Current(round * n + i, train, progress.Stream!, progress.Random, options.ShuffleCandidates)
-                : SubListSampler.Draw(train[progress.Stream!.Next(progress.Random)], progress.Random, options.ShuffleCandidates);
+                : SubListSampler.Draw(train[progress.Stream!.Next(progress.Random)], progress.Random, options.ShuffleCandidates, step.Layout);
         return states;
     }
 

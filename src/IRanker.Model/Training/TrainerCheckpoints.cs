@@ -22,6 +22,7 @@ internal static class TrainerCheckpoints
             QueryPosition = progress.Stream.Position,
             TrajectoryQueries = progress.Trajectories.Slots.Select(s => s?.Query ?? -1).ToArray(),
             TrajectoryRemaining = progress.Trajectories.Slots.Select(s => s?.Remaining).ToArray(),
+            TrajectoryEliminated = progress.Trajectories.Eliminated,
         };
         var model = policy.Model;
         var folder = state.Write(root, temp =>
@@ -75,6 +76,8 @@ internal static class TrainerCheckpoints
         progress.Trajectories = new TrajectoryPool(state.TrajectoryQueries.Length)
         {
             Slots = state.TrajectoryQueries.Select((q, i) => q < 0 ? null : ((int, int[])?)(q, state.TrajectoryRemaining[i]!)).ToArray(),
+            // Checkpoints written before append-only prompts existed have no history: the rebuilt layout needs none.
+            Eliminated = state.TrajectoryEliminated ?? state.TrajectoryQueries.Select(_ => Array.Empty<int>()).ToArray(),
         };
         progress.WarmStartDone = state.WarmStartDone;
         progress.ReinforcementDone = state.ReinforcementDone;

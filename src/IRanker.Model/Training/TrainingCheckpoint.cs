@@ -33,6 +33,7 @@ internal sealed class TrainingCheckpoint
     [JsonPropertyName("query_position")] public int QueryPosition { get; set; }
     [JsonPropertyName("trajectory_queries")] public int[] TrajectoryQueries { get; set; } = [];
     [JsonPropertyName("trajectory_remaining")] public int[]?[] TrajectoryRemaining { get; set; } = [];
+    [JsonPropertyName("trajectory_eliminated")] public int[][]? TrajectoryEliminated { get; set; }
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 

@@ -12,6 +12,13 @@ internal sealed class DelegatePromptSource(TextTokenizer tokenizer, Func<Ranking
     protected override string StepText(RankingQuery query, IReadOnlyList<int> remaining, DecodingMode mode) => prompt(query, remaining);
 
     /// <inheritdoc/>
+    public override PromptLayout Layout => PromptLayout.Rebuilt;
+
+    /// <inheritdoc/>
+    protected override string NextTurnText(RankingQuery query, DecodingMode mode) =>
+        throw new NotSupportedException("A prompt function writes rebuilt step prompts only (PromptLayout.Rebuilt).");
+
+    /// <inheritdoc/>
     protected override string DirectText(RankingQuery query, DecodingMode mode) =>
         throw new NotSupportedException("A prompt function writes elimination steps only; rank with IterativeRanker.");
 }

@@ -10,6 +10,12 @@ internal interface IStepPromptSource
     /// <summary>Token ids of the prompt that asks which of <paramref name="remaining"/> to eliminate.</summary>
     int[] StepPrompt(RankingQuery query, IReadOnlyList<int> remaining, DecodingMode mode);
 
+    /// <summary>How a list's step prompts relate (<see cref="PromptLayout"/>): the model's, for the real source.</summary>
+    PromptLayout Layout { get; }
+
+    /// <summary>Token ids that follow an earlier answer in an <see cref="PromptLayout.AppendOnly"/> step prompt (see <see cref="Prompts.PromptTemplate.NextTurn"/>).</summary>
+    int[] NextTurn(RankingQuery query, DecodingMode mode);
+
     /// <summary>Token ids of the prompt that asks for the whole ranking.</summary>
     int[] DirectPrompt(RankingQuery query, DecodingMode mode);
 

@@ -30,6 +30,9 @@ internal sealed class ListState(RankingQuery query, IReadOnlyList<int>? pool = n
     /// <summary>The steps so far, in order.</summary>
     public List<EliminationStep> Steps { get; } = [];
 
+    /// <summary>The candidates this state has eliminated, in order (the dialogue of an append-only prompt).</summary>
+    public IReadOnlyList<int> History => Steps.Select(s => s.Eliminated).ToArray();
+
     /// <summary>The cache of the last step's prompt (when prefix reuse is on).</summary>
     public PrefixCache? Cache { get; private set; }
 

@@ -27,20 +27,48 @@ internal sealed class StepScorer(Qwen2ForCausalLM model, IStepPromptSource promp
     /// <summary>The same step on another model (a frozen reference), sharing the encoded continuations.</summary>
     public StepScorer On(Qwen2ForCausalLM other) => ReferenceEquals(other, model) ? this : new StepScorer(other, prompts);
 
-    /// <summary>The step prompt's token ids.</summary>
+    /// <summary>How a list's step prompts relate.</summary>
+    public PromptLayout Layout => prompts.Layout;
+
+    /// <summary>The step prompt's token ids, for a list that has not eliminated anything yet (the first step).</summary>
     public int[] Prompt(RankingQuery query, IReadOnlyList<int> remaining, DecodingMode mode) => prompts.StepPrompt(query, remaining, mode);
 
     /// <summary>
-    /// The row of one state: <paramref name="prompt"/> (from <see cref="Prompt"/>), reusing what it can of
+    /// The step prompt's token ids after <paramref name="eliminated"/> (in the order they went). In the
+    /// <see cref="PromptLayout.Rebuilt"/> layout, the prompt of <paramref name="remaining"/> alone; in
+    /// <see cref="PromptLayout.AppendOnly"/>, the first step's prompt (the remaining and the eliminated candidates), then
+    /// for each elimination its continuation (the one Choice mode scores) and the next turn, so that each step's tokens
+    /// extend the previous step's.
+    /// </summary>
+    public int[] Prompt(RankingQuery query, IReadOnlyList<int> remaining, IReadOnlyList<int> eliminated, DecodingMode mode)
+    {
+        if (prompts.Layout == PromptLayout.Rebuilt || eliminated.Count == 0) return prompts.StepPrompt(query, remaining, mode);
+        var tokens = new List<int>(prompts.StepPrompt(query, [.. remaining, .. eliminated], mode));
+        var turn = prompts.NextTurn(query, mode);
+        foreach (int candidate in eliminated)
+        {
+            tokens.AddRange(Continuation(query, candidate));
+            tokens.AddRange(turn);
+        }
+        return [.. tokens];
+    }
+
+    /// <summary>The tokens that name <paramref name="candidate"/> and close the answer (encoded once per query and candidate).</summary>
+    public int[] Continuation(RankingQuery query, int candidate)
+    {
+        var all = continuations.GetValue(query, q => new int[q.Candidates.Count][]);
+        return all[candidate] ??= prompts.ChoiceContinuation(query, candidate);
+    }
+
+    /// <summary>
+    /// The row of one state: <paramref name="prompt"/> (from a step prompt), reusing what it can of
     /// <paramref name="past"/>, and in Choice mode the continuation of each of <paramref name="remaining"/>, in that order.
     /// </summary>
     public StepRow Row(RankingQuery query, IReadOnlyList<int> remaining, DecodingMode mode, int[] prompt, PrefixCache? past = null)
     {
         if (mode != DecodingMode.Choice) return StepRow.Create(prompt, past, []);
-        var all = continuations.GetValue(query, q => new int[q.Candidates.Count][]);
         var branches = new int[remaining.Count][];
-        for (int i = 0; i < remaining.Count; i++)
-            branches[i] = all[remaining[i]] ??= prompts.ChoiceContinuation(query, remaining[i]);
+        for (int i = 0; i < remaining.Count; i++) branches[i] = Continuation(query, remaining[i]);
         return StepRow.Create(prompt, past, branches);
     }
 

@@ -8,5 +8,11 @@ internal sealed class TemplatePromptSource(IRankerModel model) : TokenizerPrompt
         model.TemplateFor(query).BuildStep(query, remaining, mode).Text;
 
     /// <inheritdoc/>
+    protected override string NextTurnText(RankingQuery query, DecodingMode mode) => model.TemplateFor(query).NextTurn(query, mode);
+
+    /// <inheritdoc/>
+    public override PromptLayout Layout => model.Layout;
+
+    /// <inheritdoc/>
     protected override string DirectText(RankingQuery query, DecodingMode mode) => model.TemplateFor(query).BuildDirect(query, mode).Text;
 }

@@ -10,11 +10,30 @@ namespace IRanker.Model.Ranking.Elimination;
 /// </summary>
 internal abstract class TokenizerPromptSource(TextTokenizer tokenizer) : IStepPromptSource
 {
+    private readonly Dictionary<string, int[]> nextTurns = new(StringComparer.Ordinal);
+
     /// <summary>The tokenizer.</summary>
     public TextTokenizer Tokenizer => tokenizer;
 
     /// <summary>The text of the step prompt.</summary>
     protected abstract string StepText(RankingQuery query, IReadOnlyList<int> remaining, DecodingMode mode);
+
+    /// <summary>The text that follows an earlier answer in an append-only step prompt.</summary>
+    protected abstract string NextTurnText(RankingQuery query, DecodingMode mode);
+
+    /// <inheritdoc/>
+    public abstract PromptLayout Layout { get; }
+
+    /// <inheritdoc/>
+    public int[] NextTurn(RankingQuery query, DecodingMode mode)
+    {
+        string text = NextTurnText(query, mode);
+        lock (nextTurns)
+        {
+            if (!nextTurns.TryGetValue(text, out var ids)) nextTurns[text] = ids = Encode(text);
+            return ids;
+        }
+    }
 
     /// <summary>The text of the direct prompt.</summary>
     protected abstract string DirectText(RankingQuery query, DecodingMode mode);

@@ -25,11 +25,16 @@ internal sealed class WindowPlanner(StepScorer step, PromptLimit limit, Decoding
     /// <summary>The limit every window fits.</summary>
     public PromptLimit Limit => limit;
 
-    /// <summary>The first forward pass of a prompt that shows <paramref name="pool"/>.</summary>
+    /// <summary>
+    /// The largest forward pass of a prompt that shows <paramref name="pool"/>: its first step's, and in the append-only
+    /// layout, whose prompt grows by an answer and a turn per elimination, that prompt grown by the most it can grow.
+    /// </summary>
     public PromptPass Pass(RankingQuery query, IReadOnlyList<int> pool)
     {
         int prompt = step.Prompt(query, pool, mode).Length;
         var branches = mode == DecodingMode.Choice ? step.Row(query, pool, mode, [0]).Branches : [];
+        if (step.Layout == PromptLayout.AppendOnly && pool.Count > 1)
+            prompt += (pool.Count - 1) * (pool.Max(c => step.Continuation(query, c).Length) + step.Prompts.NextTurn(query, mode).Length);
         return PromptPass.Of(prompt, branches, generatedTokens);
     }
 

@@ -94,6 +94,26 @@ public abstract class PromptTemplate
     }
 
     /// <summary>
+    /// What follows an earlier answer in a step prompt of the <see cref="PromptLayout.AppendOnly"/> layout: the end of
+    /// the assistant's turn and a user turn asking for the next elimination among the rest, then the assistant prefix
+    /// again (in the compact style just a new line and the prefix). The same text after every answer.
+    /// </summary>
+    /// <param name="query">The query being ranked.</param>
+    /// <param name="mode"><see cref="DecodingMode.Choice"/> or <see cref="DecodingMode.Answer"/>.</param>
+    public string NextTurn(RankingQuery query, DecodingMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        string prefix = AssistantPrefix(mode);
+        if (Style == PromptStyle.Compact) return $"\n{prefix}";
+        return ChatTemplate.EndOfTurn + "\n" + ChatTemplate.OpenTurn(ChatTemplate.User) + NextEliminationInstruction(query) + ChatTemplate.EndOfTurn + "\n" +
+            ChatTemplate.OpenTurn(ChatTemplate.Assistant) + prefix;
+    }
+
+    /// <summary>The user's request for the next elimination in the <see cref="PromptLayout.AppendOnly"/> layout.</summary>
+    protected virtual string NextEliminationInstruction(RankingQuery query) =>
+        "Of the others, eliminate the next one.";
+
+    /// <summary>
     /// The one line of a compact step (<see cref="PromptStyle.Compact"/>) that says what to rank by, when the scenario's
     /// task changes it (routing's objective); null when the context and candidates say enough.
     /// </summary>

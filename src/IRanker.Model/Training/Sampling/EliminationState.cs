@@ -6,8 +6,12 @@ namespace IRanker.Model.Training.Sampling;
 /// <param name="Query">The query (labels on every candidate).</param>
 /// <param name="Remaining">Indices into <c>Query.Candidates</c>, in the order the prompt lists them.</param>
 /// <param name="Trajectory">The trajectory slot this state belongs to, or -1 for a single-step sample.</param>
-internal sealed record EliminationState(RankingQuery Query, IReadOnlyList<int> Remaining, int Trajectory = -1)
+/// <param name="Eliminated">The candidates eliminated before this step, in order; null for none.</param>
+internal sealed record EliminationState(RankingQuery Query, IReadOnlyList<int> Remaining, int Trajectory = -1, IReadOnlyList<int>? Eliminated = null)
 {
+    /// <summary>The candidates eliminated before this step, in the order they went (what an append-only prompt shows as its dialogue).</summary>
+    public IReadOnlyList<int> History => Eliminated ?? [];
+
     /// <summary>The remaining candidates whose label is the smallest in the pool: the correct eliminations.</summary>
     public IReadOnlyList<int> Worst()
     {

@@ -15,7 +15,12 @@ internal static class SubListSampler
     /// <param name="query">The query to sample from.</param>
     /// <param name="random">The trainer's generator.</param>
     /// <param name="shuffle">Random order (the paper's samples); false keeps the candidates' input order.</param>
-    public static EliminationState Draw(RankingQuery query, TrainingRandom random, bool shuffle = true)
+    /// <param name="layout">
+    /// With <see cref="PromptLayout.AppendOnly"/>, the sample is a step part-way through the sub-list's elimination: a
+    /// random number (0 to size − 2) of its worst candidates by label, worst first (ties in random order), are already
+    /// eliminated, as the dialogue of the step's prompt shows them.
+    /// </param>
+    public static EliminationState Draw(RankingQuery query, TrainingRandom random, bool shuffle = true, PromptLayout layout = PromptLayout.Rebuilt)
     {
         int n = query.Candidates.Count;
         float best = query.Candidates.Max(c => c.Label!.Value);
@@ -29,6 +34,12 @@ internal static class SubListSampler
         if (shuffle) random.Shuffle(pool);
         else pool.Sort();
         var subList = query with { Candidates = pool.Select(i => query.Candidates[i]).ToArray() };
-        return new EliminationState(subList, Enumerable.Range(0, size).ToArray());
+        if (layout == PromptLayout.Rebuilt) return new EliminationState(subList, Enumerable.Range(0, size).ToArray());
+
+        int gone = random.NextInt(size - 1);
+        var worstFirst = Enumerable.Range(0, size).ToList();
+        random.Shuffle(worstFirst);
+        var eliminated = worstFirst.OrderBy(i => subList.Candidates[i].Label!.Value).Take(gone).ToArray();   // a stable sort: ties stay shuffled
+        return new EliminationState(subList, Enumerable.Range(0, size).Except(eliminated).ToArray(), Eliminated: eliminated);
     }
 }

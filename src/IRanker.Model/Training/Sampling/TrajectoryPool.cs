@@ -11,6 +11,9 @@ internal sealed class TrajectoryPool(int slots)
     /// <summary>Per slot: the query index and the remaining candidates (null = start a new query).</summary>
     public (int Query, int[] Remaining)?[] Slots { get; set; } = new (int, int[])?[slots];
 
+    /// <summary>Per slot: the candidates eliminated so far, in order (what an append-only prompt shows).</summary>
+    public int[][] Eliminated { get; set; } = Enumerable.Range(0, slots).Select(_ => Array.Empty<int>()).ToArray();
+
     public EliminationState Current(int slot, IReadOnlyList<RankingQuery> queries, QueryStream stream, TrainingRandom random, bool shuffle = true)
     {
         if (Slots[slot] is not { } s)
@@ -20,8 +23,9 @@ internal sealed class TrajectoryPool(int slots)
             if (shuffle) random.Shuffle(order);
             s = (q, order);
             Slots[slot] = s;
+            Eliminated[slot] = [];
         }
-        return new EliminationState(queries[s.Query], s.Remaining, slot);
+        return new EliminationState(queries[s.Query], s.Remaining, slot, Eliminated[slot]);
     }
 
     /// <summary>Removes <paramref name="eliminated"/> (or, when the answer named nobody, a random candidate) from the slot.</summary>
@@ -31,5 +35,6 @@ internal sealed class TrajectoryPool(int slots)
         int drop = eliminated is { } e && remaining.Contains(e) ? e : remaining[random.NextInt(remaining.Length)];
         var next = remaining.Where(i => i != drop).ToArray();
         Slots[slot] = next.Length >= 2 ? (q, next) : null;
+        Eliminated[slot] = next.Length >= 2 ? [.. Eliminated[slot], drop] : [];
     }
 }

@@ -1,0 +1,71 @@
+using System.Globalization;
+using IRanker.MLNet.Tests.Support;
+using IRanker.Model.Ranking;
+using IRanker.Model.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace IRanker.MLNet.Tests;
+
+/// <summary>The append-only prompt layout through ML.NET: trained in, kept with the model, refused with Reasoning mode.</summary>
+public sealed class PromptLayoutTests
+{
+    private static IRankerOptions Options(PromptLayout? layout, DecodingMode mode = DecodingMode.Choice) => new()
+    {
+        Scenario = RankingScenario.Passage,
+        ScratchModelSize = ScratchModelSize.Tiny,
+        WarmStartSteps = 4,
+        TrainingSteps = 1,
+        DecodingMode = mode,
+        PromptLayout = layout,
+        Device = "cpu",
+        Seed = 6,
+        Training = new TrainingOptions { WarmStartLearningRate = 1e-3, WarmStartBatchSize = 4, MicroBatchSize = 4, PromptsPerStep = 2, GroupSize = 2 },
+    };
+
+    [Fact]
+    public void A_model_trained_in_the_append_only_layout_keeps_it_and_scores_identically_in_a_new_process()
+    {
+        var mlContext = Pipelines.Context(out _);
+        string folder = Directory.CreateTempSubdirectory("iranker-layout-").FullName;
+        string tsv = Path.Combine(folder, "data.tsv");
+        PassageData.WriteTsv(tsv, PassageData.Rows(groups: 4, seed: 35));
+        IDataView data = mlContext.Data.LoadFromTextFile<PassageRow>(tsv, hasHeader: true);
+        using var model = (TransformerChain<IRankerTransformer>)Pipelines.Pipeline(mlContext, Options(PromptLayout.AppendOnly)).Fit(data);
+        Pipelines.Ranker(model).Model!.Layout.Should().Be(PromptLayout.AppendOnly);
+        string[] expected = model.Transform(data).GetColumn<float>("Score").Select(s => s.ToString("R", CultureInfo.InvariantCulture)).ToArray();
+        string zip = Path.Combine(folder, "append-only.zip");
+        mlContext.Model.Save(model, data.Schema, zip);
+
+        var (exitCode, output, errors) = HelperProcess.Run("score", zip, tsv);
+
+        exitCode.Should().Be(0, errors);
+        output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Should().Equal(expected);
+        var loaded = Pipelines.Ranker(new MLContext(seed: 1).Model.Load(zip, out _));
+        loaded.Model!.Layout.Should().Be(PromptLayout.AppendOnly, "the layout is saved with the model");
+        (loaded as IDisposable).Dispose();
+    }
+
+    [Fact]
+    public void Without_a_layout_a_model_from_scratch_is_rebuilt()
+    {
+        var mlContext = Pipelines.Context(out _);
+        IDataView data = mlContext.Data.LoadFromEnumerable(PassageData.Rows(groups: 2, seed: 36));
+        var options = Options(null);
+        options.TrainingSteps = 0;
+
+        using var model = (TransformerChain<IRankerTransformer>)Pipelines.Pipeline(mlContext, options).Fit(data);
+
+        Pipelines.Ranker(model).Model!.Layout.Should().Be(PromptLayout.Rebuilt);
+    }
+
+    [Fact]
+    public void The_append_only_layout_with_reasoning_mode_is_a_named_error_at_fit()
+    {
+        var mlContext = Pipelines.Context(out _);
+        IDataView data = mlContext.Data.LoadFromEnumerable(PassageData.Rows(groups: 2, seed: 37));
+
+        FluentActions.Invoking(() => Pipelines.Pipeline(mlContext, Options(PromptLayout.AppendOnly, DecodingMode.Reasoning)).Fit(data))
+            .Should().Throw<ArgumentException>().WithMessage("*IRankerOptions.PromptLayout*DecodingMode*AppendOnly*Reasoning*");
+    }
+}
