@@ -20,7 +20,7 @@ namespace IRanker.Benchmarks;
 /// <remarks>
 /// Arguments: <c>--warm-start N</c> (default 600), <c>--steps N</c> (GRPO steps, default 100), <c>--train N</c> (lists,
 /// default 500), <c>--threads N</c> (libtorch threads, default 1: on a busy 2-core machine two spinning threads cost
-/// several times more per step).
+/// several times more per step), <c>--layout rebuilt|append-only</c> (the prompt layout, default rebuilt).
 /// </remarks>
 internal sealed class TrainingBenchmark : IBenchmarkCommand
 {
@@ -32,6 +32,8 @@ internal sealed class TrainingBenchmark : IBenchmarkCommand
         int steps = Argument(args, "--steps", 100);
         int trainLists = Argument(args, "--train", 500);
         int threads = Argument(args, "--threads", 1);
+        int at = Array.IndexOf(args, "--layout");
+        var layout = at >= 0 && at + 1 < args.Length && args[at + 1] == "append-only" ? PromptLayout.AppendOnly : PromptLayout.Rebuilt;
         TorchRuntime.EnsureInitialized();
         set_num_threads(threads);
         manual_seed(1);
@@ -40,7 +42,8 @@ internal sealed class TrainingBenchmark : IBenchmarkCommand
         var task = data.Tasks.Single();
         var template = PromptTemplate.For(task.Scenario);
         var corpus = task.Train.Concat(task.Test).SelectMany(q => q.Candidates.Select(c => c.Id + AnswerTags.AnswerClose)
-            .Prepend(template.BuildStep(q, Enumerable.Range(0, q.Candidates.Count).ToArray(), DecodingMode.Choice).Text));
+            .Prepend(template.BuildStep(q, Enumerable.Range(0, q.Candidates.Count).ToArray(), DecodingMode.Choice).Text)
+            .Append(layout == PromptLayout.AppendOnly ? template.NextTurn(q, DecodingMode.Choice) : ""));
         var tokenizer = CompactTokenizer.Build(corpus);
         var config = Qwen2Config.Tiny(tokenizer.VocabSize);
         config.HiddenSize = 128; config.NumAttentionHeads = 4; config.NumKeyValueHeads = 4; config.IntermediateSize = 256;
@@ -59,7 +62,7 @@ internal sealed class TrainingBenchmark : IBenchmarkCommand
             phases[m.Phase] = (p.Steps + 1, p.Seconds + m.SecondsPerStep, p.Tokens + m.TokensPerSecond * m.SecondsPerStep);
             if (m.Step % 50 == 0) Console.WriteLine($"{m.Phase} {m.Step}/{m.TotalSteps} loss {m.Loss:F3} acc {m.EliminationAccuracy:F3} reward {m.Reward:F3} {m.SecondsPerStep:F2} s/step");
         });
-        var trainer = new EliminationTrainer(new IRankerModel(model, tokenizer, template), options);
+        var trainer = new EliminationTrainer(new IRankerModel(model, tokenizer, template, layout: layout), options);
         var untrained = trainer.Evaluate(task.Test);
         trainer.WarmStart(task.Train, progress);
         var rl = trainer.Train(task.Train, task.Test, progress);
@@ -69,7 +72,7 @@ internal sealed class TrainingBenchmark : IBenchmarkCommand
         var body = new StringBuilder();
         body.AppendLine(CultureInfo.InvariantCulture, $"- Date: {DateTime.UtcNow:yyyy-MM-dd} (UTC)");
         body.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {BenchmarkReport.Machine()}; libtorch threads: {get_num_threads()}");
-        body.AppendLine(CultureInfo.InvariantCulture, $"- Command: `dotnet run --project benchmarks/IRanker.Benchmarks -c Release -- training --warm-start {warmStart} --steps {steps} --train {trainLists} --threads {threads}`");
+        body.AppendLine(CultureInfo.InvariantCulture, $"- Command: `dotnet run --project benchmarks/IRanker.Benchmarks -c Release -- training --warm-start {warmStart} --steps {steps} --train {trainLists} --threads {threads}{(layout == PromptLayout.AppendOnly ? " --layout append-only" : "")}`");
         body.AppendLine(CultureInfo.InvariantCulture,
             $"- Ranking-bench-mini Passage-5 (seed 7): {task.Train.Count} training lists, {task.Test.Count} test lists; PassagePromptTemplate in Choice mode; CompactTokenizer ({tokenizer.VocabSize} ids).");
         body.AppendLine(CultureInfo.InvariantCulture,
