@@ -119,6 +119,7 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
         TrainingSteps = rlSteps,
         DecodingMode = DecodingMode.Choice,
         TaskWeights = settings.TaskWeights.Count > 0 ? new Dictionary<string, double>(settings.TaskWeights) : null,
+        ShuffleCandidates = settings.ShuffleCandidates,
         Seed = settings.Seed,
         Device = settings.Device,
     };

@@ -17,6 +17,9 @@ internal sealed record QuickstartSettings
     public string Device { get; init; } = "auto";
     public string? BenchmarksFile { get; init; }
 
+    /// <summary>Training prompts' candidate order (IRankerOptions.ShuffleCandidates): null = the library's default.</summary>
+    public bool? ShuffleCandidates { get; init; }
+
     /// <summary>How often training draws each task's lists relative to the others (IRankerOptions.TaskWeights); empty: equally.</summary>
     public IReadOnlyDictionary<string, double> TaskWeights { get; init; } = new Dictionary<string, double>();
 
@@ -34,6 +37,9 @@ internal sealed record QuickstartSettings
                                 lists together at most 600 (the routing tasks' distinct requests)
           --seed N              seed of data, model and training (default 1)
           --task-weight TASK=W  draw TASK's lists W times as often as the others' (repeatable; default: all 1)
+          --shuffle-candidates on|off
+                                list each training prompt's candidates in a fresh random order, or
+                                not (default: the library's default for a model trained from scratch)
           --device NAME         auto | cpu | cuda | cuda:N (default auto)
           --output DIR          where data, the model zip and results go (default samples/IRanker.Quickstart/output)
           --real-data DIR       also evaluate on real Ranking-bench files (jsonl/parquet) in DIR (docs/data.md)
@@ -68,6 +74,7 @@ internal sealed record QuickstartSettings
                 "--output" => s with { Output = Next() },
                 "--real-data" => s with { RealDataFolder = Next() },
                 "--write-benchmarks" => s with { BenchmarksFile = Next() },
+                "--shuffle-candidates" => s with { ShuffleCandidates = OnOff(args[i], Next()) },
                 "--task-weight" => s with { TaskWeights = WithWeight(s.TaskWeights, args[i], Next()) },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'. Run with --help for the options."),
             };
@@ -81,6 +88,13 @@ internal sealed record QuickstartSettings
                 $"the routing tasks have at most {RankingBenchMini.MaxRoutingListsPerTask} distinct requests each, so ask for {RankingBenchMini.MaxRoutingListsPerTask} or fewer together.");
         return s;
     }
+
+    private static bool OnOff(string option, string value) => value switch
+    {
+        "on" => true,
+        "off" => false,
+        _ => throw new ArgumentException($"Option {option} needs on or off, not '{value}'."),
+    };
 
     private static Dictionary<string, double> WithWeight(IReadOnlyDictionary<string, double> weights, string option, string value)
     {
