@@ -13,6 +13,7 @@ var commands = new Dictionary<string, IBenchmarkCommand>(StringComparer.OrdinalI
     ["learning-curve"] = new LearningCurveBenchmark(),
     ["long-inputs"] = new LongInputBenchmark(),
     ["integrity"] = new IntegrityBenchmark(),
+    ["order"] = new OrderSensitivityBenchmark(),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
