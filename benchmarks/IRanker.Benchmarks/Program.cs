@@ -14,6 +14,7 @@ var commands = new Dictionary<string, IBenchmarkCommand>(StringComparer.OrdinalI
     ["long-inputs"] = new LongInputBenchmark(),
     ["integrity"] = new IntegrityBenchmark(),
     ["schedules"] = new ScheduleBenchmark(),
+    ["order"] = new OrderSensitivityBenchmark(),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

@@ -120,6 +120,7 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
         DecodingMode = DecodingMode.Choice,
         PromptLayout = settings.Layout,
         TaskWeights = settings.TaskWeights.Count > 0 ? new Dictionary<string, double>(settings.TaskWeights) : null,
+        ShuffleCandidates = settings.ShuffleCandidates,
         Seed = settings.Seed,
         Device = settings.Device,
     };

@@ -20,6 +20,8 @@ internal sealed record QuickstartSettings
 
     /// <summary>The prompt layout to train and rank in (IRankerOptions.PromptLayout); null: the library's default.</summary>
     public PromptLayout? Layout { get; init; }
+    /// <summary>Training prompts' candidate order (IRankerOptions.ShuffleCandidates): null = the library's default.</summary>
+    public bool? ShuffleCandidates { get; init; }
 
     /// <summary>How often training draws each task's lists relative to the others (IRankerOptions.TaskWeights); empty: equally.</summary>
     public IReadOnlyDictionary<string, double> TaskWeights { get; init; } = new Dictionary<string, double>();
@@ -39,6 +41,9 @@ internal sealed record QuickstartSettings
           --seed N              seed of data, model and training (default 1)
           --task-weight TASK=W  draw TASK's lists W times as often as the others' (repeatable; default: all 1)
           --layout NAME         rebuilt | append-only: the prompt layout (default: the library's, rebuilt)
+          --shuffle-candidates on|off
+                                list each training prompt's candidates in a fresh random order, or
+                                not (default: the library's default for a model trained from scratch)
           --device NAME         auto | cpu | cuda | cuda:N (default auto)
           --output DIR          where data, the model zip and results go (default samples/IRanker.Quickstart/output)
           --real-data DIR       also evaluate on real Ranking-bench files (jsonl/parquet) in DIR (docs/data.md)
@@ -74,6 +79,7 @@ internal sealed record QuickstartSettings
                 "--output" => s with { Output = Next() },
                 "--real-data" => s with { RealDataFolder = Next() },
                 "--write-benchmarks" => s with { BenchmarksFile = Next() },
+                "--shuffle-candidates" => s with { ShuffleCandidates = OnOff(args[i], Next()) },
                 "--task-weight" => s with { TaskWeights = WithWeight(s.TaskWeights, args[i], Next()) },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'. Run with --help for the options."),
             };
@@ -93,6 +99,13 @@ internal sealed record QuickstartSettings
         "rebuilt" => PromptLayout.Rebuilt,
         "append-only" or "appendonly" => PromptLayout.AppendOnly,
         _ => throw new ArgumentException($"Option --layout needs rebuilt or append-only, not '{value}'."),
+    };
+
+    private static bool OnOff(string option, string value) => value switch
+    {
+        "on" => true,
+        "off" => false,
+        _ => throw new ArgumentException($"Option {option} needs on or off, not '{value}'."),
     };
 
     private static Dictionary<string, double> WithWeight(IReadOnlyDictionary<string, double> weights, string option, string value)

@@ -54,6 +54,16 @@ public sealed class IRankerOptions
     public EliminationSchedule Schedule { get; set; } = EliminationSchedule.OnePerStep;
 
     /// <summary>
+    /// In how many orders each elimination step shows the remaining candidates when ranking: the step averages the
+    /// orders' Choice distributions, so that a candidate's place in its group weighs less (<see cref="RankerOptions.OrderSamples"/>;
+    /// with a value of at least n! for n candidates the ranking does not depend on the rows' order). Default 1 (one
+    /// order: the rows' own). Costs about that many times the prompt tokens per step; needs <see cref="DecodingMode.Choice"/>.
+    /// Saved with the model; change it on a trained model with <see cref="IRankerTransformer.WithOrderSamples"/>. Takes
+    /// precedence over <see cref="RankerOptions.OrderSamples"/> in <see cref="Inference"/>.
+    /// </summary>
+    public int OrderSamples { get; set; } = 1;
+
+    /// <summary>
     /// Optional text column with the IDs the model sees and answers with. Default <c>null</c>: for
     /// <see cref="RankingScenario.Passage"/> and <see cref="RankingScenario.Generic"/> the IDs are <c>passage 1</c>,
     /// <c>passage 2</c>, … in row order within the group; for <see cref="RankingScenario.Recommendation"/> and
@@ -98,6 +108,14 @@ public sealed class IRankerOptions
     /// </summary>
     public Dictionary<string, double>? TaskWeights { get; set; }
 
+    /// <summary>
+    /// Whether every training prompt (warm start and reinforcement learning) lists its candidates in a fresh random
+    /// order, against the model learning to favour positions. Takes precedence over
+    /// <see cref="TrainingOptions.ShuffleCandidates"/> in <see cref="Training"/>. Default <c>null</c>: that setting, or for
+    /// a model trained from scratch without <see cref="Training"/>, the scratch recipe's (docs/training.md).
+    /// </summary>
+    public bool? ShuffleCandidates { get; set; }
+
     /// <summary>Seed of every random choice (initialisation, sub-list sampling, rollouts). Default 0.</summary>
     public int Seed { get; set; }
 
@@ -141,7 +159,7 @@ public sealed class IRankerOptions
     /// </summary>
     public TrainingOptions? Training { get; set; }
 
-    /// <summary>Inference settings (token budget per forward batch, prefix-cache reuse, answer lengths). Their <c>Mode</c> is <see cref="DecodingMode"/> and their <c>Schedule</c> is <see cref="Schedule"/>.</summary>
+    /// <summary>Inference settings (token budget per forward batch, prefix-cache reuse, answer lengths). Their <c>Mode</c> is <see cref="DecodingMode"/>, their <c>Schedule</c> is <see cref="Schedule"/> and their <c>OrderSamples</c> is <see cref="OrderSamples"/>.</summary>
     public RankerOptions Inference { get; set; } = new();
 
     /// <summary>Receives every training step's metrics (reward and its parts, accuracy, KL, loss, learning rate, speed). Never saved.</summary>

@@ -118,6 +118,31 @@ public sealed class IRankerTransformer : ITransformer, IDisposable
         return new IRankerTransformer(_host, options, _engine.WithInference(inference), EngineName);
     }
 
+    /// <summary>
+    /// The same model ranking with each elimination step shown the remaining candidates in
+    /// <paramref name="orderSamples"/> orders and deciding by their averaged Choice distribution
+    /// (<see cref="IRankerOptions.OrderSamples"/>): no copy of the weights (the new transformer uses this one's model, so
+    /// keep this one undisposed while using it); it saves and loads like any IRanker transformer.
+    /// </summary>
+    /// <param name="orderSamples">Orders per step, 1 or more (1 = the rows' own order only).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="orderSamples"/> is below 1.</exception>
+    /// <exception cref="ArgumentException"><paramref name="orderSamples"/> is above 1 and the model ranks in a mode other than <see cref="DecodingMode.Choice"/>.</exception>
+    /// <exception cref="NotSupportedException">The model was trained with a ranking engine that has no such setting.</exception>
+    /// <example>
+    /// <code>
+    /// var steadier = ranker.WithOrderSamples(4);   // 4 orders per step: about 4x the prompt tokens
+    /// IDataView scored = steadier.Transform(testData);
+    /// </code>
+    /// </example>
+    public IRankerTransformer WithOrderSamples(int orderSamples)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var options = IRankerModelFormat.Copy(Options);
+        options.OrderSamples = orderSamples;
+        var inference = ResolvedOptions.InferenceFor(options);
+        return new IRankerTransformer(_host, options, _engine.WithInference(inference), EngineName);
+    }
+
     /// <summary>Not supported: the transformer ranks whole groups, not single rows. Use <see cref="Transform"/> or <see cref="RankAsync(IAsyncEnumerable{RankingQuery}, CancellationToken)"/>.</summary>
     /// <exception cref="NotSupportedException">Always.</exception>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>

@@ -10,8 +10,8 @@ namespace IRanker.MLNet.Engine;
 /// <remarks>
 /// The one precedence rule: a setting at the top level of <see cref="IRankerOptions"/> wins over the same setting in
 /// <see cref="IRankerOptions.Training"/> or <see cref="IRankerOptions.Inference"/>. <see cref="IRankerOptions.DecodingMode"/>
-/// sets both modes, <see cref="IRankerOptions.Schedule"/> the ranking schedule, <see cref="IRankerOptions.Seed"/> both seeds, <see cref="IRankerOptions.TrainingSteps"/> the RL
-/// steps, and <see cref="IRankerOptions.WarmStartSteps"/> and <see cref="IRankerOptions.TaskWeights"/>, where set, their
+/// sets both modes, <see cref="IRankerOptions.Schedule"/> the ranking schedule, <see cref="IRankerOptions.OrderSamples"/> the orders per step, <see cref="IRankerOptions.Seed"/> both seeds, <see cref="IRankerOptions.TrainingSteps"/> the RL
+/// steps, and <see cref="IRankerOptions.WarmStartSteps"/>, <see cref="IRankerOptions.TaskWeights"/> and <see cref="IRankerOptions.ShuffleCandidates"/>, where set, their
 /// training counterparts. Neither nested object of the caller is changed: both are copied.
 /// </remarks>
 /// <param name="Training">The trainer's settings.</param>
@@ -30,22 +30,27 @@ internal sealed record ResolvedOptions(TrainingOptions Training, RankerOptions I
         training.Steps = options.TrainingSteps;
         training.Seed = options.Seed;
         training.Mode = options.DecodingMode;
+        if (options.ShuffleCandidates is { } shuffle) training.ShuffleCandidates = shuffle;
         if (options.TaskWeights is not null) training.TaskWeights = new Dictionary<string, double>(options.TaskWeights, StringComparer.Ordinal);
         training.Validate();
         return new ResolvedOptions(training, InferenceFor(options));
     }
 
     /// <summary>The ranker's settings alone (for a loaded model, which is not trained).</summary>
-    /// <exception cref="ArgumentException">The schedule needs another decoding mode (the message names both settings).</exception>
+    /// <exception cref="ArgumentException">The schedule or the order samples need another decoding mode (the message names both settings).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="IRankerOptions.OrderSamples"/> is below 1.</exception>
     public static RankerOptions InferenceFor(IRankerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options.Schedule, $"{nameof(IRankerOptions)}.{nameof(IRankerOptions.Schedule)}");
         options.Schedule.CheckMode(options.DecodingMode, $"{nameof(IRankerOptions)}.{nameof(IRankerOptions.Schedule)} with {nameof(IRankerOptions)}.{nameof(IRankerOptions.DecodingMode)}");
         if (options.PromptLayout is { } layout)
             IterativeRanker.CheckLayout(layout, options.DecodingMode, $"{nameof(IRankerOptions)}.{nameof(IRankerOptions.PromptLayout)} with {nameof(IRankerOptions)}.{nameof(IRankerOptions.DecodingMode)}");
+        RankerOptions.CheckOrderSamples(options.OrderSamples, options.DecodingMode, $"{nameof(IRankerOptions)}.{nameof(IRankerOptions.OrderSamples)}",
+            $"{nameof(IRankerOptions)}.{nameof(IRankerOptions.DecodingMode)}");
         var inference = options.Inference.Clone();
         inference.Mode = options.DecodingMode;
         inference.Schedule = options.Schedule;
+        inference.OrderSamples = options.OrderSamples;
         inference.Seed = options.Seed;
         inference.Validate();
         return inference;

@@ -216,6 +216,13 @@ public sealed class IterativeRanker : IListRanker
     private void RunBatch(IReadOnlyList<ListState> states, IReadOnlyList<StepRow> rows, Generator? random)
     {
         bool generates = DecodingModes.GeneratesText(Options.Mode);
+        if (!generates && Options.OrderSamples > 1)
+        {
+            var (combined, cost) = OrderSampledStep.Run(step, Options, states, rows);
+            LastCounters += cost;
+            for (int b = 0; b < states.Count; b++) EliminateByChoice(states[b], combined[b]);
+            return;
+        }
         using var forward = step.Forward(rows, new StepForwardOptions(KeepPrefixes: Options.ReusePrefixCache, KeepCache: generates));
         LastCounters += new InferenceCounters(1, rows.Sum(r => (long)r.Prompt.Length), rows.Sum(r => (long)r.PastLength),
             rows.Sum(r => (long)r.Branches.Sum(b => b.Length)), 0)
@@ -227,17 +234,7 @@ public sealed class IterativeRanker : IListRanker
         if (!generates)
         {
             var scores = forward.BranchLogProbArrays();
-            for (int b = 0; b < states.Count; b++)
-            {
-                var (_, _, logProbs) = ChoiceDecision.MostLikely(scores[b]);
-                var pool = states[b].Remaining.ToArray();
-                // The schedule's count of the most likely eliminations, most likely first (ties: input order); the
-                // step's distribution is recorded once, on the first of them.
-                var worstFirst = Enumerable.Range(0, pool.Length).OrderByDescending(i => logProbs[i]).ThenBy(i => i)
-                    .Take(Math.Min(Options.Schedule.EliminationsAt(pool.Length), states[b].Eliminable)).ToArray();
-                for (int k = 0; k < worstFirst.Length; k++)
-                    states[b].Eliminate(pool[worstFirst[k]], "", AnswerMatch.Choice, MathF.Exp(logProbs[worstFirst[k]]), k == 0 ? logProbs : null, pool);
-            }
+            for (int b = 0; b < states.Count; b++) EliminateByChoice(states[b], ChoiceDecision.MostLikely(scores[b]).LogProbs);
             return;
         }
 
@@ -251,5 +248,18 @@ public sealed class IterativeRanker : IListRanker
             LastStatistics.Record(match);
             state.Eliminate(state.Remaining[match.Index], outputs[b].Text, match.Rule, null);
         }
+    }
+
+    /// <summary>
+    /// Eliminates the schedule's count of the most likely candidates of a Choice step, most likely first (ties: input
+    /// order); <paramref name="logProbs"/> (per pool candidate, in pool order) is recorded once, on the first of them.
+    /// </summary>
+    private void EliminateByChoice(ListState state, float[] logProbs)
+    {
+        var pool = state.Remaining.ToArray();
+        var worstFirst = Enumerable.Range(0, pool.Length).OrderByDescending(i => logProbs[i]).ThenBy(i => i)
+            .Take(Math.Min(Options.Schedule.EliminationsAt(pool.Length), state.Eliminable)).ToArray();
+        for (int k = 0; k < worstFirst.Length; k++)
+            state.Eliminate(pool[worstFirst[k]], "", AnswerMatch.Choice, MathF.Exp(logProbs[worstFirst[k]]), k == 0 ? logProbs : null, pool);
     }
 }

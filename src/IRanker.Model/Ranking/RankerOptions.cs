@@ -23,6 +23,22 @@ public sealed class RankerOptions
     /// </summary>
     public EliminationSchedule Schedule { get; set; } = EliminationSchedule.OnePerStep;
 
+    /// <summary>
+    /// In how many orders each elimination step shows the remaining candidates (<see cref="IterativeRanker"/>, Choice
+    /// mode): the step averages the orders' Choice distributions (the probabilities, per candidate) and eliminates by
+    /// the average, so that a candidate's place in the list weighs less. The first order is the pool's own; when the
+    /// value is at least n! for a pool of n candidates every order is used once, so the step does not depend on the
+    /// order the candidates came in; otherwise the other orders are drawn from a generator seeded by <see cref="Seed"/>
+    /// and the pool size. Candidates keep their IDs in every order. Default 1: one order, the paper's step.
+    /// </summary>
+    /// <remarks>
+    /// Cost: a step runs min(value, n!) prompts per list instead of one, so k times the prompt tokens (each extra order
+    /// reuses the list's prefix cache for the context); the number of forward passes stays the same while a step's rows
+    /// fit in <see cref="TokenBudget"/>, and grows by the rows that do not. Any value above 1 needs
+    /// <see cref="DecodingMode.Choice"/> (the generating modes have no distribution to average).
+    /// </remarks>
+    public int OrderSamples { get; set; } = 1;
+
     /// <summary>Most tokens generated per step in <see cref="DecodingMode.Answer"/> mode. Default 16.</summary>
     public int MaxAnswerTokens { get; set; } = 16;
 
@@ -79,13 +95,32 @@ public sealed class RankerOptions
     /// <summary>A copy of these options.</summary>
     public RankerOptions Clone() => (RankerOptions)MemberwiseClone();
 
+    /// <summary>Throws when <paramref name="orderSamples"/> is below 1, or above 1 with a mode that has no distribution to average.</summary>
+    /// <param name="orderSamples">The value of <see cref="OrderSamples"/>.</param>
+    /// <param name="mode">The decoding mode it is used with.</param>
+    /// <param name="name">The setting's name in messages (e.g. <c>RankerOptions.OrderSamples</c>).</param>
+    /// <param name="modeName">The mode setting's name in messages.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="orderSamples"/> is below 1.</exception>
+    /// <exception cref="ArgumentException"><paramref name="orderSamples"/> is above 1 and <paramref name="mode"/> is not <see cref="DecodingMode.Choice"/>.</exception>
+    public static void CheckOrderSamples(int orderSamples, DecodingMode mode, string name, string modeName)
+    {
+        if (orderSamples < 1)
+            throw new ArgumentOutOfRangeException(name, orderSamples,
+                $"{name} must be 1 or more: the number of orders in which each elimination step shows the candidates (1 = the order given, the default; 2-4 average out position bias at 2-4 times the prompt tokens).");
+        if (orderSamples > 1 && mode != DecodingMode.Choice)
+            throw new ArgumentException(
+                $"{name} = {orderSamples} needs DecodingMode.Choice (it averages the step's Choice distributions over the orders), but {modeName} is {mode}. " +
+                $"Use {name} = 1 with {mode}, or DecodingMode.Choice with {name} = {orderSamples}.", name);
+    }
+
     /// <summary>Checks the values; the message names the property and the allowed range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
-    /// <exception cref="ArgumentException">The schedule needs another mode.</exception>
+    /// <exception cref="ArgumentException">The schedule or <see cref="OrderSamples"/> needs another mode.</exception>
     public void Validate()
     {
         ArgumentNullException.ThrowIfNull(Schedule, nameof(Schedule));
         Schedule.CheckMode(Mode, $"RankerOptions.Schedule with RankerOptions.Mode");
+        CheckOrderSamples(OrderSamples, Mode, $"{nameof(RankerOptions)}.{nameof(OrderSamples)}", $"{nameof(RankerOptions)}.{nameof(Mode)}");
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxAnswerTokens, 1, nameof(MaxAnswerTokens));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxReasoningTokens, 1, nameof(MaxReasoningTokens));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxDirectTokens, 1, nameof(MaxDirectTokens));

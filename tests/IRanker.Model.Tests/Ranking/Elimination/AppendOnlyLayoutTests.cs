@@ -182,4 +182,23 @@ public class AppendOnlyLayoutTests
         summary.Should().NotBeNull();
         model.Layout.Should().Be(PromptLayout.AppendOnly);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Order_samples_rank_in_the_append_only_layout_and_in_windows(bool windowed)
+    {
+        using var model = AppendOnly();
+        var query = ColourQuery("paint for a kitchen", 4, 0, 8, 2, 6, 1, 7, 3, 5);
+        var step = new StepScorer(model.Model, new TemplatePromptSource(model));
+        int budget = windowed ? new WindowPlanner(step, new PromptLimit(2048, int.MaxValue), DecodingMode.Choice, 0).Pass(query, [0, 1, 2, 3, 4]).Tokens : 16_384;
+        var ranker = new IterativeRanker(model, new RankerOptions { OrderSamples = 3, TokenBudget = budget });
+
+        var result = ranker.Rank([query]).Single();
+
+        ranker.LastWindowedLists.Should().Be(windowed ? 1 : 0);
+        result.Order.Should().BeEquivalentTo(Enumerable.Range(0, 9));
+        result.Relevance().Sum().Should().BeApproximately(1f, 1e-4f);
+        ranker.LastCounters.LargestBatchTokens.Should().BeLessThanOrEqualTo(budget);
+    }
 }

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text.Json;
+using IRanker.MLNet.Persistence;
+using IRanker.MLNet.Tests.Support;
+using IRanker.Model.Ranking;
+using IRanker.Model.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace IRanker.MLNet.Tests;
+
+/// <summary><see cref="IRankerOptions.OrderSamples"/> and <see cref="IRankerOptions.ShuffleCandidates"/> through ML.NET, with the real engine and a tiny model.</summary>
+public sealed class OrderSamplesTests
+{
+    private static IRankerOptions Options(DecodingMode mode = DecodingMode.Choice) => new()
+    {
+        Scenario = RankingScenario.Passage,
+        ScratchModelSize = ScratchModelSize.Tiny,
+        WarmStartSteps = 4,
+        TrainingSteps = 0,
+        DecodingMode = mode,
+        Device = "cpu",
+        Seed = 6,
+        Training = new TrainingOptions { WarmStartLearningRate = 1e-3, WarmStartBatchSize = 4, MicroBatchSize = 4 },
+        Inference = new RankerOptions { MaxAnswerTokens = 4 },
+    };
+
+    [Fact]
+    public void A_model_with_several_orders_per_step_saves_and_scores_identically_in_a_new_process()
+    {
+        var mlContext = Pipelines.Context(out _);
+        string folder = Directory.CreateTempSubdirectory("iranker-orders-").FullName;
+        string tsv = Path.Combine(folder, "data.tsv");
+        PassageData.WriteTsv(tsv, PassageData.Rows(groups: 4, seed: 41));
+        IDataView data = mlContext.Data.LoadFromTextFile<PassageRow>(tsv, hasHeader: true);
+        using var model = (TransformerChain<IRankerTransformer>)Pipelines.Pipeline(mlContext, Options()).Fit(data);
+        var ranker = Pipelines.Ranker(model);
+
+        var steadier = ranker.WithOrderSamples(3);
+        var chain = new TransformerChain<ITransformer>(model.First(), steadier);
+        string[] expected = chain.Transform(data).GetColumn<float>("Relevance").Select(s => s.ToString("R", CultureInfo.InvariantCulture)).ToArray();
+        string[] single = model.Transform(data).GetColumn<float>("Relevance").Select(s => s.ToString("R", CultureInfo.InvariantCulture)).ToArray();
+        string zip = Path.Combine(folder, "orders.zip");
+        mlContext.Model.Save(chain, data.Schema, zip);
+
+        var loaded = Pipelines.Ranker(new MLContext(seed: 1).Model.Load(zip, out _));
+        loaded.Options.OrderSamples.Should().Be(3);
+        loaded.InferenceOptions.OrderSamples.Should().Be(3);
+        ranker.Options.OrderSamples.Should().Be(1, "the original keeps its setting");
+        var reloaded = new TransformerChain<ITransformer>(model.First(), loaded);
+        reloaded.Transform(data).GetColumn<float>("Relevance").Select(s => s.ToString("R", CultureInfo.InvariantCulture)).Should().Equal(expected);
+        expected.Should().NotEqual(single, "three orders per step change the step distributions");
+        (loaded as IDisposable).Dispose();
+    }
+
+    [Fact]
+    public void Options_saved_before_the_setting_existed_load_with_one_order()
+    {
+        var options = JsonSerializer.Deserialize<IRankerOptions>("""{"Scenario":"Passage","Inference":{"TokenBudget":4096}}""", IRankerModelFormat.Json)!;
+
+        options.OrderSamples.Should().Be(1);
+        options.Inference.OrderSamples.Should().Be(1);
+        options.ShuffleCandidates.Should().BeNull();
+    }
+
+    [Fact]
+    public void Bad_order_samples_are_named_errors_at_fit_and_on_a_trained_model()
+    {
+        var mlContext = Pipelines.Context(out _);
+        IDataView data = mlContext.Data.LoadFromEnumerable(PassageData.Rows(groups: 2, seed: 42));
+        var options = Options(DecodingMode.Answer);
+        options.OrderSamples = 2;
+        FluentActions.Invoking(() => Pipelines.Pipeline(mlContext, options).Fit(data))
+            .Should().Throw<ArgumentException>().WithMessage("*IRankerOptions.OrderSamples = 2*DecodingMode.Choice*IRankerOptions.DecodingMode is Answer*");
+
+        options.OrderSamples = 1;
+        using var answerModel = (TransformerChain<IRankerTransformer>)Pipelines.Pipeline(mlContext, options).Fit(data);
+        FluentActions.Invoking(() => Pipelines.Ranker(answerModel).WithOrderSamples(4))
+            .Should().Throw<ArgumentException>().WithMessage("*OrderSamples = 4*Answer*");
+
+        using var choiceModel = (TransformerChain<IRankerTransformer>)Pipelines.Pipeline(mlContext, Options()).Fit(data);
+        FluentActions.Invoking(() => Pipelines.Ranker(choiceModel).WithOrderSamples(0))
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("IRankerOptions.OrderSamples").WithMessage("*1 or more*");
+    }
+
+    [Theory]
+    [InlineData(null, false)]   // null: the training options decide
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    public void The_top_level_shuffle_setting_wins_over_the_training_options(bool? shuffle, bool expected)
+    {
+        var options = new IRankerOptions { ShuffleCandidates = shuffle, Training = new TrainingOptions { ShuffleCandidates = expected } };
+        IRanker.MLNet.Engine.ResolvedOptions.Resolve(options, scratch: true).Training.ShuffleCandidates.Should().Be(expected);
+        if (shuffle is { } set)
+        {
+            options.Training = null;
+            IRanker.MLNet.Engine.ResolvedOptions.Resolve(options, scratch: true).Training.ShuffleCandidates.Should().Be(set);
+            IRanker.MLNet.Engine.ResolvedOptions.Resolve(options, scratch: false).Training.ShuffleCandidates.Should().Be(set);
+        }
+    }
+}
