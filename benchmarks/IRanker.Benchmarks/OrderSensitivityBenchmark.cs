@@ -19,7 +19,7 @@ namespace IRanker.Benchmarks;
 /// Arguments: <c>--model LABEL=PATH</c> (a quickstart model zip; repeatable), <c>--untrained</c> (also the quickstart's
 /// untrained model, built the same way: the bias of the architecture alone), <c>--seed N</c>, <c>--train N</c>,
 /// <c>--test N</c> (the quickstart's data: default 1, 150, 30), <c>--shuffles N</c> (random row orders per list,
-/// default 3), <c>--k 1,2,4</c> and <c>--k-model LABEL</c> (default the last <c>--model</c>) and <c>--k-tasks A,B</c>
+/// default 3), <c>--k 1,2,4</c> and <c>--k-model A,B</c> (labels; default the last model) and <c>--k-tasks A,B</c>
 /// (default the routing and passage tasks) for the trade-off. Lists are built through <see cref="RankingRows"/> as the
 /// ML.NET transformer builds them from rows; candidates keep their IDs in every order, so a reordering moves only where a
 /// candidate is listed.
@@ -73,7 +73,7 @@ internal sealed class OrderSensitivityBenchmark : IBenchmarkCommand
         if (transformers.Count == 0) throw new ArgumentException("Give at least one --model LABEL=PATH or --untrained.");
 
         var body = new StringBuilder();
-        body.AppendLine(CultureInfo.InvariantCulture, $"Machine: {machine}. Date: {DateTime.UtcNow:yyyy-MM-dd}. Command: `dotnet run --project benchmarks/IRanker.Benchmarks -c Release -- order {string.Join(' ', args)}`.");
+        body.AppendLine(CultureInfo.InvariantCulture, $"Machine: {machine}. Date: {DateTime.UtcNow:yyyy-MM-dd}. Command: `dotnet run --project benchmarks/IRanker.Benchmarks -c Release -- order {string.Join(' ', args.Select(a => a.Contains(' ') ? $"\"{a}\"" : a))}`.");
         body.AppendLine();
         body.AppendLine(CultureInfo.InvariantCulture, $"The quickstart's test lists (Ranking-bench-mini, seed {seed}, {testLists} per task) ranked with one order per step (OrderSamples = 1) in their own order, reversed, and in {shuffles} random row orders per list. " +
             $"MRR and NDCG@10 in percent; for the random orders the mean and [min–max] over the orders; top-1 = the share of lists whose best candidate is the one of the original order. Candidates keep their IDs in every order.");
@@ -111,34 +111,37 @@ internal sealed class OrderSensitivityBenchmark : IBenchmarkCommand
             body.AppendLine();
         }
 
-        string kLabel = Option(args, "--k-model", transformers[^1].Label);
-        var kRanker = transformers.Single(t => t.Label == kLabel).Ranker;
-        body.AppendLine(CultureInfo.InvariantCulture, $"**Order samples (k orders per step), model '{kLabel}'**: the same lists in their own order and reversed. " +
-            $"Prompt tokens and time are per list, for the original order (the machine's load varies, so the time is indicative; the tokens are exact).");
-        body.AppendLine();
-        body.AppendLine("| task | k | MRR original | MRR reversed | NDCG@10 original | NDCG@10 reversed | top-1 kept, reversed | prompt tokens per list | ms per list |");
-        body.AppendLine("|---|---|---|---|---|---|---|---|---|");
-        foreach (string task in kTasks)
+        foreach (string kLabel in Option(args, "--k-model", transformers[^1].Label).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
-            foreach (int k in ks)
+            var kRanker = transformers.Single(t => t.Label == kLabel).Ranker;
+            body.AppendLine(CultureInfo.InvariantCulture, $"**Order samples (k orders per step), model '{kLabel}'**: the same lists in their own order and reversed. " +
+                $"Prompt tokens and time are per list, for the original order (the machine's load varies, so the time is indicative; the tokens are exact).");
+            body.AppendLine();
+            body.AppendLine("| task | k | MRR original | MRR reversed | NDCG@10 original | NDCG@10 reversed | top-1 kept, reversed | prompt tokens per list | ms per list |");
+            body.AppendLine("|---|---|---|---|---|---|---|---|---|");
+            foreach (string task in kTasks)
             {
-                Console.WriteLine($"[{clock.Elapsed.TotalMinutes:0.0} min] {task}, k = {k}");
-                Outcome original, reversed;
-                if (k == 1 && k1.ContainsKey((kLabel, "original", task)))
+                foreach (int k in ks)
                 {
-                    original = k1[(kLabel, "original", task)];
-                    reversed = k1[(kLabel, "reversed", task)];
+                    Console.WriteLine($"[{clock.Elapsed.TotalMinutes:0.0} min] {kLabel}: {task}, k = {k}");
+                    Outcome original, reversed;
+                    if (k == 1 && k1.ContainsKey((kLabel, "original", task)))
+                    {
+                        original = k1[(kLabel, "original", task)];
+                        reversed = k1[(kLabel, "reversed", task)];
+                    }
+                    else
+                    {
+                        var sampled = kRanker.WithOrderSamples(k);
+                        original = Rank(sampled, sampled.InferenceOptions, tests[task], variants[0].Order);
+                        reversed = Rank(sampled, sampled.InferenceOptions, tests[task], variants[1].Order);
+                    }
+                    int lists = original.Lists.Count;
+                    body.AppendLine(CultureInfo.InvariantCulture, $"| {task} | {k} | {P(original.Mrr)} | {P(reversed.Mrr)} | {P(original.Ndcg)} | {P(reversed.Ndcg)} | {P(Agreement(original, reversed))}% | " +
+                        $"{original.PromptTokens / lists:N0} | {1000 * original.Seconds / lists:0} |");
                 }
-                else
-                {
-                    var sampled = kRanker.WithOrderSamples(k);
-                    original = Rank(sampled, sampled.InferenceOptions, tests[task], variants[0].Order);
-                    reversed = Rank(sampled, sampled.InferenceOptions, tests[task], variants[1].Order);
-                }
-                int lists = original.Lists.Count;
-                body.AppendLine(CultureInfo.InvariantCulture, $"| {task} | {k} | {P(original.Mrr)} | {P(reversed.Mrr)} | {P(original.Ndcg)} | {P(reversed.Ndcg)} | {P(Agreement(original, reversed))}% | " +
-                    $"{original.PromptTokens / lists:N0} | {1000 * original.Seconds / lists:0} |");
             }
+            body.AppendLine();
         }
         body.AppendLine();
         body.AppendLine(CultureInfo.InvariantCulture, $"Wall time of the whole run: {clock.Elapsed.TotalMinutes:0.0} min.");

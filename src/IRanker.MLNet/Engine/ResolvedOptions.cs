@@ -68,7 +68,9 @@ internal sealed record ResolvedOptions(TrainingOptions Training, RankerOptions I
         KlCoefficient = 0,
         EntropyCoefficient = 0,
         // The sub-lists keep the data's own (random) candidate order: from scratch this learns about twice as fast
-        // as reshuffling every sample (docs/training.md).
+        // as reshuffling every sample (docs/training.md). Measured on the quickstart (docs/benchmarks.md, "Candidate
+        // order in training"), reshuffling made the unlearned passage tasks order-invariant but not the routing tasks
+        // the model learns, whose MRR it lowered; IRankerOptions.ShuffleCandidates turns it on.
         ShuffleCandidates = false,
     };
 }

@@ -102,7 +102,7 @@ public sealed class RankerOptions
     /// <param name="modeName">The mode setting's name in messages.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="orderSamples"/> is below 1.</exception>
     /// <exception cref="ArgumentException"><paramref name="orderSamples"/> is above 1 and <paramref name="mode"/> is not <see cref="DecodingMode.Choice"/>.</exception>
-    public static void CheckOrderSamples(int orderSamples, DecodingMode mode, string name, string modeName)
+    internal static void CheckOrderSamples(int orderSamples, DecodingMode mode, string name, string modeName)
     {
         if (orderSamples < 1)
             throw new ArgumentOutOfRangeException(name, orderSamples,
