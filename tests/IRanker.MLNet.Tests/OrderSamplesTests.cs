@@ -12,18 +12,7 @@ namespace IRanker.MLNet.Tests;
 /// <summary><see cref="IRankerOptions.OrderSamples"/> and <see cref="IRankerOptions.ShuffleCandidates"/> through ML.NET, with the real engine and a tiny model.</summary>
 public sealed class OrderSamplesTests
 {
-    private static IRankerOptions Options(DecodingMode mode = DecodingMode.Choice) => new()
-    {
-        Scenario = RankingScenario.Passage,
-        ScratchModelSize = ScratchModelSize.Tiny,
-        WarmStartSteps = 4,
-        TrainingSteps = 0,
-        DecodingMode = mode,
-        Device = "cpu",
-        Seed = 6,
-        Training = new TrainingOptions { WarmStartLearningRate = 1e-3, WarmStartBatchSize = 4, MicroBatchSize = 4 },
-        Inference = new RankerOptions { MaxAnswerTokens = 4 },
-    };
+    private static IRankerOptions Options(DecodingMode mode = DecodingMode.Choice) => Pipelines.TinyModel(seed: 6, mode);
 
     [Fact]
     public void A_model_with_several_orders_per_step_saves_and_scores_identically_in_a_new_process()

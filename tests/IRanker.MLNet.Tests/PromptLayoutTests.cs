@@ -10,18 +10,12 @@ namespace IRanker.MLNet.Tests;
 /// <summary>The append-only prompt layout through ML.NET: trained in, kept with the model, refused with Reasoning mode.</summary>
 public sealed class PromptLayoutTests
 {
-    private static IRankerOptions Options(PromptLayout? layout, DecodingMode mode = DecodingMode.Choice) => new()
+    private static IRankerOptions Options(PromptLayout? layout, DecodingMode mode = DecodingMode.Choice)
     {
-        Scenario = RankingScenario.Passage,
-        ScratchModelSize = ScratchModelSize.Tiny,
-        WarmStartSteps = 4,
-        TrainingSteps = 1,
-        DecodingMode = mode,
-        PromptLayout = layout,
-        Device = "cpu",
-        Seed = 6,
-        Training = new TrainingOptions { WarmStartLearningRate = 1e-3, WarmStartBatchSize = 4, MicroBatchSize = 4, PromptsPerStep = 2, GroupSize = 2 },
-    };
+        var options = Pipelines.TinyModel(seed: 6, mode, trainingSteps: 1);
+        options.PromptLayout = layout;
+        return options;
+    }
 
     [Fact]
     public void A_model_trained_in_the_append_only_layout_keeps_it_and_scores_identically_in_a_new_process()

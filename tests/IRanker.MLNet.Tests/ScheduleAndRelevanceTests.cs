@@ -10,18 +10,7 @@ namespace IRanker.MLNet.Tests;
 /// <summary>The elimination schedule and the relevance column through ML.NET, with the real engine and a tiny model.</summary>
 public sealed class ScheduleAndRelevanceTests
 {
-    private static IRankerOptions Options(DecodingMode mode = DecodingMode.Choice) => new()
-    {
-        Scenario = RankingScenario.Passage,
-        ScratchModelSize = ScratchModelSize.Tiny,
-        WarmStartSteps = 4,
-        TrainingSteps = 0,
-        DecodingMode = mode,
-        Device = "cpu",
-        Seed = 5,
-        Training = new TrainingOptions { WarmStartLearningRate = 1e-3, WarmStartBatchSize = 4, MicroBatchSize = 4 },
-        Inference = new RankerOptions { MaxAnswerTokens = 4 },
-    };
+    private static IRankerOptions Options(DecodingMode mode = DecodingMode.Choice) => Pipelines.TinyModel(seed: 5, mode);
 
     [Fact]
     public void The_relevance_column_sums_to_one_per_group_and_never_contradicts_the_score()

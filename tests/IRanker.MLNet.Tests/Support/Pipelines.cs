@@ -25,6 +25,23 @@ internal static class Pipelines
         EngineFactory = engine ?? LexicalRankingEngineFactory.Instance,
     };
 
+    /// <summary>Options that train the real engine's tiny model on passages in a few steps (warm start only unless <paramref name="trainingSteps"/>).</summary>
+    public static IRankerOptions TinyModel(int seed, DecodingMode mode = DecodingMode.Choice, int trainingSteps = 0) => new()
+    {
+        Scenario = RankingScenario.Passage,
+        ScratchModelSize = ScratchModelSize.Tiny,
+        WarmStartSteps = 4,
+        TrainingSteps = trainingSteps,
+        DecodingMode = mode,
+        Device = "cpu",
+        Seed = seed,
+        Training = new IRanker.Model.Training.TrainingOptions
+        {
+            WarmStartLearningRate = 1e-3, WarmStartBatchSize = 4, MicroBatchSize = 4, PromptsPerStep = 2, GroupSize = 2,
+        },
+        Inference = new RankerOptions { MaxAnswerTokens = 4 },
+    };
+
     /// <summary>MapValueToKey + IRanker; <paramref name="groupsOf"/> holds every group the model will see (train and test),
     /// since MapValueToKey maps groups it was not fitted on to missing.</summary>
     public static IEstimator<ITransformer> Pipeline(MLContext mlContext, IRankerOptions options, IEnumerable<PassageRow>? groupsOf = null) =>
