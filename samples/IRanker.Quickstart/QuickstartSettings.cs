@@ -40,7 +40,7 @@ internal sealed record QuickstartSettings
                                 lists together at most 600 (the routing tasks' distinct requests)
           --seed N              seed of data, model and training (default 1)
           --task-weight TASK=W  draw TASK's lists W times as often as the others' (repeatable; default: all 1)
-          --layout NAME         rebuilt | append-only: the prompt layout (default: the library's, rebuilt)
+          --layout NAME         rebuilt | append-only: the prompt layout (default: the library's, append-only)
           --shuffle-candidates on|off
                                 list each training prompt's candidates in a fresh random order, or
                                 not (default: the library's default for a model trained from scratch)

@@ -41,7 +41,7 @@ public sealed class PromptLayoutTests
     }
 
     [Fact]
-    public void Without_a_layout_a_model_from_scratch_is_rebuilt()
+    public void Without_a_layout_a_model_from_scratch_is_append_only_except_in_reasoning_mode()
     {
         var mlContext = Pipelines.Context(out _);
         IDataView data = mlContext.Data.LoadFromEnumerable(PassageData.Rows(groups: 2, seed: 36));
@@ -50,7 +50,12 @@ public sealed class PromptLayoutTests
 
         using var model = (TransformerChain<IRankerTransformer>)Pipelines.Pipeline(mlContext, options).Fit(data);
 
-        Pipelines.Ranker(model).Model!.Layout.Should().Be(PromptLayout.Rebuilt);
+        Pipelines.Ranker(model).Model!.Layout.Should().Be(PromptLayout.AppendOnly);
+
+        var reasoning = Options(null, DecodingMode.Reasoning);
+        reasoning.TrainingSteps = 0;
+        using var reasoner = (TransformerChain<IRankerTransformer>)Pipelines.Pipeline(mlContext, reasoning).Fit(data);
+        Pipelines.Ranker(reasoner).Model!.Layout.Should().Be(PromptLayout.Rebuilt);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ internal sealed class IRankerEngineFactory : IRankingEngineFactory
         var device = TorchRuntime.ResolveDevice(options.Device);
         bool scratch = options.ModelPath is null;
         var model = scratch
-            ? IRankerModel.CreateFromScratch(train, ShapeOf(options.ScratchModelSize), options.Seed, device, options.ScratchPromptStyle, options.PromptLayout ?? PromptLayout.Rebuilt)
+            ? IRankerModel.CreateFromScratch(train, ShapeOf(options.ScratchModelSize), options.Seed, device, options.ScratchPromptStyle, options.PromptLayout ?? ScratchLayout(options.DecodingMode))
             : IRankerModel.Load(options.ModelPath!, device);   // IRankerTrainer has checked that the folder exists
         if (options.PromptLayout is { } layout) model.Layout = layout;   // a checkpoint trained further in another layout
         progress.Report(scratch
@@ -55,6 +55,13 @@ internal sealed class IRankerEngineFactory : IRankingEngineFactory
         model.Model.eval();
         return new IRankerEngine(model, ResolvedOptions.InferenceFor(options));
     }
+
+    /// <summary>
+    /// The layout of a model trained from scratch when none is asked for: append-only, which learned routing better than
+    /// the rebuilt layout on both quickstart seeds measured (docs/benchmarks.md) and ranks with fewer tokens; rebuilt in
+    /// Reasoning mode, which the append-only layout does not support.
+    /// </summary>
+    internal static PromptLayout ScratchLayout(DecodingMode mode) => mode == DecodingMode.Reasoning ? PromptLayout.Rebuilt : PromptLayout.AppendOnly;
 
     private static Func<int, Qwen2Config> ShapeOf(ScratchModelSize size) => size switch
     {
