@@ -122,7 +122,7 @@ public sealed class IterativeRanker : IListRanker
             var all = Enumerable.Range(0, query.Candidates.Count).ToArray();
             if (all.Length > 1 && !planner.Fits(query, all))
             {
-                guard.EnsureFitsAlone(query, q, all, c => planner.Pass(query, [c]));
+                guard.EnsureFitsAlone(query, q, all, c => planner.Alone(query, c));
                 tournaments.Add(new LongListTournament(query, q));
                 continue;
             }
@@ -157,28 +157,28 @@ public sealed class IterativeRanker : IListRanker
         while (tournaments.Any(t => !t.Finished))
         {
             var round = tournaments.Where(t => !t.Finished).Select(t => (t, windows: t.NextRound(planner))).ToList();
-            var states = round.SelectMany(r => r.windows).ToList();
+            var windows = round.SelectMany(r => r.windows).ToList();
             try
             {
-                foreach (var wave in Waves(states, planner))
+                foreach (var wave in Waves(windows))
                     RankStates(wave, queries, random, cancellationToken);
             }
             finally
             {
-                foreach (var state in states) state.Dispose();
+                foreach (var (state, _) in windows) state.Dispose();
             }
             foreach (var (t, _) in round) t.Collect();
         }
         foreach (var t in tournaments) results[t.QueryIndex] = t.ToResult();
     }
 
-    private IEnumerable<List<ListState>> Waves(List<ListState> states, WindowPlanner planner)
+    private IEnumerable<List<ListState>> Waves(IEnumerable<(ListState State, PromptPass Pass)> windows)
     {
         var wave = new List<ListState>();
         long tokens = 0;
-        foreach (var state in states)
+        foreach (var (state, pass) in windows)
         {
-            int cost = planner.Pass(state.Query, state.Remaining).Tokens;
+            int cost = pass.Tokens;
             if (wave.Count > 0 && tokens + cost > Options.TokenBudget)
             {
                 yield return wave;

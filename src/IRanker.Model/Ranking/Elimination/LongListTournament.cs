@@ -35,19 +35,26 @@ internal sealed class LongListTournament(RankingQuery query, int queryIndex)
 
     /// <summary>
     /// The windows of the next round, each a list state that stops at its survivors (a single state that ranks to the end
-    /// when the candidates in play fit one prompt).
+    /// when the candidates in play fit one prompt), with the size of its largest forward pass.
     /// </summary>
     /// <exception cref="PromptTooLongException">Not even two candidates fit side by side.</exception>
-    public IReadOnlyList<ListState> NextRound(WindowPlanner planner)
+    public IReadOnlyList<(ListState State, PromptPass Pass)> NextRound(WindowPlanner planner)
     {
         if (Finished) return [];
-        if (planner.Fits(query, inPlay))
+        var whole = planner.Pass(query, inPlay);
+        IReadOnlyList<(ListState State, PromptPass Pass)> round;
+        if (planner.Limit.Admits(whole))
         {
             last = true;
-            return current = [new ListState(query, inPlay)];
+            round = [(new ListState(query, inPlay), whole)];
         }
-        var windows = planner.Split(query, inPlay, out var pair) ?? throw PairTooLong(planner.Limit, pair);
-        return current = windows.Select(w => new ListState(query, w.Candidates, w.Keep)).ToArray();
+        else
+        {
+            var windows = planner.Split(query, inPlay, out var pair) ?? throw PairTooLong(planner.Limit, pair);
+            round = windows.Select(w => (new ListState(query, w.Candidates, w.Keep), w.Pass)).ToArray();
+        }
+        current = round.Select(r => r.State).ToArray();
+        return round;
     }
 
     /// <summary>Takes in the round that <see cref="NextRound"/> gave, once its states have run.</summary>

@@ -19,7 +19,7 @@ internal sealed record RankingWindow(IReadOnlyList<int> Candidates, int Keep, Pr
 /// </remarks>
 internal sealed class WindowPlanner(StepScorer step, PromptLimit limit, DecodingMode mode, int generatedTokens)
 {
-    private readonly Dictionary<RankingQuery, Dictionary<int, (int Prompt, int Branch)>> costs = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<RankingQuery, Dictionary<int, PromptPass>> alone = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<RankingQuery, int> basePrompts = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>The limit every window fits.</summary>
@@ -36,6 +36,14 @@ internal sealed class WindowPlanner(StepScorer step, PromptLimit limit, Decoding
         if (step.Layout == PromptLayout.AppendOnly && pool.Count > 1)
             prompt += (pool.Count - 1) * (pool.Max(c => step.Continuation(query, c).Length) + step.Prompts.NextTurn(query, mode).Length);
         return PromptPass.Of(prompt, branches, generatedTokens);
+    }
+
+    /// <summary>The forward pass of a prompt that shows only <paramref name="candidate"/> (computed once per query and candidate).</summary>
+    public PromptPass Alone(RankingQuery query, int candidate)
+    {
+        if (!alone.TryGetValue(query, out var ofQuery)) alone[query] = ofQuery = [];
+        if (!ofQuery.TryGetValue(candidate, out var pass)) ofQuery[candidate] = pass = Pass(query, [candidate]);
+        return pass;
     }
 
     /// <summary>Whether one prompt can show all of <paramref name="pool"/>.</summary>
@@ -132,12 +140,7 @@ internal sealed class WindowPlanner(StepScorer step, PromptLimit limit, Decoding
     /// <summary>The tokens a candidate adds to a prompt, and its continuation's length (Choice mode).</summary>
     private (int Prompt, int Branch) Cost(RankingQuery query, int candidate, int basePrompt)
     {
-        if (!costs.TryGetValue(query, out var ofQuery)) costs[query] = ofQuery = [];
-        if (!ofQuery.TryGetValue(candidate, out var cost))
-        {
-            var alone = Pass(query, [candidate]);
-            ofQuery[candidate] = cost = (Math.Max(1, alone.PromptTokens - basePrompt), alone.Tokens - alone.PromptTokens - generatedTokens);
-        }
-        return cost;
+        var single = Alone(query, candidate);
+        return (Math.Max(1, single.PromptTokens - basePrompt), single.Tokens - single.PromptTokens - generatedTokens);
     }
 }

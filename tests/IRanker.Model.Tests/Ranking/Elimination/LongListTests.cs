@@ -49,7 +49,7 @@ public class LongListTests
         var tournament = new LongListTournament(query, 0);
 
         // Round 1: nine candidates do not fit; three windows of three fit, each keeps two (six would not fit one prompt).
-        var round1 = tournament.NextRound(planner);
+        var round1 = tournament.NextRound(planner).Select(w => w.State).ToArray();
         round1.Select(w => w.Remaining).Should().BeEquivalentTo(new[] { new[] { 0, 1, 2 }, [3, 4, 5], [6, 7, 8] }, o => o.WithStrictOrdering());
         round1.Should().OnlyContain(w => w.Keep == 2);
         round1.Should().OnlyContain(w => planner.Fits(query, w.Remaining));
@@ -60,14 +60,14 @@ public class LongListTests
         tournament.Collect();
 
         // Round 2: the six survivors do not fit one prompt of four; two windows of three, each keeping two (four fit).
-        var round2 = tournament.NextRound(planner);
+        var round2 = tournament.NextRound(planner).Select(w => w.State).ToArray();
         round2.Select(w => w.Remaining).Should().BeEquivalentTo(new[] { new[] { 0, 1, 4 }, [5, 6, 7] }, o => o.WithStrictOrdering());
         round2[0].Eliminate(0, "", AnswerMatch.Choice, 0.5f);
         round2[1].Eliminate(6, "", AnswerMatch.Choice, 0.5f);
         tournament.Collect();
 
         // The last round: the four survivors fit one prompt and are ranked to the end.
-        var last = tournament.NextRound(planner).Should().ContainSingle().Subject;
+        var last = tournament.NextRound(planner).Should().ContainSingle().Subject.State;
         last.Remaining.Should().Equal(1, 4, 5, 7);
         last.Keep.Should().Be(1);
         foreach (int c in new[] { 7, 1, 5 }) last.Eliminate(c, "", AnswerMatch.Choice, 0.5f);
