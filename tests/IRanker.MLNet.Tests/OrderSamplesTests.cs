@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using IRanker.MLNet.Persistence;
 using IRanker.MLNet.Tests.Support;
@@ -18,18 +17,16 @@ public sealed class OrderSamplesTests
     public void A_model_with_several_orders_per_step_saves_and_scores_identically_in_a_new_process()
     {
         var mlContext = Pipelines.Context(out _);
-        string folder = Directory.CreateTempSubdirectory("iranker-orders-").FullName;
-        string tsv = Path.Combine(folder, "data.tsv");
-        PassageData.WriteTsv(tsv, PassageData.Rows(groups: 4, seed: 41));
+        string tsv = PassageData.WriteTempTsv("iranker-orders-", PassageData.Rows(groups: 4, seed: 41));
         IDataView data = mlContext.Data.LoadFromTextFile<PassageRow>(tsv, hasHeader: true);
         using var model = (TransformerChain<IRankerTransformer>)Pipelines.Pipeline(mlContext, Options()).Fit(data);
         var ranker = Pipelines.Ranker(model);
 
         var steadier = ranker.WithOrderSamples(3);
         var chain = new TransformerChain<ITransformer>(model.First(), steadier);
-        string[] expected = chain.Transform(data).GetColumn<float>("Relevance").Select(s => s.ToString("R", CultureInfo.InvariantCulture)).ToArray();
-        string[] single = model.Transform(data).GetColumn<float>("Relevance").Select(s => s.ToString("R", CultureInfo.InvariantCulture)).ToArray();
-        string zip = Path.Combine(folder, "orders.zip");
+        string[] expected = Pipelines.Column(chain.Transform(data), "Relevance");
+        string[] single = Pipelines.Column(model.Transform(data), "Relevance");
+        string zip = Path.Combine(Path.GetDirectoryName(tsv)!, "orders.zip");
         mlContext.Model.Save(chain, data.Schema, zip);
 
         var loaded = Pipelines.Ranker(new MLContext(seed: 1).Model.Load(zip, out _));
@@ -37,7 +34,7 @@ public sealed class OrderSamplesTests
         loaded.InferenceOptions.OrderSamples.Should().Be(3);
         ranker.Options.OrderSamples.Should().Be(1, "the original keeps its setting");
         var reloaded = new TransformerChain<ITransformer>(model.First(), loaded);
-        reloaded.Transform(data).GetColumn<float>("Relevance").Select(s => s.ToString("R", CultureInfo.InvariantCulture)).Should().Equal(expected);
+        Pipelines.Column(reloaded.Transform(data), "Relevance").Should().Equal(expected);
         expected.Should().NotEqual(single, "three orders per step change the step distributions");
         (loaded as IDisposable).Dispose();
     }

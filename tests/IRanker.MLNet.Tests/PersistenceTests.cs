@@ -1,4 +1,3 @@
-using System.Globalization;
 using IRanker.MLNet.Tests.Engine;
 using IRanker.MLNet.Tests.Support;
 using Microsoft.ML;
@@ -11,20 +10,14 @@ public sealed class PersistenceTests
     public void A_saved_model_loaded_in_a_new_process_scores_a_TSV_bit_identically()
     {
         var mlContext = Pipelines.Context(out _);
-        string folder = Directory.CreateTempSubdirectory("iranker-zip-").FullName;
-        var rows = PassageData.Rows(groups: 8, seed: 11);
-        string tsv = Path.Combine(folder, "data.tsv");
-        PassageData.WriteTsv(tsv, rows);
+        string tsv = PassageData.WriteTempTsv("iranker-zip-", PassageData.Rows(groups: 8, seed: 11));
         IDataView data = mlContext.Data.LoadFromTextFile<PassageRow>(tsv, hasHeader: true);
         var model = Pipelines.Pipeline(mlContext, Pipelines.Options()).Fit(data);
-        string[] expected = model.Transform(data).GetColumn<float>("Score").Select(s => s.ToString("R", CultureInfo.InvariantCulture)).ToArray();
-        string zip = Path.Combine(folder, "model.zip");
+        string[] expected = Pipelines.Column(model.Transform(data), "Score");
+        string zip = Path.Combine(Path.GetDirectoryName(tsv)!, "model.zip");
         mlContext.Model.Save(model, data.Schema, zip);
 
-        var (exitCode, output, errors) = HelperProcess.Run("score", zip, tsv);
-
-        exitCode.Should().Be(0, errors);
-        output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Should().Equal(expected);
+        HelperProcess.Scores(zip, tsv).Should().Equal(expected);
         expected.Distinct().Should().HaveCount(5, "every group has five distinct ranks");
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using IRanker.MLNet.Tests.Support;
 using IRanker.Model.Ranking;
 using IRanker.Model.Training;
@@ -21,20 +20,15 @@ public sealed class PromptLayoutTests
     public void A_model_trained_in_the_append_only_layout_keeps_it_and_scores_identically_in_a_new_process()
     {
         var mlContext = Pipelines.Context(out _);
-        string folder = Directory.CreateTempSubdirectory("iranker-layout-").FullName;
-        string tsv = Path.Combine(folder, "data.tsv");
-        PassageData.WriteTsv(tsv, PassageData.Rows(groups: 4, seed: 35));
+        string tsv = PassageData.WriteTempTsv("iranker-layout-", PassageData.Rows(groups: 4, seed: 35));
         IDataView data = mlContext.Data.LoadFromTextFile<PassageRow>(tsv, hasHeader: true);
         using var model = (TransformerChain<IRankerTransformer>)Pipelines.Pipeline(mlContext, Options(PromptLayout.AppendOnly)).Fit(data);
         Pipelines.Ranker(model).Model!.Layout.Should().Be(PromptLayout.AppendOnly);
-        string[] expected = model.Transform(data).GetColumn<float>("Score").Select(s => s.ToString("R", CultureInfo.InvariantCulture)).ToArray();
-        string zip = Path.Combine(folder, "append-only.zip");
+        string[] expected = Pipelines.Column(model.Transform(data), "Score");
+        string zip = Path.Combine(Path.GetDirectoryName(tsv)!, "append-only.zip");
         mlContext.Model.Save(model, data.Schema, zip);
 
-        var (exitCode, output, errors) = HelperProcess.Run("score", zip, tsv);
-
-        exitCode.Should().Be(0, errors);
-        output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Should().Equal(expected);
+        HelperProcess.Scores(zip, tsv).Should().Equal(expected);
         var loaded = Pipelines.Ranker(new MLContext(seed: 1).Model.Load(zip, out _));
         loaded.Model!.Layout.Should().Be(PromptLayout.AppendOnly, "the layout is saved with the model");
         (loaded as IDisposable).Dispose();

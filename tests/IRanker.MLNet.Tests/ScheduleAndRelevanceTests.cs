@@ -1,4 +1,3 @@
-using System.Globalization;
 using IRanker.MLNet.Tests.Support;
 using IRanker.Model.Ranking;
 using IRanker.Model.Training;
@@ -51,23 +50,18 @@ public sealed class ScheduleAndRelevanceTests
     public void A_model_with_another_schedule_saves_and_scores_identically_in_a_new_process()
     {
         var mlContext = Pipelines.Context(out _);
-        string folder = Directory.CreateTempSubdirectory("iranker-schedule-").FullName;
-        string tsv = Path.Combine(folder, "data.tsv");
-        PassageData.WriteTsv(tsv, PassageData.Rows(groups: 4, seed: 33));
+        string tsv = PassageData.WriteTempTsv("iranker-schedule-", PassageData.Rows(groups: 4, seed: 33));
         IDataView data = mlContext.Data.LoadFromTextFile<PassageRow>(tsv, hasHeader: true);
         using var model = (TransformerChain<IRankerTransformer>)Pipelines.Pipeline(mlContext, Options()).Fit(data);
         var ranker = Pipelines.Ranker(model);
 
         var fast = ranker.WithSchedule(EliminationSchedule.OnePass);
         var chain = new TransformerChain<ITransformer>(model.First(), fast);
-        string[] expected = chain.Transform(data).GetColumn<float>("Score").Select(s => s.ToString("R", CultureInfo.InvariantCulture)).ToArray();
-        string zip = Path.Combine(folder, "fast.zip");
+        string[] expected = Pipelines.Column(chain.Transform(data), "Score");
+        string zip = Path.Combine(Path.GetDirectoryName(tsv)!, "fast.zip");
         mlContext.Model.Save(chain, data.Schema, zip);
 
-        var (exitCode, output, errors) = HelperProcess.Run("score", zip, tsv);
-
-        exitCode.Should().Be(0, errors);
-        output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Should().Equal(expected);
+        HelperProcess.Scores(zip, tsv).Should().Equal(expected);
         var loaded = Pipelines.Ranker(new MLContext(seed: 1).Model.Load(zip, out _));
         loaded.Options.Schedule.Should().Be(EliminationSchedule.OnePass);
         ranker.Options.Schedule.Should().Be(EliminationSchedule.OnePerStep, "the original keeps its schedule");

@@ -20,4 +20,12 @@ internal static class HelperProcess
         process.WaitForExit(TimeSpan.FromMinutes(3)).Should().BeTrue("the helper process finishes");
         return (process.ExitCode, output, errors.Result);
     }
+
+    /// <summary>The scores a new process gives the rows of <paramref name="tsv"/> with the model zip <paramref name="zip"/>, one per line (round-trip format).</summary>
+    public static string[] Scores(string zip, string tsv)
+    {
+        var (exitCode, output, errors) = Run("score", zip, tsv);
+        exitCode.Should().Be(0, errors);
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
 }

@@ -39,6 +39,14 @@ internal static class PassageData
         return rows.ToArray();
     }
 
+    /// <summary>Writes <paramref name="rows"/> to data.tsv in a new temporary folder; returns its path.</summary>
+    public static string WriteTempTsv(string prefix, IEnumerable<PassageRow> rows)
+    {
+        string tsv = Path.Combine(Directory.CreateTempSubdirectory(prefix).FullName, "data.tsv");
+        WriteTsv(tsv, rows);
+        return tsv;
+    }
+
     public static void WriteTsv(string path, IEnumerable<PassageRow> rows)
     {
         using var writer = new StreamWriter(path);

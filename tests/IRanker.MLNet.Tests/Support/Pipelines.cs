@@ -49,6 +49,10 @@ internal static class Pipelines
                 keyData: groupsOf is null ? null : mlContext.Data.LoadFromEnumerable(groupsOf.Select(r => new GroupKey { GroupId = r.GroupId })))
             .Append(mlContext.Ranking.Trainers.IRanker(options));
 
+    /// <summary>A float column of <paramref name="scored"/> in round-trip format, to compare bit for bit.</summary>
+    public static string[] Column(IDataView scored, string name) =>
+        scored.GetColumn<float>(name).Select(s => s.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
     public static IRankerTransformer Ranker(ITransformer model) =>
         ((IEnumerable<ITransformer>)model).OfType<IRankerTransformer>().Single();
 
