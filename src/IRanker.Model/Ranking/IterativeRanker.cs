@@ -45,6 +45,7 @@ namespace IRanker.Model.Ranking;
 public sealed class IterativeRanker : IListRanker
 {
     private readonly StepScorer step;
+    private readonly ChoiceJudge? judge;
 
     /// <summary>Creates a ranker over <paramref name="model"/>.</summary>
     /// <param name="model">The model bundle.</param>
@@ -67,6 +68,20 @@ public sealed class IterativeRanker : IListRanker
         Options = options ?? new RankerOptions();
         Options.Validate();
         CheckLayout(step.Layout, Options.Mode, "IterativeRanker");
+    }
+
+    /// <summary>
+    /// Creates a ranker whose Choice steps take their distribution from <paramref name="judge"/> instead of the model
+    /// (the benchmark's simulated ranker with controlled noise): prompts, windows, schedules, tournaments and relevance
+    /// are the library's own; only the forward pass is replaced, so a step costs no model call.
+    /// </summary>
+    /// <exception cref="ArgumentException">The options are not Choice mode with one candidate order.</exception>
+    internal IterativeRanker(StepScorer step, RankerOptions? options, ChoiceJudge judge)
+        : this(step, options)
+    {
+        if (Options.Mode != DecodingMode.Choice || Options.OrderSamples != 1)
+            throw new ArgumentException($"A simulated judge decides Choice steps over one candidate order; the options ask for {Options.Mode} mode with OrderSamples = {Options.OrderSamples}.", nameof(options));
+        this.judge = judge ?? throw new ArgumentNullException(nameof(judge));
     }
 
     /// <summary>Throws when <paramref name="mode"/> cannot run in <paramref name="layout"/>: an append-only prompt records answers, which Reasoning mode does not write alone.</summary>
@@ -215,6 +230,18 @@ public sealed class IterativeRanker : IListRanker
 
     private void RunBatch(IReadOnlyList<ListState> states, IReadOnlyList<StepRow> rows, Generator? random)
     {
+        if (judge is not null)
+        {
+            LastCounters += new InferenceCounters(1, rows.Sum(r => (long)r.Prompt.Length), 0, rows.Sum(r => (long)r.Branches.Sum(b => b.Length)), 0);
+            foreach (var state in states)
+            {
+                var logProbs = judge(state.Query, state.Remaining);
+                if (logProbs.Length != state.Remaining.Count)
+                    throw new InvalidOperationException($"The simulated judge gave {logProbs.Length} log-probabilities for a pool of {state.Remaining.Count} candidates.");
+                EliminateByChoice(state, logProbs);
+            }
+            return;
+        }
         bool generates = DecodingModes.GeneratesText(Options.Mode);
         if (!generates && Options.OrderSamples > 1)
         {

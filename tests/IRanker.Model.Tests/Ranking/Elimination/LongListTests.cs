@@ -170,4 +170,51 @@ public class LongListTests
         error.TokenBudget.Should().Be(budget);
         error.Message.Should().StartWith("Query 0 (QueryId 'kitchen'): the list of 4 candidates is too long for one prompt, and its candidates are too long to compare even two at a time");
     }
+
+    /// <summary>A judge that knows each candidate's true place (<paramref name="place"/>, 0 = best) and names the worst with certainty.</summary>
+    private static ChoiceJudge Perfect(int[] place) => (_, pool) =>
+    {
+        var logits = pool.Select(c => 20f * place[c]).ToArray();
+        float max = logits.Max();
+        float log = max + MathF.Log(logits.Sum(l => MathF.Exp(l - max)));
+        return logits.Select(l => l - log).ToArray();
+    };
+
+    [Theory]
+    [InlineData("OnePerStep")]
+    [InlineData("Fraction(0.5, 5)")]
+    [InlineData("OnePass")]
+    public void A_judge_that_knows_the_order_ranks_it_exactly_in_one_prompt_and_keeps_the_best_first_in_windows(string schedule)
+    {
+        using var model = Random();
+        var query = Passages(100);
+        var place = Enumerable.Range(0, 100).ToArray();
+        new Random(7).Shuffle(place);
+        var step = new StepScorer(model.Model, new TemplatePromptSource(model));
+        var options = new RankerOptions { TokenBudget = 1 << 20, Schedule = EliminationSchedule.Parse(schedule) };
+
+        var whole = new IterativeRanker(step, options, Perfect(place)).Rank([query]).Single();
+        options.TokenBudget = BudgetFor(model, query, 12);
+        var windowed = new IterativeRanker(step, options, Perfect(place));
+        var result = windowed.Rank([query]).Single();
+
+        whole.Order.Select(c => place[c]).Should().Equal(Enumerable.Range(0, 100), "one prompt and a judge without noise give the true order");
+        windowed.LastWindowedLists.Should().Be(1);
+        ShouldBeAFullRanking(result);
+        ShouldMeetTheRelevanceContract(result);
+        place[result.Order[0]].Should().Be(0, "the best candidate wins every window it is in");
+        result.Steps.Where(s => s.Pool is not null).Should().OnlyContain(s => place[s.Eliminated] == s.Pool!.Max(c => place[c]),
+            "each window's step eliminates the worst candidate of the prompt it shows");
+    }
+
+    [Fact]
+    public void A_simulated_judge_takes_Choice_steps_only()
+    {
+        using var model = Random();
+        var step = new StepScorer(model.Model, new TemplatePromptSource(model));
+
+        var answer = () => new IterativeRanker(step, new RankerOptions { Mode = DecodingMode.Answer }, Perfect([0, 1]));
+
+        answer.Should().Throw<ArgumentException>().WithMessage("*Choice steps*Answer mode*");
+    }
 }
