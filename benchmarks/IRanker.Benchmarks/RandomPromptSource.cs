@@ -28,15 +28,15 @@ internal sealed class RandomPromptSource : IStepPromptSource
     private const int HighestId = 150_000;   // as the peer: ids drawn below 150,000
     private readonly Dictionary<RankingQuery, (int[] Head, int[][] Candidates, int[][] Ids)> lists = new(ReferenceEqualityComparer.Instance);
 
-    /// <summary>Makes <paramref name="count"/> queries with their random token ids.</summary>
-    public IReadOnlyList<RankingQuery> CreateLists(int count, int candidates, int headTokens, int candidateTokens, int seed)
+    /// <summary>Makes <paramref name="count"/> queries with their random token ids; <paramref name="label"/> (list, candidate) gives labels, where wanted.</summary>
+    public IReadOnlyList<RankingQuery> CreateLists(int count, int candidates, int headTokens, int candidateTokens, int seed, Func<int, int, float?>? label = null)
     {
         var random = new Random(seed);
         int[] Ids(int n) => Enumerable.Range(0, n).Select(_ => random.Next(1, HighestId)).ToArray();
         var queries = new List<RankingQuery>();
         for (int q = 0; q < count; q++)
         {
-            var query = new RankingQuery($"list {q}", Enumerable.Range(0, candidates).Select(c => new RankingCandidate($"c{c}", $"c{c}")).ToArray(), QueryId: $"list {q}");
+            var query = new RankingQuery($"list {q}", Enumerable.Range(0, candidates).Select(c => new RankingCandidate($"c{c}", $"c{c}", label?.Invoke(q, c))).ToArray(), QueryId: $"list {q}");
             lists[query] = (Ids(headTokens), Enumerable.Range(0, candidates).Select(_ => Ids(candidateTokens)).ToArray(),
                 Enumerable.Range(0, candidates).Select(_ => Ids(2)).ToArray());
             queries.Add(query);

@@ -21,7 +21,8 @@ namespace IRanker.Benchmarks;
 /// Options: <c>--model PATH</c> (a quickstart model zip: quality on its routing test lists and calibration; left out
 /// without it; more than one, comma-separated, e.g. one trained in each prompt layout), <c>--seed</c> (the quickstart seed the model was trained with, default 1), <c>--shapes tiny,0.5B</c>
 /// (default tiny), <c>--sizes 20,100,1000</c> (candidates per list for the speed table, default 20,100,1000; the 0.5B
-/// shape takes the sizes of <c>--large-sizes</c>, default 20).
+/// shape takes the sizes of <c>--large-sizes</c>, default 20), <c>--noise 0,0.25,1</c> and <c>--simulated-sizes 20,100,1000</c>
+/// (the simulated ranker's noise levels and list sizes), <c>--parts quality,simulated,speed</c> (which parts to run, default all).
 /// </remarks>
 internal sealed class ScheduleBenchmark : IBenchmarkCommand
 {
@@ -44,16 +45,27 @@ internal sealed class ScheduleBenchmark : IBenchmarkCommand
         body.AppendLine("- Layouts: `Rebuilt` (the paper's: the remaining candidates listed afresh each step) and `AppendOnly` (the first prompt, then the elimination dialogue); prefix reuse on in both.");
         body.AppendLine();
 
-        if (Option(args, "--model", null) is { } modelPaths)
+        var parts = Option(args, "--parts", "quality,simulated,speed")!.Split(',');
+        if (parts.Contains("quality") && Option(args, "--model", null) is { } modelPaths)
         {
             int seed = int.Parse(Option(args, "--seed", "1")!, CultureInfo.InvariantCulture);
             foreach (var modelPath in modelPaths.Split(',')) Quality(body, modelPath, seed);
         }
 
-        var shapes = Option(args, "--shapes", "tiny")!.Split(',');
-        var sizes = Option(args, "--sizes", "20,100,1000")!.Split(',').Select(int.Parse).ToArray();
-        var largeSizes = Option(args, "--large-sizes", "20")!.Split(',').Select(int.Parse).ToArray();
-        Speed(body, shapes, sizes, largeSizes);
+        if (parts.Contains("simulated"))
+        {
+            var noises = Option(args, "--noise", "0,0.25,1")!.Split(',').Select(n => double.Parse(n, CultureInfo.InvariantCulture)).ToArray();
+            var simulatedSizes = Option(args, "--simulated-sizes", "20,100,1000")!.Split(',').Select(int.Parse).ToArray();
+            Simulated(body, noises, simulatedSizes);
+        }
+
+        if (parts.Contains("speed"))
+        {
+            var shapes = Option(args, "--shapes", "tiny")!.Split(',');
+            var sizes = Option(args, "--sizes", "20,100,1000")!.Split(',').Select(int.Parse).ToArray();
+            var largeSizes = Option(args, "--large-sizes", "20")!.Split(',').Select(int.Parse).ToArray();
+            Speed(body, shapes, sizes, largeSizes);
+        }
         return body.ToString();
     }
 
@@ -133,6 +145,83 @@ internal sealed class ScheduleBenchmark : IBenchmarkCommand
         Console.WriteLine(Invariant($"calibration: ECE {ece:F3}"));
     }
 
+    /// <summary>
+    /// MRR and NDCG@10 of each schedule on a simulated ranker with controlled noise (<see cref="NoisyJudge"/>), in one
+    /// prompt and in windows: the library's own schedules, windows and tournaments, with the step's distribution
+    /// simulated instead of computed.
+    /// </summary>
+    private static void Simulated(StringBuilder body, double[] noises, int[] sizes)
+    {
+        // Where the windows come from: the model's positions (with the default token budget, 16,384, above them); one
+        // prompt has positions and budget enough for any list here.
+        var limits = new (string Name, int Positions)[] { ("one prompt", 1 << 22), ("2,048 positions", 2048), ("512 positions", 512) };
+        body.AppendLine("### Quality: a simulated ranker with controlled noise, in one prompt and in windows");
+        body.AppendLine();
+        body.AppendLine("Each candidate has a latent utility u ~ N(0, 1); a step names candidate c the worst of its pool with probability");
+        body.AppendLine("softmax(−(u + σ·ε)) over the pool, ε ~ N(0, 1) drawn afresh for every candidate at every step (σ = 0 never errs).");
+        body.AppendLine("Labels from the true place: 4 for the best, 3 for places 2-3, 2 for 4-6, 1 for 7-10, 0 below, so NDCG@10 measures");
+        body.AppendLine("how well the true top ten come first and MRR where the best lands. Prompts: random token ids with the speed table's");
+        body.AppendLine("lengths (120 head tokens, 30 per candidate), `Rebuilt` layout; the schedules, windows and tournaments are the");
+        body.AppendLine("library's own, only the model's forward pass is replaced by the simulation. `one prompt` has positions enough for");
+        body.AppendLine("any list; the other two are ranked in windows wherever the list does not fit that many positions (a 1.5B-class");
+        body.AppendLine("model's context is larger; these limits stand for a small model or a small token budget). `passes`: the steps");
+        body.AppendLine("that judged the list. MRR / NDCG@10 x100.");
+        body.AppendLine();
+        body.AppendLine("| N | lists | σ | schedule | " + string.Join(" | ", limits.Select(l => $"{l.Name}: windowed, passes, MRR / NDCG@10")) + " |");
+        body.AppendLine("|---|---|---|---|" + string.Concat(limits.Select(_ => "---|")));
+        var models = limits.ToDictionary(l => l.Positions, l =>
+        {
+            var config = Qwen2Config.Tiny(151_936);
+            config.MaxPositionEmbeddings = l.Positions;
+            return new Qwen2ForCausalLM(config);
+        });
+        var rows = new StringBuilder();
+        var errors = new List<string>();
+        try
+        {
+            foreach (int n in sizes)
+            {
+                double largestError = 0;
+                int lists = n switch { <= 20 => 2000, <= 100 => 1000, _ => 160 };
+                var (utilities, labels) = NoisyJudge.Draw(lists, n, seed: n);
+                var prompts = new RandomPromptSource(PromptLayout.Rebuilt);
+                var queries = prompts.CreateLists(lists, n, 120, 30, seed: 0, label: (q, c) => labels[q][c]);
+                foreach (double noise in noises)
+                foreach (var (name, schedule) in Schedules)
+                {
+                    var cells = new List<string>();
+                    foreach (var (_, positions) in limits)
+                    {
+                        var judge = new NoisyJudge(noise, seed: 1);
+                        for (int q = 0; q < lists; q++) judge.Add(queries[q], utilities[q]);
+                        var ranker = new IterativeRanker(new Model.Ranking.Elimination.StepScorer(models[positions], prompts),
+                            new RankerOptions { Schedule = schedule, TokenBudget = Math.Max(new RankerOptions().TokenBudget, positions) }, judge.Judge);
+                        var results = ranker.Rank(queries);
+                        if (results.Any(r => r.Order.Count != n)) throw new InvalidOperationException("A ranking is not a full permutation.");
+                        double passes = results.Average(r => r.Steps.Count(s => s.LogProbs is not null));
+                        var reciprocal = results.Select(r => ListMetrics.ReciprocalRank(r.Order, Labels(r))).ToArray();
+                        double mrr = reciprocal.Average();
+                        largestError = Math.Max(largestError, StandardError(reciprocal));
+                        double ndcg = results.Average(r => ListMetrics.Ndcg(r.Order, Labels(r), 10));
+                        string windowed = ranker.LastWindowedLists == 0 ? "no" : ranker.LastWindowedLists == lists ? "yes" : $"{ranker.LastWindowedLists} of {lists}";
+                        cells.Add(Invariant($"{windowed}, {passes:F1}, {100 * mrr:F1} / {100 * ndcg:F1}"));
+                    }
+                    rows.AppendLine(Invariant($"| {n} | {lists} | {noise:0.##} | {name} | {string.Join(" | ", cells)} |"));
+                    Console.WriteLine(Invariant($"simulated N={n} σ={noise} {name}: {string.Join(" | ", cells)}"));
+                }
+                errors.Add(Invariant($"{100 * largestError:F1} at N = {n}"));
+            }
+        }
+        finally
+        {
+            foreach (var model in models.Values) model.Dispose();
+        }
+        body.Append(rows);
+        body.AppendLine();
+        body.AppendLine($"The largest standard error of a cell's MRR (x100, over its lists): {string.Join("; ", errors)}.");
+        body.AppendLine();
+    }
+
     /// <summary>Speed on random weights and random token ids (the peer's lengths: 120 head tokens, 30 per candidate).</summary>
     private static void Speed(StringBuilder body, string[] shapes, int[] sizes, int[] largeSizes)
     {
@@ -181,6 +270,12 @@ internal sealed class ScheduleBenchmark : IBenchmarkCommand
             }
         }
         body.AppendLine();
+    }
+
+    private static double StandardError(IReadOnlyList<double> values)
+    {
+        double mean = values.Average();
+        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / Math.Max(1, values.Count - 1) / values.Count);
     }
 
     private static float[] Labels(RankingResult result) => result.Query.Candidates.Select(c => c.Label ?? 0).ToArray();
