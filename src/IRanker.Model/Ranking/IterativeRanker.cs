@@ -135,13 +135,14 @@ public sealed class IterativeRanker : IListRanker
         {
             var query = queries[q] ?? throw new ArgumentException($"Query {q} is null.", nameof(queries));
             var all = Enumerable.Range(0, query.Candidates.Count).ToArray();
-            if (all.Length > 1 && !planner.Fits(query, all))
+            int[]? firstPrompt = null;
+            if (all.Length > 1 && !planner.Fits(query, all, out firstPrompt))
             {
                 guard.EnsureFitsAlone(query, q, all, c => planner.Alone(query, c));
                 tournaments.Add(new LongListTournament(query, q));
                 continue;
             }
-            whole.Add(new ListState(query));
+            whole.Add(new ListState(query) { FirstPrompt = firstPrompt });
             wholeIndex.Add(q);
         }
 
@@ -225,8 +226,13 @@ public sealed class IterativeRanker : IListRanker
         }
     }
 
-    private StepRow BuildRow(ListState state) => step.Row(state.Query, state.Remaining, Options.Mode,
-        step.Prompt(state.Query, state.Remaining, state.History, Options.Mode), Options.ReusePrefixCache ? state.Cache : null);
+    /// <summary>The state's step row; its first prompt is built once (or taken from the fit check) and extended in the append-only layout.</summary>
+    private StepRow BuildRow(ListState state)
+    {
+        if (state.Steps.Count == 0) state.FirstPrompt ??= step.Prompt(state.Query, state.Remaining, Options.Mode);
+        var prompt = step.Prompt(state.Query, state.Remaining, state.History, Options.Mode, state.FirstPrompt);
+        return step.Row(state.Query, state.Remaining, Options.Mode, prompt, Options.ReusePrefixCache ? state.Cache : null);
+    }
 
     private void RunBatch(IReadOnlyList<ListState> states, IReadOnlyList<StepRow> rows, Generator? random)
     {

@@ -33,6 +33,13 @@ internal sealed class ListState(RankingQuery query, IReadOnlyList<int>? pool = n
     /// <summary>The candidates this state has eliminated, in order (the dialogue of an append-only prompt).</summary>
     public IReadOnlyList<int> History => Steps.Select(s => s.Eliminated).ToArray();
 
+    /// <summary>
+    /// The tokens of the first step's prompt (every candidate of the pool), kept so that no step tokenises it again: the
+    /// fit check or the window plan measured it, or the first step built it. The append-only layout's later prompts
+    /// extend it.
+    /// </summary>
+    public int[]? FirstPrompt { get; set; }
+
     /// <summary>The cache of the last step's prompt (when prefix reuse is on).</summary>
     public PrefixCache? Cache { get; private set; }
 

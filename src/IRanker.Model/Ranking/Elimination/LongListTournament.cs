@@ -41,17 +41,17 @@ internal sealed class LongListTournament(RankingQuery query, int queryIndex)
     public IReadOnlyList<(ListState State, PromptPass Pass)> NextRound(WindowPlanner planner)
     {
         if (Finished) return [];
-        var whole = planner.Pass(query, inPlay);
+        var whole = planner.Pass(query, inPlay, out var firstPrompt);
         IReadOnlyList<(ListState State, PromptPass Pass)> round;
         if (planner.Limit.Admits(whole))
         {
             last = true;
-            round = [(new ListState(query, inPlay), whole)];
+            round = [(new ListState(query, inPlay) { FirstPrompt = firstPrompt }, whole)];
         }
         else
         {
             var windows = planner.Split(query, inPlay, out var pair) ?? throw PairTooLong(planner.Limit, pair);
-            round = windows.Select(w => (new ListState(query, w.Candidates, w.Keep), w.Pass)).ToArray();
+            round = windows.Select(w => (new ListState(query, w.Candidates, w.Keep) { FirstPrompt = w.FirstPrompt }, w.Pass)).ToArray();
         }
         current = round.Select(r => r.State).ToArray();
         return round;

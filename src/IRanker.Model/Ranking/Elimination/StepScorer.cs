@@ -38,12 +38,14 @@ internal sealed class StepScorer(Qwen2ForCausalLM model, IStepPromptSource promp
     /// <see cref="PromptLayout.Rebuilt"/> layout, the prompt of <paramref name="remaining"/> alone; in
     /// <see cref="PromptLayout.AppendOnly"/>, the first step's prompt (the remaining and the eliminated candidates), then
     /// for each elimination its continuation (the one Choice mode scores) and the next turn, so that each step's tokens
-    /// extend the previous step's.
+    /// extend the previous step's. <paramref name="first"/>, where given, is the first step's prompt (of the remaining and
+    /// the eliminated candidates), already built: it is used instead of building it again.
     /// </summary>
-    public int[] Prompt(RankingQuery query, IReadOnlyList<int> remaining, IReadOnlyList<int> eliminated, DecodingMode mode)
+    public int[] Prompt(RankingQuery query, IReadOnlyList<int> remaining, IReadOnlyList<int> eliminated, DecodingMode mode, int[]? first = null)
     {
-        if (prompts.Layout == PromptLayout.Rebuilt || eliminated.Count == 0) return prompts.StepPrompt(query, remaining, mode);
-        var tokens = new List<int>(prompts.StepPrompt(query, [.. remaining, .. eliminated], mode));
+        if (eliminated.Count == 0) return first ?? prompts.StepPrompt(query, remaining, mode);
+        if (prompts.Layout == PromptLayout.Rebuilt) return prompts.StepPrompt(query, remaining, mode);
+        var tokens = new List<int>(first ?? prompts.StepPrompt(query, [.. remaining, .. eliminated], mode));
         var turn = prompts.NextTurn(query, mode);
         foreach (int candidate in eliminated)
         {

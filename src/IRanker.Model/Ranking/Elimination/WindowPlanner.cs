@@ -3,8 +3,9 @@ namespace IRanker.Model.Ranking.Elimination;
 /// <summary>One window of a tournament round: the candidates of one prompt and how many of them go on to the next round.</summary>
 /// <param name="Candidates">Indices into the query's candidates, in input order.</param>
 /// <param name="Keep">How many survive the window (at least 1, fewer than <see cref="Candidates"/>).</param>
-/// <param name="Pass">The size of the window's first forward pass.</param>
-internal sealed record RankingWindow(IReadOnlyList<int> Candidates, int Keep, PromptPass Pass);
+/// <param name="Pass">The size of the window's largest forward pass.</param>
+/// <param name="FirstPrompt">The tokens of the window's first step prompt, as measured for the plan.</param>
+internal sealed record RankingWindow(IReadOnlyList<int> Candidates, int Keep, PromptPass Pass, int[] FirstPrompt);
 
 /// <summary>
 /// Splits the candidates of a list too long for one prompt into windows that each fit the model's positions and the
@@ -29,9 +30,13 @@ internal sealed class WindowPlanner(StepScorer step, PromptLimit limit, Decoding
     /// The largest forward pass of a prompt that shows <paramref name="pool"/>: its first step's, and in the append-only
     /// layout, whose prompt grows by an answer and a turn per elimination, that prompt grown by the most it can grow.
     /// </summary>
-    public PromptPass Pass(RankingQuery query, IReadOnlyList<int> pool)
+    public PromptPass Pass(RankingQuery query, IReadOnlyList<int> pool) => Pass(query, pool, out _);
+
+    /// <summary>As <see cref="Pass(RankingQuery, IReadOnlyList{int})"/>; <paramref name="firstPrompt"/> is the first step's prompt it measured.</summary>
+    public PromptPass Pass(RankingQuery query, IReadOnlyList<int> pool, out int[] firstPrompt)
     {
-        int prompt = step.Prompt(query, pool, mode).Length;
+        firstPrompt = step.Prompt(query, pool, mode);
+        int prompt = firstPrompt.Length;
         var branches = mode == DecodingMode.Choice ? step.Row(query, pool, mode, [0]).Branches : [];
         if (step.Layout == PromptLayout.AppendOnly && pool.Count > 1)
             prompt += (pool.Count - 1) * (pool.Max(c => step.Continuation(query, c).Length) + step.Prompts.NextTurn(query, mode).Length);
@@ -49,6 +54,9 @@ internal sealed class WindowPlanner(StepScorer step, PromptLimit limit, Decoding
     /// <summary>Whether one prompt can show all of <paramref name="pool"/>.</summary>
     public bool Fits(RankingQuery query, IReadOnlyList<int> pool) => limit.Admits(Pass(query, pool));
 
+    /// <summary>Whether one prompt can show all of <paramref name="pool"/>; <paramref name="firstPrompt"/> is that prompt's first step.</summary>
+    public bool Fits(RankingQuery query, IReadOnlyList<int> pool, out int[] firstPrompt) => limit.Admits(Pass(query, pool, out firstPrompt));
+
     /// <summary>
     /// The windows of one round over <paramref name="pool"/> (which does not fit one prompt), or null when not even two
     /// candidates fit side by side (<paramref name="pair"/> is then the smallest pair that was tried).
@@ -61,8 +69,9 @@ internal sealed class WindowPlanner(StepScorer step, PromptLimit limit, Decoding
         while (true)
         {
             var windows = EvenSplit(pool, count);
-            var passes = windows.Select(w => Pass(query, w)).ToArray();
-            if (passes.All(limit.Admits)) return WithKeeps(windows, passes, pool.Count);
+            var firstPrompts = new int[windows.Length][];
+            var passes = windows.Select((w, i) => Pass(query, w, out firstPrompts[i])).ToArray();
+            if (passes.All(limit.Admits)) return WithKeeps(windows, passes, firstPrompts, pool.Count);
             if (count >= most)
             {
                 pair = passes.Where(p => !limit.Admits(p)).MinBy(p => p.Tokens);
@@ -77,7 +86,7 @@ internal sealed class WindowPlanner(StepScorer step, PromptLimit limit, Decoding
     /// How many of each window survive: half (rounded up), or, where that is close to what one prompt holds (at most a
     /// quarter more), each window's share of one prompt, so that the next round is the last.
     /// </summary>
-    private static IReadOnlyList<RankingWindow> WithKeeps(IReadOnlyList<int[]> windows, PromptPass[] passes, int total)
+    private static IReadOnlyList<RankingWindow> WithKeeps(IReadOnlyList<int[]> windows, PromptPass[] passes, int[][] firstPrompts, int total)
     {
         int capacity = windows.Max(w => w.Length);
         int halves = windows.Sum(w => (w.Length + 1) / 2);
@@ -87,7 +96,7 @@ internal sealed class WindowPlanner(StepScorer step, PromptLimit limit, Decoding
         {
             int size = windows[i].Length;
             int keep = target == halves ? (size + 1) / 2 : (int)Math.Round((double)size * target / total);
-            result[i] = new RankingWindow(windows[i], Math.Clamp(keep, 1, size - 1), passes[i]);
+            result[i] = new RankingWindow(windows[i], Math.Clamp(keep, 1, size - 1), passes[i], firstPrompts[i]);
         }
         return result;
     }

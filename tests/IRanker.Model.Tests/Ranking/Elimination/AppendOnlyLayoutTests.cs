@@ -201,4 +201,45 @@ public class AppendOnlyLayoutTests
         result.Relevance().Sum().Should().BeApproximately(1f, 1e-4f);
         ranker.LastCounters.LargestBatchTokens.Should().BeLessThanOrEqualTo(budget);
     }
+
+    /// <summary>The model's prompts, counting how often a step prompt is built.</summary>
+    private sealed class CountingPromptSource(IStepPromptSource inner) : IStepPromptSource
+    {
+        public List<(RankingQuery Query, int[] Pool)> Built { get; } = [];
+
+        public int[] StepPrompt(RankingQuery query, IReadOnlyList<int> remaining, DecodingMode mode)
+        {
+            Built.Add((query, remaining.Order().ToArray()));
+            return inner.StepPrompt(query, remaining, mode);
+        }
+
+        public PromptLayout Layout => inner.Layout;
+        public int[] NextTurn(RankingQuery query, DecodingMode mode) => inner.NextTurn(query, mode);
+        public int[] DirectPrompt(RankingQuery query, DecodingMode mode) => inner.DirectPrompt(query, mode);
+        public int[] ChoiceContinuation(RankingQuery query, int candidate) => inner.ChoiceContinuation(query, candidate);
+        public int[] Encode(string text) => inner.Encode(text);
+        public string Decode(IReadOnlyList<int> tokens) => inner.Decode(tokens);
+        public IReadOnlyCollection<int> StopTokenIds => inner.StopTokenIds;
+        public int EndOfTurnId => inner.EndOfTurnId;
+        public int PadTokenId => inner.PadTokenId;
+    }
+
+    [Theory]
+    [InlineData(PromptLayout.AppendOnly)]
+    [InlineData(PromptLayout.Rebuilt)]
+    public void A_lists_first_prompt_is_built_once_and_the_append_only_layout_builds_no_other(PromptLayout layout)
+    {
+        using var model = Random();
+        model.Layout = layout;
+        var prompts = new CountingPromptSource(new TemplatePromptSource(model));
+        var queries = new[] { ColourQuery("paint for a kitchen", 4, 0, 8, 2, 6), ColourQuery("a bathroom", 2, 5, 1, 7, 3, 0, 6, 8, 4) };
+
+        var results = new IterativeRanker(model.Model, prompts, new RankerOptions()).Rank(queries);
+
+        results.Select(r => r.Order.Count).Should().Equal(5, 9);
+        foreach (var query in queries)
+            prompts.Built.Count(b => ReferenceEquals(b.Query, query) && b.Pool.Length == query.Candidates.Count).Should().Be(1, "the fit check's prompt is the first step's");
+        prompts.Built.Should().HaveCount(layout == PromptLayout.AppendOnly ? 2 : 4 + 8,
+            layout == PromptLayout.AppendOnly ? "every later prompt extends the first" : "each step but the first builds its prompt of the remaining candidates");
+    }
 }
