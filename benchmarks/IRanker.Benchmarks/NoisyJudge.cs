@@ -38,14 +38,11 @@ internal sealed class NoisyJudge(double noise, int seed)
     /// <summary>Gives <paramref name="query"/>'s candidates their utilities.</summary>
     public void Add(RankingQuery query, double[] utility) => utilities[query] = utility;
 
-    /// <summary>The step's log-probabilities of eliminating each candidate of <paramref name="pool"/>, in pool order.</summary>
+    /// <summary>The step's score of each candidate of <paramref name="pool"/> as the worst, in pool order: −(u + σ·ε); the ranker takes their softmax.</summary>
     public float[] Judge(RankingQuery query, IReadOnlyList<int> pool)
     {
         var utility = utilities[query];
-        var worst = pool.Select(c => -(utility[c] + noise * Gaussian(random))).ToArray();
-        double max = worst.Max();
-        double log = max + Math.Log(worst.Sum(w => Math.Exp(w - max)));
-        return worst.Select(w => (float)(w - log)).ToArray();
+        return pool.Select(c => (float)-(utility[c] + noise * Gaussian(random))).ToArray();
     }
 
     private static double Gaussian(Random random) =>

@@ -241,10 +241,10 @@ public sealed class IterativeRanker : IListRanker
             LastCounters += new InferenceCounters(1, rows.Sum(r => (long)r.Prompt.Length), 0, rows.Sum(r => (long)r.Branches.Sum(b => b.Length)), 0);
             foreach (var state in states)
             {
-                var logProbs = judge(state.Query, state.Remaining);
-                if (logProbs.Length != state.Remaining.Count)
-                    throw new InvalidOperationException($"The simulated judge gave {logProbs.Length} log-probabilities for a pool of {state.Remaining.Count} candidates.");
-                EliminateByChoice(state, logProbs);
+                var scores = judge(state.Query, state.Remaining);
+                if (scores.Length != state.Remaining.Count)
+                    throw new InvalidOperationException($"The simulated judge gave {scores.Length} scores for a pool of {state.Remaining.Count} candidates.");
+                EliminateByChoice(state, ChoiceDecision.MostLikely(scores).LogProbs);
             }
             return;
         }

@@ -1,10 +1,10 @@
 namespace IRanker.Model.Ranking.Elimination;
 
 /// <summary>
-/// A Choice step decided without the model: the log-probability of eliminating each candidate of
-/// <paramref name="pool"/>, in pool order (they must sum to 1 after exponentiation, as a step's distribution does).
+/// A Choice step decided without the model: a score per candidate of <paramref name="pool"/>, in pool order, in the
+/// place of the candidates' sequence log-probs; the step's distribution is their softmax, as for the model's.
 /// </summary>
 /// <param name="query">The query being ranked.</param>
 /// <param name="pool">The candidates the step shows (indices into the query's candidates).</param>
-/// <returns>One log-probability per candidate of <paramref name="pool"/>.</returns>
+/// <returns>One score per candidate of <paramref name="pool"/>: the higher, the likelier it is eliminated.</returns>
 internal delegate float[] ChoiceJudge(RankingQuery query, IReadOnlyList<int> pool);

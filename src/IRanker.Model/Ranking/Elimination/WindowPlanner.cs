@@ -51,9 +51,6 @@ internal sealed class WindowPlanner(StepScorer step, PromptLimit limit, Decoding
         return pass;
     }
 
-    /// <summary>Whether one prompt can show all of <paramref name="pool"/>.</summary>
-    public bool Fits(RankingQuery query, IReadOnlyList<int> pool) => limit.Admits(Pass(query, pool));
-
     /// <summary>Whether one prompt can show all of <paramref name="pool"/>; <paramref name="firstPrompt"/> is that prompt's first step.</summary>
     public bool Fits(RankingQuery query, IReadOnlyList<int> pool, out int[] firstPrompt) => limit.Admits(Pass(query, pool, out firstPrompt));
 
