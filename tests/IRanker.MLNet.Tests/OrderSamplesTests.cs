@@ -19,7 +19,7 @@ public sealed class OrderSamplesTests
         var mlContext = Pipelines.Context(out _);
         string tsv = PassageData.WriteTempTsv("iranker-orders-", PassageData.Rows(groups: 4, seed: 41));
         IDataView data = mlContext.Data.LoadFromTextFile<PassageRow>(tsv, hasHeader: true);
-        using var model = (TransformerChain<IRankerTransformer>)Pipelines.Pipeline(mlContext, Options()).Fit(data);
+        using var model = Pipelines.Fit(mlContext, Options(), data);
         var ranker = Pipelines.Ranker(model);
 
         var steadier = ranker.WithOrderSamples(3);
@@ -60,11 +60,11 @@ public sealed class OrderSamplesTests
             .Should().Throw<ArgumentException>().WithMessage("*IRankerOptions.OrderSamples = 2*DecodingMode.Choice*IRankerOptions.DecodingMode is Answer*");
 
         options.OrderSamples = 1;
-        using var answerModel = (TransformerChain<IRankerTransformer>)Pipelines.Pipeline(mlContext, options).Fit(data);
+        using var answerModel = Pipelines.Fit(mlContext, options, data);
         FluentActions.Invoking(() => Pipelines.Ranker(answerModel).WithOrderSamples(4))
             .Should().Throw<ArgumentException>().WithMessage("*OrderSamples = 4*Answer*");
 
-        using var choiceModel = (TransformerChain<IRankerTransformer>)Pipelines.Pipeline(mlContext, Options()).Fit(data);
+        using var choiceModel = Pipelines.Fit(mlContext, Options(), data);
         FluentActions.Invoking(() => Pipelines.Ranker(choiceModel).WithOrderSamples(0))
             .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("IRankerOptions.OrderSamples").WithMessage("*1 or more*");
     }

@@ -2,7 +2,6 @@ using IRanker.MLNet.Tests.Support;
 using IRanker.Model.Ranking;
 using IRanker.Model.Training;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace IRanker.MLNet.Tests;
 
@@ -22,7 +21,7 @@ public sealed class PromptLayoutTests
         var mlContext = Pipelines.Context(out _);
         string tsv = PassageData.WriteTempTsv("iranker-layout-", PassageData.Rows(groups: 4, seed: 35));
         IDataView data = mlContext.Data.LoadFromTextFile<PassageRow>(tsv, hasHeader: true);
-        using var model = (TransformerChain<IRankerTransformer>)Pipelines.Pipeline(mlContext, Options(PromptLayout.AppendOnly)).Fit(data);
+        using var model = Pipelines.Fit(mlContext, Options(PromptLayout.AppendOnly), data);
         Pipelines.Ranker(model).Model!.Layout.Should().Be(PromptLayout.AppendOnly);
         string[] expected = Pipelines.Column(model.Transform(data), "Score");
         string zip = Path.Combine(Path.GetDirectoryName(tsv)!, "append-only.zip");
@@ -42,13 +41,13 @@ public sealed class PromptLayoutTests
         var options = Options(null);
         options.TrainingSteps = 0;
 
-        using var model = (TransformerChain<IRankerTransformer>)Pipelines.Pipeline(mlContext, options).Fit(data);
+        using var model = Pipelines.Fit(mlContext, options, data);
 
         Pipelines.Ranker(model).Model!.Layout.Should().Be(PromptLayout.AppendOnly);
 
         var reasoning = Options(null, DecodingMode.Reasoning);
         reasoning.TrainingSteps = 0;
-        using var reasoner = (TransformerChain<IRankerTransformer>)Pipelines.Pipeline(mlContext, reasoning).Fit(data);
+        using var reasoner = Pipelines.Fit(mlContext, reasoning, data);
         Pipelines.Ranker(reasoner).Model!.Layout.Should().Be(PromptLayout.Rebuilt);
     }
 

@@ -16,7 +16,7 @@ public sealed class ScheduleAndRelevanceTests
     {
         var mlContext = Pipelines.Context(out _);
         IDataView data = mlContext.Data.LoadFromEnumerable(PassageData.Rows(groups: 5, seed: 31));
-        using var model = (TransformerChain<IRankerTransformer>)Pipelines.Pipeline(mlContext, Options()).Fit(data);
+        using var model = Pipelines.Fit(mlContext, Options(), data);
 
         var scored = model.Transform(data);
         var rows = PassageData.Rows(groups: 5, seed: 31).ToArray();   // the same rows, in the same order
@@ -41,7 +41,7 @@ public sealed class ScheduleAndRelevanceTests
         IDataView data = mlContext.Data.LoadFromEnumerable(PassageData.Rows(groups: 2, seed: 32));
         var options = Options();
         options.RelevanceColumnName = null;
-        using var model = (TransformerChain<IRankerTransformer>)Pipelines.Pipeline(mlContext, options).Fit(data);
+        using var model = Pipelines.Fit(mlContext, options, data);
 
         model.Transform(data).Schema.Select(c => c.Name).Should().Contain("Score").And.NotContain("Relevance");
     }
@@ -52,7 +52,7 @@ public sealed class ScheduleAndRelevanceTests
         var mlContext = Pipelines.Context(out _);
         string tsv = PassageData.WriteTempTsv("iranker-schedule-", PassageData.Rows(groups: 4, seed: 33));
         IDataView data = mlContext.Data.LoadFromTextFile<PassageRow>(tsv, hasHeader: true);
-        using var model = (TransformerChain<IRankerTransformer>)Pipelines.Pipeline(mlContext, Options()).Fit(data);
+        using var model = Pipelines.Fit(mlContext, Options(), data);
         var ranker = Pipelines.Ranker(model);
 
         var fast = ranker.WithSchedule(EliminationSchedule.OnePass);
@@ -80,7 +80,7 @@ public sealed class ScheduleAndRelevanceTests
             .Should().Throw<ArgumentException>().WithMessage("*Schedule*DecodingMode*Fraction*Answer*");
 
         options.Schedule = EliminationSchedule.OnePerStep;
-        using var model = (TransformerChain<IRankerTransformer>)Pipelines.Pipeline(mlContext, options).Fit(data);
+        using var model = Pipelines.Fit(mlContext, options, data);
         FluentActions.Invoking(() => Pipelines.Ranker(model).WithSchedule(EliminationSchedule.OnePass))
             .Should().Throw<ArgumentException>().WithMessage("*OnePass*Answer*");
     }

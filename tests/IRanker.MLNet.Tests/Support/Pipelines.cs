@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using IRanker.MLNet.Tests.Engine;
 using IRanker.Model.Ranking;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace IRanker.MLNet.Tests.Support;
 
@@ -48,6 +49,10 @@ internal static class Pipelines
         mlContext.Transforms.Conversion.MapValueToKey("GroupId",
                 keyData: groupsOf is null ? null : mlContext.Data.LoadFromEnumerable(groupsOf.Select(r => new GroupKey { GroupId = r.GroupId })))
             .Append(mlContext.Ranking.Trainers.IRanker(options));
+
+    /// <summary><see cref="Pipeline"/> fitted on <paramref name="data"/>: the chain of MapValueToKey and the IRanker transformer.</summary>
+    public static TransformerChain<IRankerTransformer> Fit(MLContext mlContext, IRankerOptions options, IDataView data) =>
+        (TransformerChain<IRankerTransformer>)Pipeline(mlContext, options).Fit(data);
 
     /// <summary>A float column of <paramref name="scored"/> in round-trip format, to compare bit for bit.</summary>
     public static string[] Column(IDataView scored, string name) =>
