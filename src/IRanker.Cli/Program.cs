@@ -1,0 +1,4 @@
+using IRanker.Cli;
+
+// The iranker command (docs/cli.md).
+return await CliApp.RunAsync(args).ConfigureAwait(false);
