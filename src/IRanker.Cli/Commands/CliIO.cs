@@ -16,7 +16,8 @@ internal sealed class CliIO
             ColorSystem = ColorSystemSupport.Detect,
             Interactive = InteractionSupport.Detect,
         });
-        if (!ReferenceEquals(output, System.Console.Out)) Console.Profile.Width = 160;
+        // A log or a pipe has no width of its own: wide enough for the metrics table.
+        if (!ReferenceEquals(output, System.Console.Out) || System.Console.IsOutputRedirected) Console.Profile.Width = 160;
     }
 
     /// <summary>Standard output.</summary>
@@ -31,6 +32,6 @@ internal sealed class CliIO
     /// <summary>Whether progress can be drawn in place (a terminal), rather than written as lines.</summary>
     public bool Interactive => Console.Profile.Capabilities.Interactive;
 
-    /// <summary>A line of information (escaped).</summary>
-    public void Info(string text) => Console.MarkupLine(Markup.Escape(text));
+    /// <summary>A line of information, as it is (never wrapped).</summary>
+    public void Info(string text) => Out.WriteLine(text);
 }

@@ -21,13 +21,17 @@ internal sealed class ListReader
         _source = source;
         _settings = settings;
         var names = settings.Columns;
-        _group = Required(names.GroupId, "--group-column");
         _query = Required(names.Query, "--query-column");
+        _group = IndexOf(names.GroupId);
+        if (_group < 0) _group = _query;   // no group column: consecutive rows with the same query form a list
         _candidate = Required(names.Candidate, "--candidate-column");
         _label = settings.NeedLabels ? Required(names.Label, "--label-column") : IndexOf(names.Label);
         _id = IndexOf(names.CandidateId);
         _task = IndexOf(names.Task);
     }
+
+    /// <summary>Whether the file has no group column, so that consecutive rows with the same query form a list.</summary>
+    public bool GroupsByQuery => _group == _query;
 
     /// <summary>Whether the file has a candidate-ID column (otherwise IDs are generated as the library does).</summary>
     public bool HasCandidateIds => _id >= 0;
@@ -64,8 +68,8 @@ internal sealed class ListReader
                 rows = [];
             }
             if (id != group && finished.Contains(id))
-                throw Fail(row, _settings.Columns.GroupId,
-                    $"group '{id}' appears again after other groups; the rows of a group must be consecutive (sort the file by {_settings.Columns.GroupId}).");
+                throw Fail(row, _source.Columns[_group],
+                    $"group '{id}' appears again after other groups; the rows of a group must be consecutive (sort the file by {_source.Columns[_group]}).");
             group = id;
             rows.Add(row);
         }
@@ -120,9 +124,11 @@ internal sealed class ListReader
     {
         var cell = row.Cells[_group];
         if (cell.Kind is CellKind.Structured or CellKind.Boolean)
-            throw Fail(row, _settings.Columns.GroupId, $"holds {Describe(cell)}; a group ID is a text or a number.");
+            throw Fail(row, _source.Columns[_group], $"holds {Describe(cell)}; a group ID is a text or a number.");
         if (string.IsNullOrWhiteSpace(cell.Text))
-            throw Fail(row, _settings.Columns.GroupId, "is empty: every row needs the group (list) it belongs to.");
+            throw Fail(row, _source.Columns[_group], GroupsByQuery
+                ? "is empty: without a group column, the query names the list a row belongs to."
+                : "is empty: every row needs the group (list) it belongs to.");
         return cell.Text.Trim();
     }
 

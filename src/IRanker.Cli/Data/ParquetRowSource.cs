@@ -71,7 +71,7 @@ internal sealed class ParquetRowSource : IRowSource
             return structured;
         }
         var type = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
-        if (type == typeof(string))
+        if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>))
         {
             var values = new string?[count];
             await rowGroup.ReadAsync(field, values.AsMemory()).ConfigureAwait(false);

@@ -38,10 +38,12 @@ internal sealed class SystemMetrics(string system)
         _overall.Add(order, labels);
     }
 
-    /// <summary>One row per task (ordinal order), then the overall row.</summary>
+    /// <summary>One row per task (ordinal order; none when no list has a task), then the overall row.</summary>
     public IEnumerable<MetricsRow> Rows()
     {
-        foreach (var (task, sums) in _byTask.OrderBy(t => t.Key, StringComparer.Ordinal)) yield return sums.Row(System, task);
+        // Lists without any task: the overall row says it all.
+        if (!(_byTask.Count == 1 && _byTask.ContainsKey(NoTask)))
+            foreach (var (task, sums) in _byTask.OrderBy(t => t.Key, StringComparer.Ordinal)) yield return sums.Row(System, task);
         yield return _overall.Row(System, Overall);
     }
 
