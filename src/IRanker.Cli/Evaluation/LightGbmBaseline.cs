@@ -2,6 +2,7 @@ using IRanker.Model.Ranking;
 using IRanker.Model.Ranking.Baselines;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Trainers.LightGbm;
 
 namespace IRanker.Cli.Evaluation;
 
@@ -34,9 +35,25 @@ internal sealed class LightGbmBaseline
         _ml = new MLContext(seed);
         var data = _ml.Data.LoadFromEnumerable(Features(train));
         var pipeline = _ml.Transforms.Conversion.MapValueToKey(nameof(FeatureRow.GroupId))
-            .Append(_ml.Ranking.Trainers.LightGbm(labelColumnName: nameof(FeatureRow.Label), featureColumnName: nameof(FeatureRow.Features),
-                rowGroupColumnName: nameof(FeatureRow.GroupId)));
-        _model = pipeline.Fit(data);
+            .Append(_ml.Ranking.Trainers.LightGbm(new LightGbmRankingTrainer.Options
+            {
+                LabelColumnName = nameof(FeatureRow.Label),
+                FeatureColumnName = nameof(FeatureRow.Features),
+                RowGroupColumnName = nameof(FeatureRow.GroupId),
+                // Small training files are common here: let a leaf hold a few rows (LightGBM's default is 20).
+                MinimumExampleCountPerLeaf = 2,
+                Seed = seed,
+            }));
+        try
+        {
+            _model = pipeline.Fit(data);
+        }
+        catch (ArgumentNullException e)
+        {
+            // ML.NET cannot convert a LightGBM model whose trees have no split, which happens when nothing in the
+            // features tells the labels apart.
+            throw new CliException(ExitCodes.BadData, $"LightGBM learned nothing from the --train lists ({train.Count} lists): their features do not separate the labels. Give more lists, or leave out --train.", e);
+        }
     }
 
     /// <summary>Each list's candidate indices, best first.</summary>
