@@ -52,7 +52,7 @@ internal sealed class EvaluateCommand
         var lightGbm = parse.GetValue(_train) is { } train
             ? ListReader.ReadAll(train, settings, cancellationToken).Lists.Select(l => l.Query).ToArray()
             : null;
-        var rows = await Evaluator.RunAsync(model.Transformer, lists, baselines, lightGbm, parse.GetValue(_seed), cancellationToken).ConfigureAwait(false);
+        var rows = Evaluator.Run(model.Transformer, lists, baselines, lightGbm, parse.GetValue(_seed), cancellationToken);
 
         string? output = parse.GetValue(_output);
         if (format == "table" && output is null)

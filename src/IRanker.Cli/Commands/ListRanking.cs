@@ -1,35 +1,32 @@
-using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using IRanker.Cli.Data;
 using IRanker.MLNet;
 using IRanker.Model.Ranking;
 
 namespace IRanker.Cli.Commands;
 
-/// <summary>Ranks lists with a trained transformer as they are read (<see cref="IRankerTransformer.RankAsync(IAsyncEnumerable{RankingQuery}, CancellationToken)"/>), pairing each result with its list.</summary>
+/// <summary>
+/// Ranks lists with a trained model as they are read, <see cref="ListsPerCall"/> at a time in file order, through the
+/// model and inference settings of the transformer (<see cref="IRankerTransformer.Model"/>,
+/// <see cref="IRankerTransformer.InferenceOptions"/>) and <see cref="IterativeRanker"/>, as a host that batches on its own
+/// does. The batches depend on the file alone, not on timing, so every run ranks a file identically.
+/// </summary>
 internal static class ListRanking
 {
-    /// <summary>Each list with its ranking, in input order; at most a few batches of lists are held at a time.</summary>
-    public static async IAsyncEnumerable<(InputList List, RankingResult Result)> RankAsync(IRankerTransformer transformer, IEnumerable<InputList> lists,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var waiting = new ConcurrentQueue<InputList>();
-        await foreach (var result in transformer.RankAsync(Queries(lists, waiting, cancellationToken), cancellationToken).ConfigureAwait(false))
-        {
-            if (!waiting.TryDequeue(out var list)) throw new InvalidOperationException("A ranking came back without its list.");
-            yield return (list, result);
-        }
-    }
+    /// <summary>Lists per engine call: the lists held at a time, and the step at which Ctrl+C is seen.</summary>
+    public const int ListsPerCall = 32;
 
-    private static async IAsyncEnumerable<RankingQuery> Queries(IEnumerable<InputList> lists, ConcurrentQueue<InputList> waiting,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Each list with its ranking, in input order.</summary>
+    /// <exception cref="CliException">The model was trained with another ranking engine.</exception>
+    public static IEnumerable<(InputList List, RankingResult Result)> Rank(IRankerTransformer transformer, IEnumerable<InputList> lists, CancellationToken cancellationToken)
     {
-        foreach (var list in lists)
+        var model = transformer.Model
+            ?? throw CliException.Model("the model was trained with another ranking engine, not an IRanker language model; the command ranks with IRanker models only.");
+        var ranker = new IterativeRanker(model, transformer.InferenceOptions);
+        foreach (var chunk in lists.Chunk(ListsPerCall))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            waiting.Enqueue(list);
-            yield return list.Query;
+            var results = ranker.Rank(chunk.Select(l => l.Query).ToArray(), cancellationToken);
+            for (int i = 0; i < chunk.Length; i++) yield return (chunk[i], results[i]);
         }
-        await Task.CompletedTask.ConfigureAwait(false);
     }
 }

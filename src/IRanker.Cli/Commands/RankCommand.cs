@@ -12,6 +12,8 @@ internal sealed class RankCommand
     private readonly Option<string?> _model = new("--model", "-m") { Description = "The model zip (required).", HelpName = "ZIP" };
     private readonly Option<string?> _data = new("--data", "-d") { Description = "Lists to rank: .tsv, .csv, .jsonl or .parquet; labels are not needed (required).", HelpName = "FILE" };
     private readonly Option<string?> _output = new("--output", "-o") { Description = "Where to write the rows with Rank and Relevance added; the format follows the extension (required).", HelpName = "FILE" };
+    private readonly Option<string> _rankColumn = new("--rank-column") { Description = "Name of the added rank column (default Rank).", DefaultValueFactory = _ => RankedRowWriter.DefaultRankColumn, HelpName = "NAME" };
+    private readonly Option<string> _relevanceColumn = new("--relevance-column") { Description = "Name of the added relevance column (default Relevance).", DefaultValueFactory = _ => RankedRowWriter.DefaultRelevanceColumn, HelpName = "NAME" };
     private readonly ModelScenario _scenario = new();
     private readonly DataOptions _columns = new();
 
@@ -24,7 +26,7 @@ internal sealed class RankCommand
             Example:
               iranker rank --model model.zip --data candidates.tsv --output ranked.tsv
             """);
-        foreach (var option in new Option[] { _model, _data, _output }) command.Options.Add(option);
+        foreach (var option in new Option[] { _model, _data, _output, _rankColumn, _relevanceColumn }) command.Options.Add(option);
         _scenario.AddTo(command);
         _columns.AddTo(command);
         command.SetAction((parse, token) => CommandGuard.RunAsync("rank", io, token, () => RunAsync(parse, io, token)));
@@ -44,9 +46,9 @@ internal sealed class RankCommand
         var reader = new ListReader(source, _scenario.Settings(parse, model, _columns.Columns(parse), needLabels: false));
         var clock = Stopwatch.StartNew();
         long lists = 0, rows = 0;
-        await using (var writer = new RankedRowWriter(output, source.Columns))
+        await using (var writer = new RankedRowWriter(output, source.Columns, parse.GetValue(_rankColumn)!, parse.GetValue(_relevanceColumn)!))
         {
-            await foreach (var (list, result) in ListRanking.RankAsync(model.Transformer, reader.Lists(cancellationToken), cancellationToken).ConfigureAwait(false))
+            foreach (var (list, result) in ListRanking.Rank(model.Transformer, reader.Lists(cancellationToken), cancellationToken))
             {
                 await writer.WriteAsync(list.Rows, result.Order, result.Relevance()).ConfigureAwait(false);
                 lists++;

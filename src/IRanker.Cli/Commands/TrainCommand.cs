@@ -36,11 +36,11 @@ internal sealed class TrainCommand
         command.Options.Add(_output);
         _settings.AddTo(command);
         _data.AddTo(command);
-        command.SetAction((parse, token) => CommandGuard.RunAsync("train", io, token, () => RunAsync(parse, io, token)));
+        command.SetAction((parse, token) => CommandGuard.RunAsync("train", io, token, () => Task.FromResult(Run(parse, io, token))));
         return command;
     }
 
-    private async Task<int> RunAsync(ParseResult parse, CliIO io, CancellationToken cancellationToken)
+    private int Run(ParseResult parse, CliIO io, CancellationToken cancellationToken)
     {
         if (parse.GetValue(_settings.List))
         {
@@ -116,7 +116,7 @@ internal sealed class TrainCommand
                     (model is null ? "." : $" ({model.Model.ParameterCount:N0} parameters, {model.Style} prompts, {model.Layout} layout)."));
             if (valid is not null)
             {
-                var rows = await Evaluator.RunAsync(transformer, valid, [], null, options.Seed, cancellationToken).ConfigureAwait(false);
+                var rows = Evaluator.Run(transformer, valid, [], null, options.Seed, cancellationToken);
                 MetricsWriter.WriteTable(io.Console, rows);
             }
         }

@@ -19,12 +19,12 @@ internal static class Evaluator
     /// <param name="lightGbmTrain">Lists to train LightGBM on, or null for no LightGBM.</param>
     /// <param name="seed">Seed of the random baseline and of LightGBM.</param>
     /// <param name="cancellationToken">Stops between lists.</param>
-    public static async Task<List<MetricsRow>> RunAsync(IRankerTransformer transformer, IReadOnlyList<InputList> lists, IReadOnlyCollection<string> baselines,
+    public static List<MetricsRow> Run(IRankerTransformer transformer, IReadOnlyList<InputList> lists, IReadOnlyCollection<string> baselines,
         IReadOnlyList<RankingQuery>? lightGbmTrain, int seed, CancellationToken cancellationToken)
     {
         var rows = new List<MetricsRow>();
         var model = new SystemMetrics("iranker");
-        await foreach (var (list, result) in ListRanking.RankAsync(transformer, lists, cancellationToken).ConfigureAwait(false))
+        foreach (var (list, result) in ListRanking.Rank(transformer, lists, cancellationToken))
             model.Add(list.Query.Task, result.Order, Labels(list.Query));
         rows.AddRange(model.Rows());
 

@@ -9,19 +9,20 @@ using Parquet.Schema;
 namespace IRanker.Cli.Output;
 
 /// <summary>
-/// Writes ranked rows: every input column as read, then <c>Rank</c> (1 = best in its group) and <c>Relevance</c> (the
+/// Writes ranked rows: every input column as read, then a rank (1 = best in its group; column <c>Rank</c> by default) and a relevance (<c>Relevance</c>) (the
 /// model's probability that the row is the best of its group). The format follows the output file's extension; rows are
 /// written as their groups are ranked (parquet: a row group every <see cref="ParquetRowGroupRows"/> rows), so memory does
 /// not grow with the file.
 /// </summary>
 internal sealed class RankedRowWriter : IAsyncDisposable
 {
-    /// <summary>The added columns.</summary>
-    public const string RankColumn = "Rank", RelevanceColumn = "Relevance";
+    /// <summary>The default names of the added columns.</summary>
+    public const string DefaultRankColumn = "Rank", DefaultRelevanceColumn = "Relevance";
 
     /// <summary>Rows per parquet row group.</summary>
     public const int ParquetRowGroupRows = 10_000;
 
+    private readonly string _rankColumn, _relevanceColumn;
     private readonly DataFormat _format;
     private readonly IReadOnlyList<string> _columns;
     private readonly Stream _stream;
@@ -29,12 +30,14 @@ internal sealed class RankedRowWriter : IAsyncDisposable
     private ParquetWriter? _parquet;
     private readonly List<(RawRow Row, int Rank, float Relevance)> _pending = [];
 
-    public RankedRowWriter(string path, IReadOnlyList<string> inputColumns)
+    public RankedRowWriter(string path, IReadOnlyList<string> inputColumns, string rankColumn = DefaultRankColumn, string relevanceColumn = DefaultRelevanceColumn)
     {
+        _rankColumn = rankColumn;
+        _relevanceColumn = relevanceColumn;
         _format = DataFormats.Of(path);
-        foreach (var added in new[] { RankColumn, RelevanceColumn })
+        foreach (var added in new[] { _rankColumn, _relevanceColumn })
             if (inputColumns.Contains(added, StringComparer.Ordinal))
-                throw new DataFileException(path, null, added, $"the input already has a column '{added}', which the ranking adds; rename it in the input.");
+                throw new DataFileException(path, null, added, $"the input already has a column '{added}', which the ranking adds; name the added columns with --rank-column and --relevance-column.");
         _columns = inputColumns;
         string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null) Directory.CreateDirectory(folder);
@@ -42,8 +45,8 @@ internal sealed class RankedRowWriter : IAsyncDisposable
         if (_format != DataFormat.Parquet)
         {
             _text = new StreamWriter(_stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16) { NewLine = "\n" };
-            if (_format is DataFormat.Tsv) _text.WriteLine(string.Join('\t', [.. _columns.Select(RankingTsv.Escape), RankColumn, RelevanceColumn]));
-            if (_format is DataFormat.Csv) _text.WriteLine(string.Join(',', [.. _columns.Select(Csv), RankColumn, RelevanceColumn]));
+            if (_format is DataFormat.Tsv) _text.WriteLine(string.Join('\t', [.. _columns.Select(RankingTsv.Escape), _rankColumn, _relevanceColumn]));
+            if (_format is DataFormat.Csv) _text.WriteLine(string.Join(',', [.. _columns.Select(Csv), _rankColumn, _relevanceColumn]));
         }
     }
 
@@ -92,8 +95,8 @@ internal sealed class RankedRowWriter : IAsyncDisposable
                     default: json.WriteStringValue(cell.Text); break;
                 }
             }
-            json.WriteNumber(RankColumn, rank);
-            json.WriteNumber(RelevanceColumn, relevance);
+            json.WriteNumber(_rankColumn, rank);
+            json.WriteNumber(_relevanceColumn, relevance);
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray());
@@ -116,8 +119,8 @@ internal sealed class RankedRowWriter : IAsyncDisposable
     {
         if (_pending.Count == 0) return;
         var textFields = _columns.Select(c => new DataField<string>(c, true)).ToArray();
-        var rankField = new DataField<int>(RankColumn);
-        var relevanceField = new DataField<float>(RelevanceColumn);
+        var rankField = new DataField<int>(_rankColumn);
+        var relevanceField = new DataField<float>(_relevanceColumn);
         _parquet ??= await ParquetWriter.CreateAsync(new ParquetSchema([.. textFields, rankField, relevanceField]), _stream).ConfigureAwait(false);
         using (var group = _parquet.CreateRowGroup())
         {
@@ -143,7 +146,7 @@ internal sealed class RankedRowWriter : IAsyncDisposable
         else
         {
             // No rows: still a valid parquet file with the columns.
-            _parquet = await ParquetWriter.CreateAsync(new ParquetSchema([.. _columns.Select(c => new DataField<string>(c, true)), new DataField<int>(RankColumn), new DataField<float>(RelevanceColumn)]), _stream).ConfigureAwait(false);
+            _parquet = await ParquetWriter.CreateAsync(new ParquetSchema([.. _columns.Select(c => new DataField<string>(c, true)), new DataField<int>(_rankColumn), new DataField<float>(_relevanceColumn)]), _stream).ConfigureAwait(false);
             await _parquet.DisposeAsync().ConfigureAwait(false);
         }
         await _stream.DisposeAsync().ConfigureAwait(false);
