@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using IRanker.Cli.Tests.Support;
+using IRanker.Datasets;
+using IRanker.Model.Ranking;
 
 namespace IRanker.Cli.Tests;
 
@@ -62,6 +64,25 @@ public class VerbTests(TrainedModel model) : IClassFixture<TrainedModel>
         var again = Command.Run("rank", "--model", model.Zip, "--data", output, "--output", model.File("again" + extension));
         again.ExitCode.Should().Be(ExitCodes.BadData);
         again.Error.Should().Contain("already has a column 'Rank'");
+    }
+
+    [Theory]
+    [InlineData("bench.parquet")]
+    [InlineData("bench.jsonl")]
+    public void Ranking_bench_files_are_read_in_their_own_layout(string name)
+    {
+        var lists = TestLists.Rows(4, firstTopic: 8, task: "Passage-4").GroupBy(r => r.GroupId)
+            .Select(g => new RankingQuery(g.First().Query, g.Select(r => new RankingCandidate(r.CandidateId, r.Candidate, r.Label)).ToArray(), RankingScenario.Passage, "Passage-4"))
+            .ToArray();
+        string file = model.File(name);
+        if (name.EndsWith(".parquet", StringComparison.Ordinal)) RankingBenchWriter.WriteParquet(file, lists);
+        else RankingBenchWriter.WriteJsonLines(file, lists);
+        var result = Command.Run("evaluate", "--model", model.Zip, "--data", file, "--format", "csv");
+        result.ExitCode.Should().Be(0, result.ToString());
+        result.Out.Should().Contain("iranker,Passage-4,4,");
+        var ranked = Command.Run("rank", "--model", model.Zip, "--data", file, "--output", model.File(name + ".tsv"));
+        ranked.ExitCode.Should().Be(0, ranked.ToString());
+        TestLists.Ranks(model.File(name + ".tsv")).Should().HaveCount(16);
     }
 
     [Fact]

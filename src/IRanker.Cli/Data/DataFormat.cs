@@ -28,7 +28,7 @@ internal static class DataFormats
             $"cannot tell the format from the extension '{other}': use .tsv, .csv, .jsonl or .parquet."),
     };
 
-    /// <summary>Opens <paramref name="path"/> for reading row by row.</summary>
+    /// <summary>Opens <paramref name="path"/> for reading row by row; a parquet or JSON lines file in Ranking-bench's own layout is recognised by its columns.</summary>
     /// <exception cref="DataFileException">The file does not exist, or its start is not of its format.</exception>
     public static IRowSource Open(string path)
     {
@@ -36,13 +36,19 @@ internal static class DataFormats
         if (!File.Exists(path)) throw new DataFileException(path, null, null, "no such file.");
         try
         {
-            return Of(path) switch
+            IRowSource source = Of(path) switch
             {
                 DataFormat.Tsv => new DelimitedRowSource(path, csv: false),
                 DataFormat.Csv => new DelimitedRowSource(path, csv: true),
                 DataFormat.JsonLines => new JsonLinesRowSource(path),
                 _ => new ParquetRowSource(path),
             };
+            if (source is not DelimitedRowSource && RankingBenchRowSource.IsLayout(source is ParquetRowSource parquet ? parquet.TopLevelNames : source.Columns))
+            {
+                source.Dispose();
+                return new RankingBenchRowSource(path);
+            }
+            return source;
         }
         catch (UnauthorizedAccessException e)
         {

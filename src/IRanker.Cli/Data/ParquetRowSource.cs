@@ -30,7 +30,11 @@ internal sealed class ParquetRowSource : IRowSource
         }
         _fields = _reader.Schema.Fields.OfType<DataField>().ToArray();
         Columns = _fields.Select(f => f.Name).ToArray();
+        TopLevelNames = _reader.Schema.Fields.Select(f => f.Name).ToArray();
     }
+
+    /// <summary>Every top-level field's name, lists and structures included (only plain fields are <see cref="Columns"/>).</summary>
+    public IReadOnlyList<string> TopLevelNames { get; }
 
     public string File { get; }
 
