@@ -8,7 +8,7 @@ namespace IRanker.Cli.Models;
 /// <summary>
 /// Reads what an IRanker model zip says about itself without loading the model: the options it was trained with (the
 /// JSON that the format stores in the transformer's main stream, after ML.NET's header with the signature
-/// <c>IRANKERT</c>; docs/mlnet.md, "How persistence works"), its entries and the SHA-256 of the zip and of the digest stream.
+/// <c>IRANKERT</c>; docs/mlnet.md, "How persistence works") and the SHA-256 of the zip and of the digest stream.
 /// </summary>
 internal static class ModelZipInspector
 {
@@ -23,21 +23,33 @@ internal static class ModelZipInspector
             byte[] bytes = ReadAll(entry);
             int signature = bytes.AsSpan().IndexOf(Signature);
             if (signature < 0) continue;
-            int start = bytes.AsSpan(signature).IndexOf((byte)'{');
-            if (start < 0) continue;
-            var reader = new Utf8JsonReader(bytes.AsSpan(signature + start), new JsonReaderOptions { AllowTrailingCommas = false });
-            if (!JsonDocument.TryParseValue(ref reader, out var document)) continue;
-            using (document)
-                if (JsonNode.Parse(document.RootElement.GetRawText()) is JsonObject options) return options;
+            // The options are the first JSON object after the header (whose binary fields may hold a '{' byte too).
+            for (int at = signature; at < bytes.Length; at++)
+            {
+                int start = bytes.AsSpan(at).IndexOf((byte)'{');
+                if (start < 0) break;
+                at += start;
+                if (TryReadOptions(bytes.AsSpan(at)) is { } options) return options;
+            }
         }
         return null;
     }
 
-    /// <summary>The zip's entries with their sizes, in zip order.</summary>
-    public static IReadOnlyList<(string Name, long Length)> Entries(string zipPath)
+    private static JsonObject? TryReadOptions(ReadOnlySpan<byte> bytes)
     {
-        using var zip = ZipFile.OpenRead(zipPath);
-        return zip.Entries.Select(e => (e.FullName, e.Length)).ToArray();
+        var reader = new Utf8JsonReader(bytes);
+        try
+        {
+            if (!JsonDocument.TryParseValue(ref reader, out var document)) return null;
+            using (document)
+                return document.RootElement.ValueKind == JsonValueKind.Object
+                    ? JsonNode.Parse(document.RootElement.GetRawText()) as JsonObject
+                    : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The SHA-256 of the whole zip file, lower-case hex.</summary>
