@@ -1,7 +1,6 @@
 using System.Globalization;
 using IRanker.Datasets;
-using IRanker.Model.Ranking;
-
+using IRanker.Model.Prompts;
 namespace IRanker.Quickstart;
 
 /// <summary>Command-line settings of the quickstart. Run with <c>--help</c> for the list.</summary>
