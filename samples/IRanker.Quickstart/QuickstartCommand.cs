@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using IRanker.Datasets;
-using IRanker.Model.Ranking;
+using IRanker.Model.Prompts;
 
 namespace IRanker.Quickstart;
 
