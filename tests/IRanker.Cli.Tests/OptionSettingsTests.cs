@@ -3,7 +3,8 @@ using System.Text.Json.Serialization;
 using IRanker.Cli.Options;
 using IRanker.Cli.Tests.Support;
 using IRanker.MLNet;
-using IRanker.Model.Ranking;
+using IRanker.Model;
+using IRanker.Model.Elimination;
 using IRanker.Model.Training;
 
 namespace IRanker.Cli.Tests;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using IRanker.Cli.Tests.Support;
 using IRanker.Datasets;
-using IRanker.Model.Ranking;
+using IRanker.Model;
 
 namespace IRanker.Cli.Tests;
 

@@ -1,6 +1,6 @@
 using IRanker.Cli.Data;
 using IRanker.MLNet;
-using IRanker.Model.Ranking;
+using IRanker.Model.Prompts;
 
 namespace IRanker.Cli.Commands;
 

@@ -1,6 +1,7 @@
 using IRanker.Cli.Data;
 using IRanker.MLNet;
-using IRanker.Model.Ranking;
+using IRanker.Model;
+using IRanker.Model.Elimination;
 
 namespace IRanker.Cli.Commands;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using IRanker.Cli.Data;
 using IRanker.Cli.Models;
 using IRanker.MLNet;
-using IRanker.Model.Ranking;
+using IRanker.Model;
 
 namespace IRanker.Cli.Commands;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
-using IRanker.Model.Ranking;
+using IRanker.Model;
+using IRanker.Model.Answers;
 
 namespace IRanker.Cli.Data;
 

@@ -26,7 +26,7 @@ internal sealed class RankingBenchRowSource : IRowSource
 
     public IEnumerable<RawRow> Rows(CancellationToken cancellationToken)
     {
-        IReadOnlyList<IRanker.Model.Ranking.RankingQuery> queries;
+        IReadOnlyList<IRanker.Model.RankingQuery> queries;
         try
         {
             queries = RankingBenchLoader.LoadAsync(File, cancellationToken).GetAwaiter().GetResult();

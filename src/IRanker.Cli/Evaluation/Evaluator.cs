@@ -1,8 +1,8 @@
 using IRanker.Cli.Commands;
 using IRanker.Cli.Data;
 using IRanker.MLNet;
-using IRanker.Model.Ranking;
-using IRanker.Model.Ranking.Baselines;
+using IRanker.Model;
+using IRanker.Evaluation.Baselines;
 
 namespace IRanker.Cli.Evaluation;
 

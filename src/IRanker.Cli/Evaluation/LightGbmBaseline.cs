@@ -1,5 +1,5 @@
-using IRanker.Model.Ranking;
-using IRanker.Model.Ranking.Baselines;
+using IRanker.Model;
+using IRanker.Evaluation.Baselines;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.LightGbm;

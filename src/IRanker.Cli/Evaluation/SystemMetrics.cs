@@ -1,4 +1,4 @@
-using IRanker.Model.Ranking.Metrics;
+using IRanker.Model;
 
 namespace IRanker.Cli.Evaluation;
 

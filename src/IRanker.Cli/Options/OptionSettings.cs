@@ -3,7 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using IRanker.MLNet;
-using IRanker.Model.Ranking;
+using IRanker.Model;
+using IRanker.Model.Elimination;
 using IRanker.Model.Training;
 
 namespace IRanker.Cli.Options;
