@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using IRanker.Model.Ranking.Elimination;
+using IRanker.Server.Hosting;
 
 namespace IRanker.Server.Metrics;
 
@@ -113,6 +114,18 @@ internal sealed class ServerMetrics
         text.Sample("process_resident_memory_bytes", process.WorkingSet64);
         text.Family("dotnet_gc_heap_bytes", "gauge", "Bytes on the managed heap.");
         text.Sample("dotnet_gc_heap_bytes", GC.GetTotalMemory(forceFullCollection: false));
+        text.Family("dotnet_gc_committed_bytes", "gauge", "Memory the .NET garbage collector has committed (the managed heap with its free space).");
+        text.Sample("dotnet_gc_committed_bytes", GC.GetGCMemoryInfo().TotalCommittedBytes);
+        if (NativeHeap.Statistics() is { } heap)
+        {
+            text.Family("iranker_native_heap_bytes", "gauge", "glibc's heap (libtorch's tensors), summed over its arenas: in_use (allocated), free (freed, kept for reuse until trimmed), mapped (blocks mapped on their own), system (taken from the kernel).");
+            text.Sample("iranker_native_heap_bytes", heap.InUseBytes, ("state", "in_use"));
+            text.Sample("iranker_native_heap_bytes", heap.FreeBytes, ("state", "free"));
+            text.Sample("iranker_native_heap_bytes", heap.MappedBytes, ("state", "mapped"));
+            text.Sample("iranker_native_heap_bytes", heap.SystemBytes, ("state", "system"));
+            text.Family("iranker_native_arenas", "gauge", "glibc malloc arenas (one per thread that allocated, up to the arena cap).");
+            text.Sample("iranker_native_arenas", heap.Arenas);
+        }
         return text.ToString();
     }
 }
