@@ -62,9 +62,10 @@ for k in $(seq 1 $(( duration / burst_every ))); do
   at=$(( start + k * burst_every ))
   now=$(date +%s)
   (( at > now )) && sleep $(( at - now ))
+  began=$(date +%s)
   before=$(rss_mib)
   result=$(python3 "$here/fault_client.py" hostile "$port" "$out/body-30.json" "$out/body-100.json" 96 16)
-  echo "{\"t\": $(( at - start )), \"rss_before_mib\": $before, \"rss_after_mib\": $(rss_mib), \"result\": $result}" | tee -a "$out/bursts.jsonl"
+  echo "{\"t\": $(( began - start )), \"seconds\": $(( $(date +%s) - began )), \"rss_before_mib\": $before, \"rss_after_mib\": $(rss_mib), \"result\": $result}" | tee -a "$out/bursts.jsonl"
 done
 wait "$load"
 sleep 5
