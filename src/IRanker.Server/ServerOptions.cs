@@ -112,12 +112,6 @@ public sealed class ServerOptions
     /// </summary>
     public int? MaxMemoryMB { get; set; }
 
-    /// <summary>
-    /// The most glibc malloc arenas (<c>M_ARENA_MAX</c>): each keeps the memory freed in it, so fewer arenas keep less.
-    /// Default 2; 0 leaves glibc's default (8 per core).
-    /// </summary>
-    public int MallocArenas { get; set; } = 2;
-
     /// <summary>On SIGTERM, how long in-flight requests may run before they are cancelled. Default 30 seconds.</summary>
     public int ShutdownTimeoutSeconds { get; set; } = 30;
 

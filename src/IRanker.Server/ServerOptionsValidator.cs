@@ -23,7 +23,6 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         Positive(errors, nameof(options.LongListDocuments), options.LongListDocuments);
         if (!TryParseSchedule(options.LongListSchedule, out _, out string? scheduleError)) errors.Add(scheduleError!);
         if (options.MaxMemoryMB is < 1) errors.Add($"IRanker:MaxMemoryMB must be at least 1 (it is {options.MaxMemoryMB}); leave it unset for no bound.");
-        if (options.MallocArenas < 0) errors.Add($"IRanker:MallocArenas must be 0 (glibc's default) or more (it is {options.MallocArenas}).");
         Positive(errors, nameof(options.MaxDocumentChars), options.MaxDocumentChars);
         Positive(errors, nameof(options.MaxQueryChars), options.MaxQueryChars);
         Positive(errors, nameof(options.MaxTotalChars), options.MaxTotalChars);

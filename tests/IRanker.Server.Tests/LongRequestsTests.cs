@@ -94,14 +94,13 @@ public sealed class LongRequestsTests(TinyModels models)
     [Fact]
     public void A_wrong_long_list_schedule_or_memory_bound_stops_the_server_with_the_setting_named()
     {
-        var options = new ServerOptions { Model = typeof(LongRequestsTests).Assembly.Location, LongListSchedule = "Fraction(2)", MaxMemoryMB = 0, MallocArenas = -1 };
+        var options = new ServerOptions { Model = typeof(LongRequestsTests).Assembly.Location, LongListSchedule = "Fraction(2)", MaxMemoryMB = 0 };
 
         var result = new ServerOptionsValidator().Validate(null, options);
 
         result.Failed.Should().BeTrue();
         result.Failures.Should().Contain(f => f.Contains("IRanker:LongListSchedule") && f.Contains("Fraction(2)"))
-            .And.Contain(f => f.Contains("IRanker:MaxMemoryMB"))
-            .And.Contain(f => f.Contains("IRanker:MallocArenas"));
+            .And.Contain(f => f.Contains("IRanker:MaxMemoryMB"));
     }
 
     [Fact]

@@ -17,9 +17,6 @@ namespace IRanker.Server.Hosting;
 /// </remarks>
 internal static partial class NativeHeap
 {
-    // glibc's <malloc.h>.
-    private const int M_ARENA_MAX = -8;
-
     private static readonly Functions? Libc = Load();
 
     /// <summary>Whether the process runs on glibc, so that the statistics and trimming work.</summary>
@@ -56,9 +53,6 @@ internal static partial class NativeHeap
     /// <summary>Returns the free memory of every arena to the kernel (<c>malloc_trim(0)</c>); true when some was returned.</summary>
     public static bool Trim() => Libc is { } libc && libc.MallocTrim(0) == 1;
 
-    /// <summary>Caps the number of arenas (<c>mallopt(M_ARENA_MAX)</c>); arenas made before stay. True when set.</summary>
-    public static bool LimitArenas(int arenas) => Libc is { } libc && libc.MallOpt(M_ARENA_MAX, arenas) == 1;
-
     /// <summary>How many arenas the heap has: the <c>heap</c> elements of <c>malloc_info</c>'s report; 0 when unknown.</summary>
     private static int ArenaCount()
     {
@@ -92,12 +86,10 @@ internal static partial class NativeHeap
         if (!OperatingSystem.IsLinux() || !NativeLibrary.TryLoad("libc.so.6", out IntPtr libc)) return null;
         // gnu_get_libc_version exists only in glibc.
         if (!NativeLibrary.TryGetExport(libc, "gnu_get_libc_version", out _)
-            || !NativeLibrary.TryGetExport(libc, "malloc_trim", out IntPtr trim)
-            || !NativeLibrary.TryGetExport(libc, "mallopt", out IntPtr mallopt))
+            || !NativeLibrary.TryGetExport(libc, "malloc_trim", out IntPtr trim))
             return null;
         return new Functions(
             Marshal.GetDelegateForFunctionPointer<MallocTrimFunction>(trim),
-            Marshal.GetDelegateForFunctionPointer<MallOptFunction>(mallopt),
             Optional<MallInfo2Function>(libc, "mallinfo2"),   // glibc 2.33 and later
             Optional<OpenMemStreamFunction>(libc, "open_memstream"),
             Optional<MallocInfoFunction>(libc, "malloc_info"),
@@ -109,12 +101,10 @@ internal static partial class NativeHeap
         NativeLibrary.TryGetExport(library, name, out IntPtr address) ? Marshal.GetDelegateForFunctionPointer<T>(address) : null;
 
     private sealed record Functions(
-        MallocTrimFunction MallocTrim, MallOptFunction MallOpt, MallInfo2Function? MallInfo2,
+        MallocTrimFunction MallocTrim, MallInfo2Function? MallInfo2,
         OpenMemStreamFunction? OpenMemStream, MallocInfoFunction? MallocInfo, FCloseFunction? FClose, FreeFunction? Free);
 
     private delegate int MallocTrimFunction(nuint pad);
-
-    private delegate int MallOptFunction(int parameter, int value);
 
     private delegate MallInfo2 MallInfo2Function();
 

@@ -11,8 +11,8 @@ namespace IRanker.Server.Hosting;
 /// </summary>
 /// <remarks>
 /// <para>Memory: the model is loaded and every engine call runs on one thread (<see cref="ModelThread"/>), so the
-/// native heap reuses one round's memory in the next; glibc's arenas are capped at <see cref="ServerOptions.MallocArenas"/>;
-/// after a second without requests the heap's free memory goes back to the kernel; and near
+/// native heap reuses one round's memory in the next; after a second without requests the heap's free memory goes back
+/// to the kernel; and near
 /// <see cref="ServerOptions.MaxMemoryMB"/> rounds shrink (<see cref="MemoryBound"/>).</para>
 /// <para>
 /// Cancellation: a job whose client left before its round is dropped without a model call; a round whose clients
@@ -30,7 +30,6 @@ internal sealed partial class RankingWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (service.Options.MallocArenas > 0) NativeHeap.LimitArenas(service.Options.MallocArenas);
         var backend = await LoadAsync(stoppingToken).ConfigureAwait(false);
         if (backend is null)
         {
