@@ -1,4 +1,5 @@
-using IRanker.Model.Ranking;
+using IRanker.Model;
+using IRanker.Model.Elimination;
 using Microsoft.Extensions.Options;
 
 namespace IRanker.Server;

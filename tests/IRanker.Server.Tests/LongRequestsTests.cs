@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using IRanker.Model.Ranking;
+using IRanker.Model;
+using IRanker.Model.Elimination;
 using IRanker.Server.Tests.Support;
 
 namespace IRanker.Server.Tests;

@@ -1,5 +1,6 @@
-using IRanker.Model.Ranking;
-using IRanker.Model.Ranking.Elimination;
+using IRanker.Model;
+using IRanker.Model.Elimination;
+using IRanker.Model.Step;
 
 namespace IRanker.Server.Hosting;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using IRanker.Model.Ranking;
-
+using IRanker.Model;
+using IRanker.Model.Elimination;
 namespace IRanker.Server.Hosting;
 
 /// <summary>One request's list waiting for, or inside, an engine call.</summary>

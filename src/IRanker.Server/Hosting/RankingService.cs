@@ -1,5 +1,6 @@
 using System.Threading.Channels;
-using IRanker.Model.Ranking;
+using IRanker.Model;
+using IRanker.Model.Elimination;
 using IRanker.Server.Metrics;
 using Microsoft.Extensions.Options;
 

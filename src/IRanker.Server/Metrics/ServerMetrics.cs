@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using IRanker.Model.Ranking.Elimination;
+using IRanker.Model.Step;
 using IRanker.Server.Hosting;
 
 namespace IRanker.Server.Metrics;
