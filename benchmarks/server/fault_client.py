@@ -38,7 +38,7 @@ def burst(port, body_file, n):
     def one():
         barrier.wait()
         try:
-            status, retry_after, _ = post(port, "/v1/rerank", body)
+            status, retry_after, _ = post(port, "/v1/rerank", body, timeout=600)
         except Exception as e:  # a refused or reset connection is a failure of the server
             status, retry_after = f"error {type(e).__name__}", None
         with lock:

@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # Resident memory of IRanker.Server per memory bound (a benchmark, not CI): for each value of BOUNDS, a server on the
-# quickstart's model on 127.0.0.1 (IRanker:MaxMemoryMB, "none" for no bound) takes the same work: WAVES times, 64
-# concurrent 30-document Cohere rerank requests and 8 of 100 documents. Prints, per bound, the peak RSS (VmHWM), the RSS
+# quickstart's model on 127.0.0.1 (IRanker:MaxMemoryMB, "none" for no bound) takes the same work: WAVES times, SHORT
+# (default 24) concurrent 30-document Cohere rerank requests and LONG (default 8) of 100 documents, all at once. Prints, per bound, the peak RSS (VmHWM), the RSS
 # after the work and after 5 s idle, the answers per status and the seconds it took. The servers run one after the
 # other unless PARALLEL=1. Results go to $OUT (default artifacts/server-bound)/results.jsonl.
 #
 # Usage: benchmarks/server/memory-bound.sh [model.zip]
-#   BOUNDS (default "none 700 500"), WAVES (default 2), PORT (first port, default 8484), SERVER_DLL (default the Release build)
+#   BOUNDS (default "none 700 500"), WAVES (default 1), SHORT, LONG, PORT (first port, default 8484), SERVER_DLL (default the Release build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$PWD"
 here="$root/benchmarks/server"
 model="$(realpath "${1:-${MODEL:-artifacts/quickstart/iranker-model.zip}}")"
 bounds="${BOUNDS:-none 700 500}"
-waves="${WAVES:-2}"
+waves="${WAVES:-1}"
 port0="${PORT:-8484}"
 out="${OUT:-$root/artifacts/server-bound}"
 dll="${SERVER_DLL:-$root/src/IRanker.Server/bin/Release/net10.0/linux-x64/IRanker.Server.dll}"
@@ -36,8 +36,8 @@ one() {   # $1: the bound (MiB or none), $2: the port
   start_rss=$(awk '/^VmRSS/ {printf "%d", $2 / 1024}' "/proc/$pid/status")
   started=$(date +%s)
   for _ in $(seq 1 "$waves"); do
-    python3 "$here/fault_client.py" burst "$port" "$out/body-100.json" 8 > "$out/long-$bound.json" &
-    statuses+=$(python3 "$here/fault_client.py" burst "$port" "$out/body-30.json" 64)
+    python3 "$here/fault_client.py" burst "$port" "$out/body-100.json" "${LONG:-8}" > "$out/long-$bound.json" &
+    statuses+=$(python3 "$here/fault_client.py" burst "$port" "$out/body-30.json" "${SHORT:-24}")
     wait $!
     statuses+=$(cat "$out/long-$bound.json")
   done

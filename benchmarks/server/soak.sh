@@ -53,7 +53,7 @@ count() {   # $1: the metrics text, $2: a regular expression of statuses: the /v
 sample() {   # $1: seconds since the start of the load
   local m
   m=$(curl -s --max-time 5 "$base/metrics" || true)
-  echo "{\"t\": $1, \"rss_mib\": $(rss_mib), \"gc_heap_mib\": $(metric "$m" dotnet_gc_heap_bytes), \"gc_committed_mib\": $(metric "$m" dotnet_gc_committed_bytes), \"native_in_use_mib\": $(metric "$m" 'iranker_native_heap_bytes\{state="in_use"\}'), \"native_free_mib\": $(metric "$m" 'iranker_native_heap_bytes\{state="free"\}'), \"native_arenas\": $(metric "$m" iranker_native_arenas), \"rerank_2xx\": $(count "$m" '2..'), \"rerank_429\": $(count "$m" 429), \"rerank_other\": $(count "$m" '([013-9]..|4[013-9].|42[0-8])'), \"load1\": $(cut -d' ' -f1 /proc/loadavg)}"
+  echo "{\"t\": $1, \"rss_mib\": $(rss_mib), \"gc_heap_mib\": $(metric "$m" dotnet_gc_heap_bytes), \"gc_committed_mib\": $(metric "$m" dotnet_gc_committed_bytes), \"native_in_use_mib\": $(metric "$m" 'iranker_native_heap_bytes\{state="in_use"\}'), \"native_free_mib\": $(metric "$m" 'iranker_native_heap_bytes\{state="free"\}'), \"native_arenas\": $(metric "$m" iranker_native_arenas), \"rerank_2xx\": $(count "$m" '2..'), \"rerank_429\": $(count "$m" 429), \"rerank_other\": $(count "$m" '([0135-9]..|4[013-9].|42[0-8])'), \"load1\": $(cut -d' ' -f1 /proc/loadavg)}"
 }
 
 start=$(date +%s)

@@ -46,8 +46,11 @@ for m in range(minutes_total):
     s = at(60 * (m + 1))
     c = per_minute[m]
     mark = " (burst)" if m in burst_minutes else ""
+    counted = "rerank_2xx" in s   # the samples of runs before the server's counts were sampled have none
     print(f"| {m}-{m + 1}{mark} | {mib(s['rss_mib'])} | {mib(s['gc_heap_mib'])} / {mib(s['gc_committed_mib'])} | {mib(s['native_in_use_mib'])} / {mib(s['native_free_mib'])} | "
-          f"{s['native_arenas'] if s['native_arenas'] is not None else '—'} | {c['2xx'] / 60:.1f} | {c['429']} | {c['other']} | {s['load1']} |")
+          f"{s['native_arenas'] if s['native_arenas'] is not None else '—'} | {c['2xx'] / 60:.1f} | {c['429']} | {c['other']} | {s['load1']} |" if counted else
+          f"| {m}-{m + 1}{mark} | {mib(s['rss_mib'])} | {mib(s['gc_heap_mib'])} / {mib(s['gc_committed_mib'])} | {mib(s['native_in_use_mib'])} / {mib(s['native_free_mib'])} | "
+          f"{s['native_arenas'] if s['native_arenas'] is not None else '—'} | — | — | — | {s['load1']} |")
 print()
 print(f"Peak RSS sampled: {max(s['rss_mib'] for s in samples):,} MiB; at start {samples[0]['rss_mib']:,} MiB; at the end {samples[-1]['rss_mib']:,} MiB.")
 if bursts:

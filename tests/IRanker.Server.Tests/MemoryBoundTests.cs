@@ -32,7 +32,7 @@ public sealed class MemoryBoundTests
         var process = new FakeProcess { Resident = 50L << 30, Trimmable = 1 << 20 };
         var bound = process.Bound(null);
 
-        bound.PlanRound(32, 16_384).Should().Be(new RoundPlan(32, 16_384, Trimmed: false));
+        bound.PlanRound(32, 16_384).Should().Be(new RoundPlan(32, 16_384, Trimmed: false, int.MaxValue));
         bound.Admits(busy: true).Should().BeTrue();
         process.Trims.Should().Be(0);
     }
@@ -43,7 +43,7 @@ public sealed class MemoryBoundTests
         var process = new FakeProcess { Resident = 800 };
         var bound = process.Bound(1000);
 
-        bound.PlanRound(32, 16_384).Should().Be(new RoundPlan(32, 16_384, Trimmed: false));
+        bound.PlanRound(32, 16_384).Should().Be(new RoundPlan(32, 16_384, Trimmed: false, int.MaxValue));
         bound.Level.Should().Be(MemoryLevel.Normal);
         bound.Admits(busy: true).Should().BeTrue();
         process.Trims.Should().Be(0);
@@ -55,7 +55,7 @@ public sealed class MemoryBoundTests
         var process = new FakeProcess { Resident = 900, Trimmable = 200 };
         var bound = process.Bound(1000);
 
-        bound.PlanRound(32, 16_384).Should().Be(new RoundPlan(32, 16_384, Trimmed: true));
+        bound.PlanRound(32, 16_384).Should().Be(new RoundPlan(32, 16_384, Trimmed: true, int.MaxValue));
         process.Trims.Should().Be(1);
         process.Resident.Should().Be(700);
         bound.Level.Should().Be(MemoryLevel.Normal);
@@ -68,10 +68,10 @@ public sealed class MemoryBoundTests
         var process = new FakeProcess { Resident = 950, Trimmable = 50 };
         var bound = process.Bound(1000);
 
-        bound.PlanRound(32, 16_384).Should().Be(new RoundPlan(16, 8_192, Trimmed: true));
+        bound.PlanRound(32, 16_384).Should().Be(new RoundPlan(16, 8_192, Trimmed: true, int.MaxValue));
         bound.Level.Should().Be(MemoryLevel.Near);
         bound.Admits(busy: true).Should().BeTrue("requests are refused only above 95%");
-        bound.PlanRound(1, 1).Should().Be(new RoundPlan(1, 1, Trimmed: true), "a round takes at least one request and one token");
+        bound.PlanRound(1, 1).Should().Be(new RoundPlan(1, 1, Trimmed: true, int.MaxValue), "a round takes at least one request and one token");
     }
 
     [Fact]
@@ -80,15 +80,32 @@ public sealed class MemoryBoundTests
         var process = new FakeProcess { Resident = 990, Trimmable = 10 };
         var bound = process.Bound(1000);
 
-        bound.PlanRound(32, 16_384).Should().Be(new RoundPlan(1, 4_096, Trimmed: true));
+        bound.PlanRound(32, 16_384).Should().Be(new RoundPlan(1, 4_096, Trimmed: true, int.MaxValue));
         bound.Level.Should().Be(MemoryLevel.Over);
         bound.Admits(busy: true).Should().BeFalse();
         bound.Admits(busy: false).Should().BeTrue("an idle server always ranks a request, even over its bound");
 
         process.Resident = 500;   // the rounds in flight finished and their memory was returned
         bound.Admits(busy: true).Should().BeTrue();
-        bound.PlanRound(32, 16_384).Should().Be(new RoundPlan(32, 16_384, Trimmed: false));
+        bound.PlanRound(32, 16_384).Should().Be(new RoundPlan(32, 16_384, Trimmed: false, int.MaxValue));
         bound.Level.Should().Be(MemoryLevel.Normal);
+    }
+
+    [Fact]
+    public void A_round_takes_no_more_candidates_than_the_memory_left_holds_at_the_rate_the_last_rounds_took()
+    {
+        var process = new FakeProcess { Resident = 300 };
+        var bound = process.Bound(1000);
+
+        bound.RoundFinished(candidates: 100, startBytes: 300, peakBytes: 800);   // 5 bytes per candidate
+        bound.PlanRound(32, 16_384).Should().Be(new RoundPlan(32, 16_384, Trimmed: false, MaxCandidates: 100), "(800 - 300) / 5");
+
+        bound.RoundFinished(candidates: 100, startBytes: 300, peakBytes: 400);   // a light round: 1 byte per candidate
+        bound.PlanRound(32, 16_384).MaxCandidates.Should().Be(133, "the rate falls to three quarters of 5, not to 1, after one light round");
+
+        process.Resident = 790;
+        bound.PlanRound(32, 16_384).MaxCandidates.Should().Be(2, "(800 - 790) / 3.75");
+        new FakeProcess { Resident = 300 }.Bound(null).PlanRound(32, 16_384).MaxCandidates.Should().Be(int.MaxValue, "no bound, no cap");
     }
 
     [Fact]

@@ -8,8 +8,11 @@ namespace IRanker.Server.Hosting;
 /// may enter the queue. Without a bound every round is full-sized and every request is admitted.
 /// </summary>
 /// <remarks>
-/// <para>Three levels of the resident memory, measured after a trim: up to <see cref="SoftShare"/> of the bound a
-/// round is full-sized; above it a round takes half the requests and ranks in forward batches of half the token
+/// <para>Each round's growth of the resident memory (its peak over its start) is measured, per candidate, and the next
+/// round takes no more candidates than the memory left under <see cref="SoftShare"/> of the bound holds at that rate
+/// (the larger of the last round's rate and three quarters of the rate before it, so a light round does not make the
+/// next one reckless). Three levels of the resident memory, measured after a trim: up to <see cref="SoftShare"/> of
+/// the bound a round is full-sized but for that candidate cap; above it a round takes half the requests and ranks in forward batches of half the token
 /// budget (activations are most of a round's memory, and they grow with the batch); above <see cref="HardShare"/> a
 /// round takes one request, with a quarter of the budget, and new requests are refused while others are waiting or
 /// ranking. An idle server always admits a request, so a bound below what the model itself needs slows the server
@@ -30,6 +33,7 @@ internal sealed class MemoryBound
     private long _lastResident;
     private long _measuredAt;
     private long _trims;
+    private double _bytesPerCandidate;
 
     /// <param name="limitBytes">The bound; null for none.</param>
     /// <param name="resident">Reads the resident memory in bytes.</param>
@@ -62,7 +66,7 @@ internal sealed class MemoryBound
     /// <param name="tokenBudget">The token budget of a full round's forward batches.</param>
     public RoundPlan PlanRound(int maxRequests, int tokenBudget)
     {
-        if (LimitBytes is not { } limit) return new RoundPlan(maxRequests, tokenBudget, Trimmed: false);
+        if (LimitBytes is not { } limit) return new RoundPlan(maxRequests, tokenBudget, Trimmed: false, int.MaxValue);
         long resident = Measure();
         bool trimmed = false;
         if (resident > SoftShare * limit)
@@ -73,12 +77,29 @@ internal sealed class MemoryBound
             resident = Measure(force: true);
         }
         Level = resident <= SoftShare * limit ? MemoryLevel.Normal : resident <= HardShare * limit ? MemoryLevel.Near : MemoryLevel.Over;
+        int candidates = _bytesPerCandidate > 0
+            ? (int)Math.Clamp((SoftShare * limit - resident) / _bytesPerCandidate, 0, int.MaxValue)
+            : int.MaxValue;
         return Level switch
         {
-            MemoryLevel.Normal => new RoundPlan(maxRequests, tokenBudget, trimmed),
-            MemoryLevel.Near => new RoundPlan(Math.Max(1, maxRequests / 2), Math.Max(1, tokenBudget / 2), trimmed),
-            _ => new RoundPlan(1, Math.Max(1, tokenBudget / 4), trimmed),
+            MemoryLevel.Normal => new RoundPlan(maxRequests, tokenBudget, trimmed, candidates),
+            MemoryLevel.Near => new RoundPlan(Math.Max(1, maxRequests / 2), Math.Max(1, tokenBudget / 2), trimmed, candidates),
+            _ => new RoundPlan(1, Math.Max(1, tokenBudget / 4), trimmed, candidates),
         };
+    }
+
+    /// <summary>
+    /// What a round cost: called by the worker after it, with the resident memory at its start and its peak, so that
+    /// the next rounds are sized by the memory a candidate takes.
+    /// </summary>
+    /// <param name="candidates">The candidates the round ranked.</param>
+    /// <param name="startBytes">The resident memory when it started.</param>
+    /// <param name="peakBytes">The peak resident memory while it ran (0 when unknown: nothing is learned).</param>
+    public void RoundFinished(int candidates, long startBytes, long peakBytes)
+    {
+        if (candidates < 1 || peakBytes <= 0) return;
+        double rate = Math.Max(0, peakBytes - startBytes) / (double)candidates;
+        _bytesPerCandidate = Math.Max(rate, 0.75 * _bytesPerCandidate);
     }
 
     /// <summary>Whether a new request may enter the queue: always without a bound or when idle; not while over the bound and busy.</summary>
@@ -117,4 +138,5 @@ internal enum MemoryLevel
 /// <param name="MaxRequests">The most requests it takes from the queue.</param>
 /// <param name="TokenBudget">The padded tokens per forward batch.</param>
 /// <param name="Trimmed">The heap was trimmed before it.</param>
-internal sealed record RoundPlan(int MaxRequests, int TokenBudget, bool Trimmed);
+/// <param name="MaxCandidates">The most candidates it takes, from the memory a candidate took in the rounds before (a round takes at least one request whatever its size).</param>
+internal sealed record RoundPlan(int MaxRequests, int TokenBudget, bool Trimmed, int MaxCandidates);

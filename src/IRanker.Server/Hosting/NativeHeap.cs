@@ -37,6 +37,37 @@ internal static partial class NativeHeap
         }
     }
 
+    /// <summary>The process's peak resident memory in bytes (<c>VmHWM</c>) since the start or the last <see cref="ResetPeak"/>; 0 where it cannot be read.</summary>
+    public static long PeakResidentBytes()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/self/status"))
+            {
+                if (!line.StartsWith("VmHWM:", StringComparison.Ordinal)) continue;
+                return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+        }
+        return 0;
+    }
+
+    /// <summary>Starts a new peak for <see cref="PeakResidentBytes"/> (writes 5 to <c>/proc/self/clear_refs</c>); false where that is not allowed.</summary>
+    public static bool ResetPeak()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>glibc's <c>mallinfo2</c>: what the heap holds, summed over its arenas; null when not available.</summary>
     public static HeapStatistics? Statistics()
     {

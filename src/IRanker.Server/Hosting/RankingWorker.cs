@@ -144,8 +144,13 @@ internal sealed partial class RankingWorker(
             trimmed = false;
             var plan = service.Memory.PlanRound(maxJobs, backend.TokenBudget);
             if (plan.Trimmed) metrics.Trimmed("bound");
+            bool bounded = service.Memory.LimitBytes is not null;
+            long startBytes = bounded && NativeHeap.ResetPeak() ? NativeHeap.ResidentBytes() : 0;
             round.Clear();
-            while (round.Count < plan.MaxRequests && service.Queue.TryRead(out var job))
+            int candidates = 0;
+            while (round.Count < plan.MaxRequests && service.Queue.TryPeek(out var next)
+                   && (round.Count == 0 || candidates + next.Query.Candidates.Count <= plan.MaxCandidates)
+                   && service.Queue.TryRead(out var job))
             {
                 if (job.Cancellation.IsCancellationRequested)
                 {
@@ -154,9 +159,11 @@ internal sealed partial class RankingWorker(
                     continue;
                 }
                 round.Add(job);
+                candidates += job.Query.Candidates.Count;
             }
             foreach (var group in round.GroupBy(j => (j.Mode, j.Schedule)))
                 await RankTogetherAsync(backend, new RankSettings(group.Key.Mode, group.Key.Schedule, plan.TokenBudget), group.ToList(), stoppingToken).ConfigureAwait(false);
+            if (startBytes > 0) service.Memory.RoundFinished(candidates, startBytes, NativeHeap.PeakResidentBytes());
         }
     }
 
