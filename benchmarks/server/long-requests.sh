@@ -2,7 +2,8 @@
 # Latency of long Cohere rerank requests at 1 client (a benchmark, not CI): starts the real server on the quickstart's
 # model on 127.0.0.1 and sends, one at a time, REPS requests each of 100, 300 and 1,000 documents (make_bodies.py: the
 # quickstart's test and train passages, top_n 3); prints one JSON line per request (documents, seconds, status, the
-# schedule named in the response's meta) and the server's peak RSS. Results go to $OUT (default artifacts/server-long).
+# schedule named in the response's meta, and the server process's CPU seconds for it, user and system, which a machine
+# shared with other work changes less than the wall time) and the server's peak RSS. Results go to $OUT (default artifacts/server-long).
 #
 # Usage: benchmarks/server/long-requests.sh [model.zip]
 #   SIZES (default "100 300 1000"), REPS (default 3), PORT (default 8383), SERVER_DLL (default the Release build),
@@ -32,12 +33,14 @@ for _ in $(seq 1 240); do
   kill -0 "$pid" 2>/dev/null || { cat "$out/server.log" >&2; exit 1; }
   sleep 0.5
 done
+cpu() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$pid/stat"; }   # utime + stime, in clock ticks of 1/100 s
 : > "$out/results.jsonl"
 for n in $sizes; do
   for r in $(seq 1 "$reps"); do
+    before=$(cpu)
     line=$(curl -s -o "$out/answer.json" -w '%{http_code} %{time_total}' -H 'Content-Type: application/json' --data-binary "@$out/body-$n.json" "$base/v1/rerank")
     schedule=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("meta", {}).get("schedule"))' "$out/answer.json" 2>/dev/null || echo "?")
-    echo "{\"documents\": $n, \"rep\": $r, \"status\": ${line%% *}, \"seconds\": ${line##* }, \"schedule\": \"$schedule\", \"load1\": $(cut -d' ' -f1 /proc/loadavg)}" | tee -a "$out/results.jsonl"
+    echo "{\"documents\": $n, \"rep\": $r, \"status\": ${line%% *}, \"seconds\": ${line##* }, \"schedule\": \"$schedule\", \"cpu_seconds\": $(awk "BEGIN {printf \"%.1f\", $(cpu) - $before}"), \"load1\": $(cut -d' ' -f1 /proc/loadavg)}" | tee -a "$out/results.jsonl"
   done
 done
 echo "{\"peak_rss_mib\": $(awk '/^VmHWM/ {printf "%d", $2 / 1024}' "/proc/$pid/status")}" | tee -a "$out/results.jsonl"
