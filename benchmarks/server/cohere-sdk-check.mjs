@@ -29,19 +29,21 @@ function check(name, response, topN, withDocuments, docs = documents) {
   return ok;
 }
 
+// A loaded machine can take minutes for a long list: wait up to 10 minutes, without retries.
+const patient = { timeoutInSeconds: 600, maxRetries: 0 };
 const v1 = new CohereClient({ token, environment: baseUrl });
 const v2 = new CohereClientV2({ token, environment: baseUrl });
 let ok = true;
-ok = check("v1 CohereClient.rerank", await v1.rerank({ query, documents, topN: 3, returnDocuments: true }), 3, true) && ok;
+ok = check("v1 CohereClient.rerank", await v1.rerank({ query, documents, topN: 3, returnDocuments: true }, patient), 3, true) && ok;
 ok = check("v1 CohereClient.rerank (object documents)",
-  await v1.rerank({ query, documents: documents.map((text) => ({ text })), topN: 2 }), 2, false) && ok;
-ok = check("v2 CohereClientV2.rerank", await v2.rerank({ model: "iranker", query, documents, topN: 4 }), 4, false) && ok;
+  await v1.rerank({ query, documents: documents.map((text) => ({ text })), topN: 2 }, patient), 2, false) && ok;
+ok = check("v2 CohereClientV2.rerank", await v2.rerank({ model: "iranker", query, documents, topN: 4 }, patient), 4, false) && ok;
 for (const n of [200, 1000]) {
   const docs = many(n);
   const started = Date.now();
-  const response = await v2.rerank({ model: "iranker", query, documents: docs, topN: 10 }, { timeoutInSeconds: 600 });
+  const response = await v2.rerank({ model: "iranker", query, documents: docs, topN: 10 }, patient);
   ok = check(`v2 CohereClientV2.rerank of ${n} documents (${Date.now() - started} ms)`, response, 10, false, docs) && ok;
-  const v1Response = await v1.rerank({ query, documents: docs, topN: 5, returnDocuments: true }, { timeoutInSeconds: 600 });
+  const v1Response = await v1.rerank({ query, documents: docs, topN: 5, returnDocuments: true }, patient);
   ok = check(`v1 CohereClient.rerank of ${n} documents with returnDocuments`, v1Response, 5, true, docs) && ok;
 }
 try {
