@@ -48,6 +48,9 @@ public static class RankingBenchMini
         options ??= new RankingBenchMiniOptions();
         if (options.TrainQueriesPerTask < 0 || options.TestQueriesPerTask < 0)
             throw new ArgumentException("TrainQueriesPerTask and TestQueriesPerTask must be >= 0.", nameof(options));
+        if (!Enum.IsDefined(options.Version))
+            throw new ArgumentException(
+                $"RankingBenchMiniOptions.Version {(int)options.Version} is not a generator version; use {string.Join(" or ", Enum.GetNames<RankingBenchMiniVersion>())}.", nameof(options));
         var names = options.Tasks is { Count: > 0 } ? options.Tasks : TaskNames;
         var unknown = names.Where(n => !AllTaskNames.Contains(n)).ToList();
         if (unknown.Count > 0)
@@ -75,7 +78,7 @@ public static class RankingBenchMini
     private static RankingBenchTask GenerateTask(string name, RankingBenchMiniOptions options)
     {
         int taskIndex = AllTaskNames.ToList().IndexOf(name);
-        var generator = CreateGenerator(name, StreamSeed(options.Seed, taskIndex, 0));
+        var generator = CreateGenerator(name, StreamSeed(options.Seed, taskIndex, 0), options.Version);
         var contexts = new HashSet<string>(StringComparer.Ordinal);
         var train = GenerateLists(generator, new Random(StreamSeed(options.Seed, taskIndex, 1)), options.TrainQueriesPerTask, "train", contexts);
         var test = GenerateLists(generator, new Random(StreamSeed(options.Seed, taskIndex, 2)), options.TestQueriesPerTask, "test", contexts);
@@ -97,8 +100,10 @@ public static class RankingBenchMini
         return lists;
     }
 
-    private static ITaskGenerator CreateGenerator(string name, int catalogSeed) => name switch
+    private static ITaskGenerator CreateGenerator(string name, int catalogSeed, RankingBenchMiniVersion version) => name switch
     {
+        _ when version == RankingBenchMiniVersion.V2 && name.StartsWith("Passage-", StringComparison.Ordinal) =>
+            new CalibratedPassageGenerator(int.Parse(name["Passage-".Length..], System.Globalization.CultureInfo.InvariantCulture)),
         "Movie" => new RecommendationGenerator(RecommendationDomain.Movie, catalogSeed),
         "Music" => new RecommendationGenerator(RecommendationDomain.Music, catalogSeed),
         "Game" => new RecommendationGenerator(RecommendationDomain.Game, catalogSeed),

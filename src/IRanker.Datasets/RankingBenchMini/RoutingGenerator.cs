@@ -25,7 +25,19 @@ internal sealed class RoutingGenerator : ITaskGenerator
 
     public string Task { get; }
 
+    /// <summary>The weight w of quality in the utility (1 − w weighs the cost).</summary>
+    public double QualityWeight => _qualityWeight;
+
     public RankingScenario Scenario => RankingScenario.Routing;
+
+    /// <summary>The generator of a routing task by name; null for any other name.</summary>
+    public static RoutingGenerator? ForTask(string task) => task switch
+    {
+        "Performance" => Performance,
+        "Balance" => Balance,
+        "Cost" => Cost,
+        _ => null,
+    };
 
     public static RoutingGenerator Performance { get; } = new("Performance", 1.0);
 
