@@ -104,6 +104,8 @@ public static class RankingBenchMini
     {
         _ when version == RankingBenchMiniVersion.V2 && name.StartsWith("Passage-", StringComparison.Ordinal) =>
             new CalibratedPassageGenerator(int.Parse(name["Passage-".Length..], System.Globalization.CultureInfo.InvariantCulture)),
+        _ when version == RankingBenchMiniVersion.V2 && RoutingGenerator.ForTask(name) is { } routing =>
+            new RoutingGenerator(routing.Task, routing.QualityWeight, calibratedDescriptions: true),
         "Movie" => new RecommendationGenerator(RecommendationDomain.Movie, catalogSeed),
         "Music" => new RecommendationGenerator(RecommendationDomain.Music, catalogSeed),
         "Game" => new RecommendationGenerator(RecommendationDomain.Game, catalogSeed),
