@@ -18,6 +18,9 @@ internal sealed record QuickstartSettings
     public string Device { get; init; } = "auto";
     public string? BenchmarksFile { get; init; }
 
+    /// <summary>The Ranking-bench-mini generator version (RankingBenchMiniOptions.Version); version 1 by default.</summary>
+    public RankingBenchMiniVersion DataVersion { get; init; } = RankingBenchMiniVersion.V1;
+
     /// <summary>The prompt layout to train and rank in (IRankerOptions.PromptLayout); null: the library's default.</summary>
     public PromptLayout? Layout { get; init; }
     /// <summary>Training prompts' candidate order (IRankerOptions.ShuffleCandidates): null = the library's default.</summary>
@@ -39,6 +42,8 @@ internal sealed record QuickstartSettings
           --test-lists N        test lists per task (default 30; quick 3; long 100); training and test
                                 lists together at most 600 (the routing tasks' distinct requests)
           --seed N              seed of data, model and training (default 1)
+          --data-version 1|2    Ranking-bench-mini generator version (default 1; 2 is calibrated to the
+                                paper's baseline rows, docs/data.md)
           --task-weight TASK=W  draw TASK's lists W times as often as the others' (repeatable; default: all 1)
           --layout NAME         rebuilt | append-only: the prompt layout (default: the library's, append-only)
           --shuffle-candidates on|off
@@ -74,6 +79,7 @@ internal sealed record QuickstartSettings
                 "--train-lists" => s with { TrainListsPerTask = NextInt() },
                 "--test-lists" => s with { TestListsPerTask = NextInt() },
                 "--seed" => s with { Seed = NextInt() },
+                "--data-version" => s with { DataVersion = RankingBenchMini.ParseVersion(Next()) },
                 "--device" => s with { Device = Next() },
                 "--layout" => s with { Layout = ParseLayout(Next()) },
                 "--output" => s with { Output = Next() },

@@ -17,7 +17,7 @@ namespace IRanker.Benchmarks.Calibration;
 /// chance on the same lists (H(N)/N per list) by the paired sign-flip test.
 /// </summary>
 /// <remarks>
-/// Arguments: <c>--version 1|2</c> (default 2), <c>--seeds 1,2</c>, <c>--train N</c> and <c>--test N</c> lists per task
+/// Arguments: <c>--data-version 1|2</c> (default 2), <c>--seeds 1,2</c>, <c>--train N</c> and <c>--test N</c> lists per task
 /// (default 300 and 300; the routing tasks allow 600 together), <c>--tasks A,B</c> (default the nine).
 /// </remarks>
 internal sealed class CalibrationBenchmark : IBenchmarkCommand
@@ -28,7 +28,7 @@ internal sealed class CalibrationBenchmark : IBenchmarkCommand
 
     public string Run(string[] args)
     {
-        var version = Version(Option(args, "--version", "2"));
+        var version = DataVersionArgument.From(args, RankingBenchMiniVersion.V2);
         var seeds = Ints(args, "--seeds", "1,2");
         int train = Int(args, "--train", 300), test = Int(args, "--test", 300);
         var tasks = Option(args, "--tasks", string.Join(",", RankingBenchMini.TaskNames))
@@ -140,12 +140,6 @@ internal sealed class CalibrationBenchmark : IBenchmarkCommand
         return c.PValue >= Alpha || c.MeanDifference == 0 ? "" : c.MeanDifference > 0 ? "\\*" : "°";
     }
 
-    private static RankingBenchMiniVersion Version(string text) => text.Trim().TrimStart('v', 'V') switch
-    {
-        "1" => RankingBenchMiniVersion.V1,
-        "2" => RankingBenchMiniVersion.V2,
-        _ => throw new ArgumentException($"--version needs 1 or 2 (the Ranking-bench-mini generator version), not '{text}'."),
-    };
 
     private static IEnumerable<string> Options(string[] args, string name)
     {

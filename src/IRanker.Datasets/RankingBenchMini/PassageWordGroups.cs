@@ -64,7 +64,7 @@ public static class PassageWordGroups
         return TopicByWord.TryGetValue(word, out int topic) ? topic : null;
     }
 
-    /// <summary>The ten words of a topic, concept by concept.</summary>
+    /// <summary>The ten words of a topic, concept by concept: words 2k and 2k + 1 name concept k.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="topic"/> is not in 0 .. <see cref="TopicCount"/> − 1.</exception>
     public static IReadOnlyList<string> WordsOf(int topic)
     {

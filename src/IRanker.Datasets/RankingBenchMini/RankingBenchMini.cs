@@ -67,6 +67,22 @@ public static class RankingBenchMini
         return new RankingBenchMiniDataset(options, tasks);
     }
 
+    /// <summary>
+    /// Reads a generator version as written on a command line: <c>1</c>, <c>2</c>, <c>v1</c>, <c>V2</c>, ...
+    /// </summary>
+    /// <param name="text">The version's number, with or without a leading v.</param>
+    /// <exception cref="ArgumentException"><paramref name="text"/> names no generator version.</exception>
+    public static RankingBenchMiniVersion ParseVersion(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string number = text.Trim().TrimStart('v', 'V');
+        return int.TryParse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int value)
+            && Enum.IsDefined((RankingBenchMiniVersion)value)
+            ? (RankingBenchMiniVersion)value
+            : throw new ArgumentException(
+                $"'{text}' is not a Ranking-bench-mini generator version; use {string.Join(" or ", Enum.GetValues<RankingBenchMiniVersion>().Select(v => ((int)v).ToString(System.Globalization.CultureInfo.InvariantCulture)))}.", nameof(text));
+    }
+
     /// <summary>Generates the benchmark and writes it to <paramref name="folder"/> (see <see cref="RankingBenchMiniDataset.WriteTo"/>).</summary>
     public static RankingBenchMiniDataset WriteTo(string folder, RankingBenchMiniOptions? options = null)
     {
