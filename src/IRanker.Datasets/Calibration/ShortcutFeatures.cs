@@ -40,7 +40,7 @@ public static class ShortcutFeatures
             new("characters", "length of the text in characters", false, q => q.Candidates.Select(c => (float)c.Text.Length).ToArray()),
             new("sentences", "number of sentence ends (. ? !)", false, q => q.Candidates.Select(c => (float)c.Text.Count(ch => ch is '.' or '?' or '!')).ToArray()),
             new("distinct words", "number of distinct terms", false, q => PerCandidate(q, terms => terms.Distinct(StringComparer.Ordinal).Count())),
-            new("rare words", $"terms rarer than the corpus median (document frequency below {median})", false, q => PerCandidate(q, terms => terms.Count(IsRare))),
+            new("rare words", "terms whose document frequency in the corpus is below the median of the corpus's terms", false, q => PerCandidate(q, terms => terms.Count(IsRare))),
             new("shared words", "for each distinct term, the number of other candidates of the list that contain it, summed", false, SharedWords),
             new("query words", "terms that occur in the query", true, q => QueryOverlap(q, distinct: false)),
             new("distinct query words", "distinct query terms the candidate contains", true, q => QueryOverlap(q, distinct: true)),

@@ -122,9 +122,9 @@ public static class RankingBenchMini
             new CalibratedPassageGenerator(int.Parse(name["Passage-".Length..], System.Globalization.CultureInfo.InvariantCulture)),
         _ when version == RankingBenchMiniVersion.V2 && RoutingGenerator.ForTask(name) is { } routing =>
             new RoutingGenerator(routing.Task, routing.QualityWeight, calibratedDescriptions: true),
-        "Movie" => new RecommendationGenerator(RecommendationDomain.Movie, catalogSeed),
-        "Music" => new RecommendationGenerator(RecommendationDomain.Music, catalogSeed),
-        "Game" => new RecommendationGenerator(RecommendationDomain.Game, catalogSeed),
+        "Movie" => new RecommendationGenerator(RecommendationDomain.Movie, catalogSeed, balancedNegatives: version == RankingBenchMiniVersion.V2),
+        "Music" => new RecommendationGenerator(RecommendationDomain.Music, catalogSeed, balancedNegatives: version == RankingBenchMiniVersion.V2),
+        "Game" => new RecommendationGenerator(RecommendationDomain.Game, catalogSeed, balancedNegatives: version == RankingBenchMiniVersion.V2),
         "Performance" => RoutingGenerator.Performance,
         "Balance" => RoutingGenerator.Balance,
         "Cost" => RoutingGenerator.Cost,
