@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using IRanker.Datasets;
-using IRanker.Model.Ranking;
-using IRanker.Model.Ranking.Baselines;
+using IRanker.Evaluation.Baselines;
+using IRanker.Model;
 using IRanker.Quickstart.Baselines;
 using Microsoft.ML;
 
@@ -56,7 +56,7 @@ internal sealed class CalibrationBenchmark : IBenchmarkCommand
                 scores[(task.Name, seed, "LightGBM")] = MethodScores.OfScores(lists, lightGbm.Score(lists));
                 if (OracleApplies(version, task.Scenario))
                     scores[(task.Name, seed, "oracle")] = MethodScores.Of(new RankingBenchMiniOracle().Rank(lists));
-                var features = ShortcutFeatures.For(task.Train);
+                var features = Features(task.Train);
                 if (featureNames.Count == 0) featureNames.AddRange(features.Select(f => (f.Name, f.Lexical)));
                 foreach (var feature in features)
                 {
@@ -122,11 +122,15 @@ internal sealed class CalibrationBenchmark : IBenchmarkCommand
             body.AppendLine();
         }
         body.AppendLine();
-        body.AppendLine("Features: " + string.Join("; ", ShortcutFeatures.For(RankingBenchMini.Generate(new RankingBenchMiniOptions { TrainQueriesPerTask = 1, TestQueriesPerTask = 0, Tasks = ["Passage-5"] }).Train)
+        body.AppendLine("Features: " + string.Join("; ", Features(RankingBenchMini.Generate(new RankingBenchMiniOptions { TrainQueriesPerTask = 1, TestQueriesPerTask = 0, Tasks = ["Passage-5"] }).Train)
             .Select(f => $"{f.Name}: {f.Description}")) + ".");
         Console.WriteLine(body);
         return body.ToString();
     }
+
+    /// <summary>The library's shortcut features and BM25 (lowest first: inverse BM25).</summary>
+    private static IReadOnlyList<ShortcutFeature> Features(IReadOnlyList<RankingQuery> train) =>
+        [.. ShortcutFeatures.For(train), new("BM25", "Okapi BM25 against the query (lowest first: inverse BM25)", true, new Bm25Ranker().Score)];
 
     private static bool OracleApplies(RankingBenchMiniVersion version, RankingScenario scenario) =>
         scenario != RankingScenario.Passage || version == RankingBenchMiniVersion.V2;

@@ -1,5 +1,5 @@
-using IRanker.Model.Ranking;
-using IRanker.Model.Ranking.Metrics;
+using IRanker.Evaluation.Metrics;
+using IRanker.Model;
 
 namespace IRanker.Benchmarks.Calibration;
 

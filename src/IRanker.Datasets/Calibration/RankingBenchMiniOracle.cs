@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using IRanker.Model.Ranking;
+using IRanker.Model;
 
 namespace IRanker.Datasets;
 

@@ -1,11 +1,11 @@
-using IRanker.Model.Ranking;
-using IRanker.Model.Ranking.Baselines;
+using IRanker.Model;
 
 namespace IRanker.Datasets;
 
 /// <summary>
-/// The surface features the calibration of Ranking-bench-mini checks (<see cref="ShortcutFeature"/>). Terms are
-/// lower-cased runs of letters or digits of a candidate's text, as BM25 reads them.
+/// The surface features the calibration of Ranking-bench-mini checks (<see cref="ShortcutFeature"/>); the calibration
+/// adds BM25 itself, whose lowest-first ranking is inverse BM25. Terms are lower-cased runs of letters or digits of a
+/// candidate's text, as BM25 reads them.
 /// </summary>
 /// <example>
 /// <code>
@@ -31,7 +31,6 @@ public static class ShortcutFeatures
         int median = frequencies[frequencies.Length / 2];
         // A term the corpus never saw is rarest of all.
         bool IsRare(string term) => documentFrequency.GetValueOrDefault(term) < median;
-        var bm25 = new Bm25Ranker();
 
         return
         [
@@ -44,7 +43,6 @@ public static class ShortcutFeatures
             new("shared words", "for each distinct term, the number of other candidates of the list that contain it, summed", false, SharedWords),
             new("query words", "terms that occur in the query", true, q => QueryOverlap(q, distinct: false)),
             new("distinct query words", "distinct query terms the candidate contains", true, q => QueryOverlap(q, distinct: true)),
-            new("BM25", "Okapi BM25 against the query (low first: inverse BM25)", true, bm25.Score),
         ];
     }
 
