@@ -33,6 +33,7 @@ internal sealed class CalibrationBenchmark : IBenchmarkCommand
         int train = Int(args, "--train", 300), test = Int(args, "--test", 300);
         var tasks = Option(args, "--tasks", string.Join(",", RankingBenchMini.TaskNames))
             .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (seeds.Distinct().Count() != seeds.Count) throw new ArgumentException($"--seeds {string.Join(",", seeds)} names a seed twice; give each seed once.");
         if (test == 0 || train == 0) throw new ArgumentException($"--train {train} and --test {test}: the calibration needs at least one list of each per task.");
         string machine = BenchmarkReport.Machine();
         var clock = Stopwatch.StartNew();

@@ -4,7 +4,7 @@ namespace IRanker.Datasets;
 
 /// <summary>
 /// One surface feature of a candidate that a ranker could use instead of relevance: the calibration ranks every list by
-/// it, highest first and lowest first, and checks that neither beats chance (docs/data.md, "Calibration").
+/// it, highest first and lowest first, and checks that neither beats chance (docs/data.md, "Shortcuts").
 /// </summary>
 /// <param name="Name">Short name, e.g. <c>words</c>.</param>
 /// <param name="Description">What the feature counts.</param>

@@ -15,8 +15,10 @@ public enum RankingBenchMiniVersion
     /// <summary>
     /// Calibrated to the paper's baseline rows: passages with vocabulary mismatch (the relevant passage often names what
     /// the query asks with a synonym of its topic) and lexical hard negatives (passages on another topic that carry the
-    /// query's words), so that BM25 sits a few points above random as in the paper. Recommendation and routing lists
-    /// are the same as in <see cref="V1"/> (docs/data.md, "Calibration").
+    /// query's words), so that BM25 sits a few points above random as in the paper; routing texts that share no word
+    /// with the request, and recommendation negatives whose genres are balanced, so that BM25 is at chance there as in
+    /// the paper. The relevance rules of recommendation and routing are those of <see cref="V1"/> (docs/data.md,
+    /// "Version 2").
     /// </summary>
     V2 = 2,
 }

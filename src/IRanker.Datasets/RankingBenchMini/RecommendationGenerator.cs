@@ -32,7 +32,7 @@ internal sealed class RecommendationGenerator : ITaskGenerator
     /// Version 2: a negative with neither favourite genre is kept with probability (G − 4) / (G − 3) (G genres), so that
     /// each favourite genre is as common among the negatives as any other genre. Without it the favourites are rarer
     /// there (no negative has both), so the positive's genres are shared with fewer candidates than the others': ranking
-    /// by the fewest words shared with the list beat chance by 3-5 points, and BM25 (whose IDF comes from the list) by 2-3.
+    /// by the fewest words shared with the list beat chance by 3-5 points, and BM25 (whose IDF comes from the list) by up to 3.
     /// </param>
     public RecommendationGenerator(RecommendationDomain domain, int catalogSeed, bool balancedNegatives = false)
     {
