@@ -134,7 +134,8 @@ public sealed class IRankerOptions
     public ScratchModelSize ScratchModelSize { get; set; } = ScratchModelSize.Small;
 
     /// <summary>
-    /// The prompt layout of a model trained from scratch (<see cref="ModelPath"/> null), kept with the model. Default
+    /// The prompt style (the wording of each step's prompt, not how the steps' prompts relate: that is
+    /// <see cref="PromptLayout"/>) of a model trained from scratch (<see cref="ModelPath"/> null), kept with the model. Default
     /// <see cref="PromptStyle.Compact"/>: context, candidates and answer prefix only, which a small model learns from
     /// much faster than the paper's chat prompt; a checkpoint uses the style saved with it (the chat style for a
     /// Hugging Face download).

@@ -3,7 +3,7 @@ namespace IRanker.Model.Answers;
 /// <summary>How the answer was found in a model output (problems are flags; several can hold at once).</summary>
 /// <example><code>bool malformed = parsed.Format != AnswerFormat.WellFormed;</code></example>
 [Flags]
-public enum AnswerFormat
+internal enum AnswerFormat
 {
     /// <summary>Exactly one <c>&lt;answer&gt;…&lt;/answer&gt;</c> with non-empty content.</summary>
     WellFormed = 0,

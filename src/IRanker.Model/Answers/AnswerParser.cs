@@ -28,7 +28,7 @@ namespace IRanker.Model.Answers;
 /// // parsed.Index == 1, parsed.Rule == AnswerMatch.Normalized
 /// </code>
 /// </example>
-public static class AnswerParser
+internal static class AnswerParser
 {
     /// <summary>
     /// The LCS ratio a fuzzy match must exceed. 0.9 accepts a typo or a dropped word in a title

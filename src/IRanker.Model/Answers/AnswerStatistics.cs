@@ -39,7 +39,7 @@ public sealed class AnswerStatistics
     public int ByRule(AnswerMatch rule) { lock (_lock) return _byRule[(int)rule]; }
 
     /// <summary>Counts one parsed answer.</summary>
-    public void Record(ParsedAnswer parsed)
+    internal void Record(ParsedAnswer parsed)
     {
         ArgumentNullException.ThrowIfNull(parsed);
         var format = parsed.Answer.Format;

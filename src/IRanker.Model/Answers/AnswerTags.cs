@@ -12,7 +12,7 @@ namespace IRanker.Model.Answers;
 /// string answer = AnswerTags.AnswerOpen + "passage 3" + AnswerTags.AnswerClose;   // "&lt;answer&gt;passage 3&lt;/answer&gt;"
 /// </code>
 /// </example>
-public static partial class AnswerTags
+internal static partial class AnswerTags
 {
     /// <summary>Opens the reasoning (Reasoning mode).</summary>
     public const string ThinkOpen = "<think>";

@@ -17,7 +17,7 @@ namespace IRanker.Model.Answers;
 /// // repaired.Order == [2, 0, 1]; Unknown == 1; Duplicates == 1; Missing == 2
 /// </code>
 /// </example>
-public static class DirectRankingRepair
+internal static class DirectRankingRepair
 {
     /// <summary>Repairs the permutation in <paramref name="modelOutput"/> over candidates with the given <paramref name="ids"/>.</summary>
     public static RepairedRanking Repair(string modelOutput, IReadOnlyList<string> ids)

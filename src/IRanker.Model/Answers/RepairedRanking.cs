@@ -6,7 +6,7 @@ namespace IRanker.Model.Answers;
 /// <param name="Duplicates">Repeated mentions of a candidate (dropped; the first place counts).</param>
 /// <param name="Missing">Candidates the answer left out (appended in input order).</param>
 /// <example><code>bool clean = repaired is { Unknown: 0, Duplicates: 0, Missing: 0 };</code></example>
-public sealed record RepairedRanking(IReadOnlyList<int> Order, int Unknown, int Duplicates, int Missing)
+internal sealed record RepairedRanking(IReadOnlyList<int> Order, int Unknown, int Duplicates, int Missing)
 {
     /// <summary>Whether the answer was a complete permutation of the IDs as it was.</summary>
     public bool WasComplete => Unknown == 0 && Duplicates == 0 && Missing == 0;

@@ -1,6 +1,9 @@
 namespace IRanker.Model.Prompts;
 
-/// <summary>How the prompts of one list's elimination steps relate to each other (docs/ranking.md, "Prompt layouts").</summary>
+/// <summary>
+/// How the prompts of one list's elimination steps relate to each other (docs/ranking.md, "Prompt layouts"). Not to be
+/// confused with <see cref="PromptStyle"/>, the wording of one step's prompt.
+/// </summary>
 /// <example><code>var options = new IRankerOptions { PromptLayout = PromptLayout.AppendOnly };</code></example>
 public enum PromptLayout
 {

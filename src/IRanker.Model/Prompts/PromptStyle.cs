@@ -1,6 +1,9 @@
 namespace IRanker.Model.Prompts;
 
-/// <summary>How a built-in template lays out an elimination step.</summary>
+/// <summary>
+/// The wording of a built-in template's step prompt: the paper's chat prompt or the compact one. Not to be confused with
+/// <see cref="PromptLayout"/>, which says how the prompts of one list's successive steps relate.
+/// </summary>
 /// <example><code>var prompt = PromptTemplate.For(RankingScenario.Passage, PromptStyle.Compact).BuildStep(query, remaining, DecodingMode.Choice);</code></example>
 public enum PromptStyle
 {

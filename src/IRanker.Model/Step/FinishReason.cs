@@ -6,7 +6,7 @@ namespace IRanker.Model.Step;
 /// if (sequence.FinishReason == FinishReason.Length) Console.WriteLine("answer was cut off");
 /// </code>
 /// </example>
-public enum FinishReason
+internal enum FinishReason
 {
     /// <summary>A stop token was generated (it is the last token of the sequence).</summary>
     Stop,

@@ -11,4 +11,4 @@ namespace IRanker.Model.Step;
 /// float total = sequence.LogProbs.Sum();
 /// </code>
 /// </example>
-public sealed record GeneratedSequence(int[] TokenIds, float[] LogProbs, FinishReason FinishReason);
+internal sealed record GeneratedSequence(int[] TokenIds, float[] LogProbs, FinishReason FinishReason);

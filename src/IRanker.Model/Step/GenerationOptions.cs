@@ -6,7 +6,7 @@ namespace IRanker.Model.Step;
 /// var options = new GenerationOptions { MaxNewTokens = 8, DoSample = true, Temperature = 0.8, TopP = 0.95, Seed = 42, StopTokenIds = [151645] };
 /// </code>
 /// </example>
-public sealed class GenerationOptions
+internal sealed class GenerationOptions
 {
     /// <summary>Most tokens generated per sequence. Default 32.</summary>
     public int MaxNewTokens { get; set; } = 32;

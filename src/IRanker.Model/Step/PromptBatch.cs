@@ -13,7 +13,7 @@ namespace IRanker.Model.Step;
 /// // InputIds = [[1, 2, 3], [0, 4, 5]], AttentionMask = [[1, 1, 1], [0, 1, 1]]
 /// </code>
 /// </example>
-public sealed record PromptBatch(Tensor InputIds, Tensor AttentionMask) : IDisposable
+internal sealed record PromptBatch(Tensor InputIds, Tensor AttentionMask) : IDisposable
 {
     /// <summary>Left-pads <paramref name="prompts"/> (each non-empty) with <paramref name="padTokenId"/> on <paramref name="device"/>.</summary>
     /// <exception cref="ArgumentException">No prompts, or an empty prompt.</exception>

@@ -17,7 +17,7 @@ namespace IRanker.Model.Step;
 /// int[] first = outputs[0].TokenIds;
 /// </code>
 /// </example>
-public sealed class TokenGenerator
+internal sealed class TokenGenerator
 {
     private readonly Qwen2ForCausalLM model;
 
