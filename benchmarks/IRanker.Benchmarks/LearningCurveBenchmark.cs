@@ -18,7 +18,7 @@ namespace IRanker.Benchmarks;
 /// <remarks>
 /// Arguments: <c>--tasks A,B</c> (default the three passage tasks), <c>--steps N</c> (warm-start steps, default 2400),
 /// <c>--batch N</c> (prompts per step, default 16 as in the quickstart), <c>--every N</c> (steps between evaluations,
-/// default 400), <c>--train N</c> / <c>--test N</c> (lists per task, default 3000 / 60), <c>--threads N</c> (default 2),
+/// default 400), <c>--train N</c> / <c>--test N</c> (lists per task, default 3000 / 60), <c>--data-version 1|2</c> (Ranking-bench-mini's generator version, default 1), <c>--threads N</c> (default 2),
 /// <c>--seed N</c> (model initialisation and sampling, default 1; the data's seed stays 1); for ablations
 /// <c>--lr X</c> (default 1e-3), <c>--lm-weight X</c> (next-token loss weight, default 1), <c>--hidden N</c>,
 /// <c>--heads N</c>, <c>--kv-heads N</c>, <c>--layers N</c>, <c>--rope-theta X</c> (default <see cref="Qwen2Config.Small"/>'s 128, 4, 2, 2, 1e6;
@@ -57,7 +57,7 @@ internal sealed class LearningCurveBenchmark : IBenchmarkCommand
         set_num_threads(threads);
         string machine = BenchmarkReport.Machine();
 
-        var data = RankingBenchMini.Generate(new RankingBenchMiniOptions { Seed = 1, TrainQueriesPerTask = trainLists, TestQueriesPerTask = testLists, Tasks = tasks });
+        var data = RankingBenchMini.Generate(new RankingBenchMiniOptions { Seed = 1, TrainQueriesPerTask = trainLists, TestQueriesPerTask = testLists, Tasks = tasks, Version = DataVersionArgument.From(args) });
         var train = data.Tasks.SelectMany(t => t.Train).ToList();
         using var ranker = IRankerModel.CreateFromScratch(train, Config, seed: seed, device: CPU, style: PromptStyle.Compact);
         var options = new TrainingOptions

@@ -18,7 +18,7 @@ namespace IRanker.Benchmarks;
 /// <remarks>
 /// Arguments: <c>--model LABEL=PATH</c> (a quickstart model zip; repeatable), <c>--untrained</c> (also the quickstart's
 /// untrained model, built the same way: the bias of the architecture alone), <c>--seed N</c>, <c>--train N</c>,
-/// <c>--test N</c> (the quickstart's data: default 1, 150, 30), <c>--shuffles N</c> (random row orders per list,
+/// <c>--test N</c> (the quickstart's data: default 1, 150, 30), <c>--data-version 1|2</c> (its generator version, default 1), <c>--shuffles N</c> (random row orders per list,
 /// default 3), <c>--k 1,2,4</c> and <c>--k-model A,B</c> (labels; default the last model) and <c>--k-tasks A,B</c>
 /// (default the routing and passage tasks) for the trade-off. Lists are built through <see cref="RankingRows"/> as the
 /// ML.NET transformer builds them from rows; candidates keep their IDs in every order, so a reordering moves only where a
@@ -44,7 +44,7 @@ internal sealed class OrderSensitivityBenchmark : IBenchmarkCommand
         string machine = BenchmarkReport.Machine();
         var clock = Stopwatch.StartNew();
 
-        var data = RankingBenchMini.Generate(new RankingBenchMiniOptions { Seed = seed, TrainQueriesPerTask = trainLists, TestQueriesPerTask = testLists });
+        var data = RankingBenchMini.Generate(new RankingBenchMiniOptions { Seed = seed, TrainQueriesPerTask = trainLists, TestQueriesPerTask = testLists, Version = DataVersionArgument.From(args) });
         var kTasks = Option(args, "--k-tasks", string.Join(",", data.Tasks.Where(t => t.Scenario is RankingScenario.Routing or RankingScenario.Passage).Select(t => t.Name)))
             .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         // The lists exactly as the transformer builds them from the quickstart's rows.

@@ -1,4 +1,5 @@
 using IRanker.Benchmarks;
+using IRanker.Benchmarks.Calibration;
 using IRanker.Benchmarks.Gpu;
 
 // "gpu" runs checks and measurements with PASS/FAIL and an exit code (docs/gpu.md); it writes no docs section.
@@ -15,6 +16,7 @@ var commands = new Dictionary<string, IBenchmarkCommand>(StringComparer.OrdinalI
     ["integrity"] = new IntegrityBenchmark(),
     ["schedules"] = new ScheduleBenchmark(),
     ["order"] = new OrderSensitivityBenchmark(),
+    ["calibrate"] = new CalibrationBenchmark(),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

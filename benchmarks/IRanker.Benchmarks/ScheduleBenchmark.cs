@@ -21,7 +21,7 @@ namespace IRanker.Benchmarks;
 /// </summary>
 /// <remarks>
 /// Options: <c>--model PATH</c> (a quickstart model zip: quality on its routing test lists and calibration; left out
-/// without it; more than one, comma-separated, e.g. one trained in each prompt layout), <c>--seed</c> (the quickstart seed the model was trained with, default 1), <c>--shapes tiny,0.5B</c>
+/// without it; more than one, comma-separated, e.g. one trained in each prompt layout), <c>--seed</c> (the quickstart seed the model was trained with, default 1), <c>--data-version 1|2</c> (the generator version of its data, default 1), <c>--shapes tiny,0.5B</c>
 /// (default tiny), <c>--sizes 20,100,1000</c> (candidates per list for the speed table, default 20,100,1000; the 0.5B
 /// shape takes the sizes of <c>--large-sizes</c>, default 20), <c>--noise 0,0.25,1</c> and <c>--simulated-sizes 20,100,1000</c>
 /// (the simulated ranker's noise levels and list sizes), <c>--parts quality,simulated,speed</c> (which parts to run, default all).
@@ -51,7 +51,7 @@ internal sealed class ScheduleBenchmark : IBenchmarkCommand
         if (parts.Contains("quality") && Option(args, "--model", null) is { } modelPaths)
         {
             int seed = int.Parse(Option(args, "--seed", "1")!, CultureInfo.InvariantCulture);
-            foreach (var modelPath in modelPaths.Split(',')) Quality(body, modelPath, seed);
+            foreach (var modelPath in modelPaths.Split(',')) Quality(body, modelPath, seed, DataVersionArgument.From(args));
         }
 
         if (parts.Contains("simulated"))
@@ -72,7 +72,7 @@ internal sealed class ScheduleBenchmark : IBenchmarkCommand
     }
 
     /// <summary>MRR, NDCG@10 and cost per schedule on the routing test lists of a trained quickstart model, and the relevance's calibration.</summary>
-    private static void Quality(StringBuilder body, string modelPath, int seed)
+    private static void Quality(StringBuilder body, string modelPath, int seed, RankingBenchMiniVersion version)
     {
         var ml = new MLContext(seed: seed);
         var loaded = ml.Model.Load(modelPath, out _);
@@ -82,7 +82,7 @@ internal sealed class ScheduleBenchmark : IBenchmarkCommand
         // The quickstart's data: the same seed and sizes give the same test lists.
         var data = RankingBenchMini.Generate(new RankingBenchMiniOptions
         {
-            Seed = seed, TrainQueriesPerTask = 150, TestQueriesPerTask = 30, Tasks = ["Performance", "Balance", "Cost"],
+            Seed = seed, TrainQueriesPerTask = 150, TestQueriesPerTask = 30, Tasks = ["Performance", "Balance", "Cost"], Version = version,
         });
         var lists = data.Tasks.SelectMany(t => t.Test).ToList();
 

@@ -21,7 +21,8 @@ namespace IRanker.Benchmarks;
 /// <remarks>
 /// Arguments: <c>--warm-start N</c> (default 600), <c>--steps N</c> (GRPO steps, default 100), <c>--train N</c> (lists,
 /// default 500), <c>--threads N</c> (libtorch threads, default 1: on a busy 2-core machine two spinning threads cost
-/// several times more per step), <c>--layout rebuilt|append-only</c> (the prompt layout, default rebuilt).
+/// several times more per step), <c>--layout rebuilt|append-only</c> (the prompt layout, default rebuilt),
+/// <c>--data-version 1|2</c> (Ranking-bench-mini's generator version, default 1).
 /// </remarks>
 internal sealed class TrainingBenchmark : IBenchmarkCommand
 {
@@ -39,7 +40,7 @@ internal sealed class TrainingBenchmark : IBenchmarkCommand
         set_num_threads(threads);
         manual_seed(1);
 
-        var data = RankingBenchMini.Generate(new RankingBenchMiniOptions { Seed = 7, TrainQueriesPerTask = trainLists, TestQueriesPerTask = 100, Tasks = ["Passage-5"] });
+        var data = RankingBenchMini.Generate(new RankingBenchMiniOptions { Seed = 7, TrainQueriesPerTask = trainLists, TestQueriesPerTask = 100, Tasks = ["Passage-5"], Version = DataVersionArgument.From(args) });
         var task = data.Tasks.Single();
         var template = PromptTemplate.For(task.Scenario);
         var corpus = task.Train.Concat(task.Test).SelectMany(q => q.Candidates.Select(c => c.Id + AnswerTags.AnswerClose)

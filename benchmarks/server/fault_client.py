@@ -5,6 +5,8 @@
   fault_client.py disconnect PORT BODY_FILE N MS  N clients send a request and hang up after MS milliseconds
   fault_client.py slowbody PORT SECONDS           sends a body at one byte per second; prints what the server did
   fault_client.py body PORT PATH 100k-docs        sends 100,000 documents and prints the status and problem
+  fault_client.py hostile PORT BODY_30 BODY_100 N M  N clients send BODY_30 at once, every third hangs up after 50 ms,
+                                                  and M more send BODY_100; prints the count per status
 """
 import http.client
 import json
@@ -36,7 +38,7 @@ def burst(port, body_file, n):
     def one():
         barrier.wait()
         try:
-            status, retry_after, _ = post(port, "/v1/rerank", body)
+            status, retry_after, _ = post(port, "/v1/rerank", body, timeout=600)
         except Exception as e:  # a refused or reset connection is a failure of the server
             status, retry_after = f"error {type(e).__name__}", None
         with lock:
@@ -74,6 +76,42 @@ def disconnect(port, body_file, n, ms):
     for t in threads:
         t.join()
     print(json.dumps({"clients": n, "hung_up_after_ms": ms, "answered_before_hang_up": sum(answered)}))
+
+
+def hostile(port, body_30_file, body_100_file, n, m):
+    body_30, body_100 = open(body_30_file, "rb").read(), open(body_100_file, "rb").read()
+    barrier = threading.Barrier(n + m)
+    results = []
+    lock = threading.Lock()
+
+    def one(i):
+        body, hang_up = (body_30, i % 3 == 2) if i < n else (body_100, False)
+        barrier.wait()
+        if hang_up:
+            head = (f"POST /v1/rerank HTTP/1.1\r\nHost: {HOST}:{port}\r\nContent-Type: application/json\r\n"
+                    f"Content-Length: {len(body)}\r\n\r\n").encode()
+            s = socket.create_connection((HOST, port))
+            s.sendall(head + body)
+            s.settimeout(0.05)
+            try:
+                status = "answered before hanging up" if s.recv(1) else "closed by the server"
+            except socket.timeout:
+                status = "hung up"
+            s.close()
+        else:
+            try:
+                status, _, _ = post(port, "/v1/rerank", body, timeout=300)
+            except Exception as e:  # a refused or reset connection is a failure of the server
+                status = f"error {type(e).__name__}"
+        with lock:
+            results.append(str(status))
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(n + m)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    print(json.dumps({"clients": n + m, "statuses": Counter(results)}))
 
 
 def slowbody(port, seconds):
@@ -123,6 +161,8 @@ if __name__ == "__main__":
         burst(port, sys.argv[3], int(sys.argv[4]))
     elif command == "disconnect":
         disconnect(port, sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))
+    elif command == "hostile":
+        hostile(port, sys.argv[3], sys.argv[4], int(sys.argv[5]), int(sys.argv[6]))
     elif command == "slowbody":
         slowbody(port, int(sys.argv[3]))
     elif command == "body":

@@ -23,6 +23,13 @@ internal sealed class QuickstartCommand : RootCommand
     private readonly Option<int> _testLists = Count("--test-lists", "Test lists per task; training and test lists together at most " +
         $"{RankingBenchMini.MaxRoutingListsPerTask} (the routing tasks' distinct requests)", s => s.TestListsPerTask);
     private readonly Option<int> _seed = Count("--seed", "Seed of data, model and training", s => s.Seed);
+    private readonly Option<RankingBenchMiniVersion> _dataVersion = new("--data-version")
+    {
+        Description = "The Ranking-bench-mini generator version: 1, or 2, calibrated to the paper's baseline rows (docs/data.md)",
+        HelpName = "1|2",
+        DefaultValueFactory = _ => Defaults.DataVersion,
+        CustomParser = DataVersion,
+    };
     private readonly Option<IReadOnlyDictionary<string, double>> _taskWeights = new("--task-weight")
     {
         Description = "Draw TASK's lists W times as often as the others' (repeatable; tasks: " +
@@ -72,7 +79,7 @@ internal sealed class QuickstartCommand : RootCommand
         : base("IRanker quickstart: builds Ranking-bench-mini, trains a small IRanker from scratch through " +
                "mlContext.Ranking.Trainers.IRanker(), compares it with baselines on the test split, saves and reloads it.")
     {
-        Option[] options = [_quick, _long, _warmStartSteps, _rlSteps, _trainLists, _testLists, _seed, _taskWeights, _layout,
+        Option[] options = [_quick, _long, _warmStartSteps, _rlSteps, _trainLists, _testLists, _seed, _dataVersion, _taskWeights, _layout,
             _shuffleCandidates, _device, _output, _realData, _benchmarksFile];
         foreach (var option in options) Add(option);
         Options.Remove(Options.OfType<VersionOption>().Single());   // the quickstart has no version of its own
@@ -95,6 +102,7 @@ internal sealed class QuickstartCommand : RootCommand
             TrainListsPerTask = Explicit(result, _trainLists) ?? preset.TrainListsPerTask,
             TestListsPerTask = Explicit(result, _testLists) ?? preset.TestListsPerTask,
             Seed = result.GetValue(_seed),
+            DataVersion = result.GetValue(_dataVersion),
             TaskWeights = result.GetValue(_taskWeights) ?? Defaults.TaskWeights,
             Layout = result.GetValue(_layout),
             ShuffleCandidates = result.GetValue(_shuffleCandidates) is { } shuffle ? shuffle == OnOff.On : null,
@@ -157,6 +165,20 @@ internal sealed class QuickstartCommand : RootCommand
             default:
                 result.AddError($"Option --layout needs rebuilt or append-only, not '{value}'.");
                 return null;
+        }
+    }
+
+    private static RankingBenchMiniVersion DataVersion(ArgumentResult result)
+    {
+        string value = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+        try
+        {
+            return RankingBenchMini.ParseVersion(value);
+        }
+        catch (ArgumentException e)
+        {
+            result.AddError($"Option --data-version: {e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal)}");
+            return RankingBenchMiniVersion.V1;
         }
     }
 

@@ -35,9 +35,10 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
             Seed = settings.Seed,
             TrainQueriesPerTask = settings.TrainListsPerTask,
             TestQueriesPerTask = settings.TestListsPerTask,
+            Version = settings.DataVersion,
         });
         var tasks = data.Tasks.Select(t => t.Name).ToList();
-        Say($"Ranking-bench-mini: {data.Tasks.Count} tasks, {data.Train.Count} training lists, {data.Test.Count} test lists -> {dataFolder}");
+        Say($"Ranking-bench-mini{(settings.DataVersion == RankingBenchMiniVersion.V1 ? "" : $" version {(int)settings.DataVersion}")}: {data.Tasks.Count} tasks, {data.Train.Count} training lists, {data.Test.Count} test lists -> {dataFolder}");
 
         var trainView = ml.Data.LoadFromTextFile<RankingRow>(Path.Combine(dataFolder, "train.tsv"), separatorChar: '\t', hasHeader: true);
         var testView = ml.Data.LoadFromTextFile<RankingRow>(Path.Combine(dataFolder, "test.tsv"), separatorChar: '\t', hasHeader: true);

@@ -28,6 +28,8 @@ internal sealed record QuickstartSettings
     public string Device { get; init; } = "auto";
     /// <summary>--write-benchmarks: a Markdown file the result table is appended to; null: none.</summary>
     public string? BenchmarksFile { get; init; }
+    /// <summary>--data-version: the Ranking-bench-mini generator version (RankingBenchMiniOptions.Version).</summary>
+    public RankingBenchMiniVersion DataVersion { get; init; } = RankingBenchMiniVersion.V1;
 
     /// <summary>The prompt layout to train and rank in (IRankerOptions.PromptLayout); null: the library's default.</summary>
     public PromptLayout? Layout { get; init; }

@@ -66,8 +66,24 @@ public sealed class ServerOptions
     /// <summary>The <c>Retry-After</c> seconds sent with 429 (queue full) and 503 (model not ready). Default 1.</summary>
     public int RetryAfterSeconds { get; set; } = 1;
 
-    /// <summary>The most documents (candidates) in one request. Default 100.</summary>
-    public int MaxDocuments { get; set; } = 100;
+    /// <summary>
+    /// The most documents (candidates) in one request. Default 1,000, as Cohere's rerank API recommends; a request over
+    /// <see cref="LongListDocuments"/> is ranked with <see cref="LongListSchedule"/>.
+    /// </summary>
+    public int MaxDocuments { get; set; } = 1_000;
+
+    /// <summary>
+    /// A request with more documents than this is ranked with <see cref="LongListSchedule"/> (in Choice mode), so its
+    /// time grows about linearly with its documents; up to it, with the model's own schedule. Default 100.
+    /// </summary>
+    public int LongListDocuments { get; set; } = 100;
+
+    /// <summary>
+    /// The elimination schedule of requests over <see cref="LongListDocuments"/>, as <c>EliminationSchedule.Parse</c>
+    /// reads it: <c>Fraction(0.5, 5)</c> (the default: half of the remaining documents per step, the top 5 one at a
+    /// time), <c>OnePass</c> or <c>OnePerStep</c>. A list too long for one prompt is ranked in windows either way.
+    /// </summary>
+    public string LongListSchedule { get; set; } = "Fraction(0.5, 5)";
 
     /// <summary>The most characters of one document (or candidate ID). Default 2,000.</summary>
     public int MaxDocumentChars { get; set; } = 2_000;
@@ -75,14 +91,26 @@ public sealed class ServerOptions
     /// <summary>The most characters of the query (context). Default 4,000.</summary>
     public int MaxQueryChars { get; set; } = 4_000;
 
-    /// <summary>The most characters of query and documents together: one prompt holds them all. Default 20,000.</summary>
-    public int MaxTotalChars { get; set; } = 20_000;
+    /// <summary>
+    /// The most characters of query and documents together. Default 1,004,000: 1,000 documents of 1,000 characters
+    /// and the longest query. A list too long for one prompt is ranked in windows, so this bounds a request's work, not
+    /// a prompt.
+    /// </summary>
+    public int MaxTotalChars { get; set; } = 1_004_000;
 
-    /// <summary>The largest request body in bytes. Default 1 MiB.</summary>
-    public long MaxBodyBytes { get; set; } = 1L << 20;
+    /// <summary>The largest request body in bytes. Default 4 MiB: <see cref="MaxTotalChars"/> of text in JSON, even where most characters take 3 bytes of UTF-8.</summary>
+    public long MaxBodyBytes { get; set; } = 4L << 20;
 
     /// <summary>Padded tokens per forward batch; null = the model's own setting (16,384 by default).</summary>
     public int? TokenBudget { get; set; }
+
+    /// <summary>
+    /// The most resident memory the server process should use, in MiB; null (the default) sets no bound. Near it
+    /// (above 80%) the server gives the native heap's free memory back to the kernel before each round and ranks
+    /// smaller rounds in smaller forward batches; above 95% after that, it ranks one request per round and answers new
+    /// requests 429 with <c>Retry-After</c> while others are waiting or ranking (docs/serving.md, "Memory").
+    /// </summary>
+    public int? MaxMemoryMB { get; set; }
 
     /// <summary>On SIGTERM, how long in-flight requests may run before they are cancelled. Default 30 seconds.</summary>
     public int ShutdownTimeoutSeconds { get; set; } = 30;

@@ -1,4 +1,5 @@
 using IRanker.Model;
+using IRanker.Model.Elimination;
 using Microsoft.Extensions.Options;
 
 namespace IRanker.Server;
@@ -20,6 +21,9 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         Positive(errors, nameof(options.QueueCapacity), options.QueueCapacity);
         Positive(errors, nameof(options.RetryAfterSeconds), options.RetryAfterSeconds);
         Positive(errors, nameof(options.MaxDocuments), options.MaxDocuments);
+        Positive(errors, nameof(options.LongListDocuments), options.LongListDocuments);
+        if (!TryParseSchedule(options.LongListSchedule, out _, out string? scheduleError)) errors.Add(scheduleError!);
+        if (options.MaxMemoryMB is < 1) errors.Add($"IRanker:MaxMemoryMB must be at least 1 (it is {options.MaxMemoryMB}); leave it unset for no bound.");
         Positive(errors, nameof(options.MaxDocumentChars), options.MaxDocumentChars);
         Positive(errors, nameof(options.MaxQueryChars), options.MaxQueryChars);
         Positive(errors, nameof(options.MaxTotalChars), options.MaxTotalChars);
@@ -47,6 +51,23 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             parsed.Add(mode);
         }
         return true;
+    }
+
+    /// <summary>Parses <see cref="ServerOptions.LongListSchedule"/>.</summary>
+    public static bool TryParseSchedule(string? text, out EliminationSchedule schedule, out string? error)
+    {
+        schedule = EliminationSchedule.OnePerStep;
+        error = null;
+        try
+        {
+            schedule = EliminationSchedule.Parse(text ?? "");
+            return true;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentOutOfRangeException)
+        {
+            error = $"IRanker:LongListSchedule is '{text}', which is not an elimination schedule: write Fraction(0.5, 5), OnePass or OnePerStep ({e.Message}).";
+            return false;
+        }
     }
 
     private static void Positive(List<string> errors, string name, int value)

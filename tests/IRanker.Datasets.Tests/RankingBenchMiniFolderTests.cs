@@ -7,6 +7,19 @@ public sealed class RankingBenchMiniFolderTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
+    public void A_version_2_folder_names_its_version_and_reads_back_the_same_lists()
+    {
+        var data = RankingBenchMini.WriteTo(_folder, new RankingBenchMiniOptions
+        {
+            Version = RankingBenchMiniVersion.V2, Seed = 4, TrainQueriesPerTask = 3, TestQueriesPerTask = 2, Tasks = ["Passage-7", "Cost"],
+        });
+
+        File.ReadAllText(Path.Combine(_folder, "README.md")).Should().StartWith("# Ranking-bench-mini (seed 4, generator version 2)");
+        RankingBenchLoader.Load(Path.Combine(_folder, "jsonl", "Passage-7.test.jsonl"))[1].Candidates.Should().Equal(data["Passage-7"].Test[1].Candidates);
+        RankingTsv.Read(Path.Combine(_folder, "tsv", "Cost.train.tsv"))[2].Candidates.Should().Equal(data["Cost"].Train[2].Candidates);
+    }
+
+    [Fact]
     public void WriteTo_writes_every_task_and_split_in_three_layouts_plus_a_manifest()
     {
         var data = RankingBenchMini.WriteTo(_folder, new RankingBenchMiniOptions { TrainQueriesPerTask = 6, TestQueriesPerTask = 2 });

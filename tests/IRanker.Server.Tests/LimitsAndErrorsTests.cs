@@ -40,7 +40,8 @@ public sealed class LimitsAndErrorsTests(TinyModels models)
         var declared = await client.PostRawAsync("/v1/rerank", big);
         var streamed = await client.PostAsync("/v1/rerank", new UnknownLengthContent(big));
 
-        (await declared.ShouldBeProblemAsync(413, "body")).Should().Contain("MaxBodyBytes");
+        (await declared.ShouldBeProblemAsync(413, "body")).Should().Contain("MaxBodyBytes").And.Contain("2,000")
+            .And.Contain("MaxDocuments").And.Contain("at most 5 documents", "the 413 names the document limit the body limit is meant to fit");
         await streamed.ShouldBeProblemAsync(413, "body");
     }
 

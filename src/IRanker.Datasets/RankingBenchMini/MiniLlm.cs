@@ -38,6 +38,23 @@ internal sealed record MiniLlm(string Name, double PricePerMillion, double[] Qua
         return text + ".";
     }
 
+    /// <summary>
+    /// Version 2: "Sage-Math-7B: $0.0002 per 1K tokens; strengths: math; weaknesses: creative writing, translation."
+    /// The price per thousand tokens has leading zeros and the lists no "and", so no token of a description occurs in a
+    /// request (in <see cref="Description"/> the price's digits and the word "and" matched arithmetic and story requests,
+    /// which gave BM25 an edge the paper's routing data does not have).
+    /// </summary>
+    public string CalibratedDescription()
+    {
+        var strong = Kinds(q => q >= 0.85);
+        var weak = Kinds(q => q < 0.5);
+        var text = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Name}: ${PricePerMillion / 1000:0.#####} per 1K tokens");
+        if (strong.Count > 0) text += $"; strengths: {string.Join(", ", strong)}";
+        if (weak.Count > 0) text += $"; weaknesses: {string.Join(", ", weak)}";
+        if (strong.Count + weak.Count == 0) text += "; all-rounder";
+        return text + ".";
+    }
+
     private List<string> Kinds(Func<double, bool> keep) =>
         Enum.GetValues<QueryType>().Where(t => keep(Quality[(int)t])).Select(KindName).ToList();
 

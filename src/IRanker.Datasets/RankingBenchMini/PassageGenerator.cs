@@ -20,7 +20,7 @@ internal sealed class PassageGenerator : ITaskGenerator
     public const double WeakPositiveProbability = 0.1;
     public const double DistractorProbability = 0.15;
 
-    private static readonly string[] QueryTemplates =
+    internal static readonly string[] QueryTemplates =
     [
         "what is {0} {1}", "how does {0} affect {1}", "why is {0} important for {1}", "{0} and {1} explained",
         "how to choose {0} for {1}", "what causes {0} {1}", "is {0} related to {1}", "best {0} {1} tips",
@@ -29,7 +29,7 @@ internal sealed class PassageGenerator : ITaskGenerator
     // Short sentences with two content words in four to six words, the topic words never first (so never capitalised):
     // the content-word share of real web passages. Sentences with seven filler words around each pair kept a small
     // model trained from scratch at chance for 38,000 prompts (docs/training.md).
-    private static readonly string[] Sentences =
+    internal static readonly string[] Sentences =
     [
         "The {0} shapes the {1}.", "Most {0} depends on {1}.", "Each {0} needs good {1}.", "The {0} affects every {1}.",
         "Experts link {0} to {1}.", "Both {0} and {1} matter.", "Check the {0} and the {1}.", "Learn how {0} changes {1}.",
@@ -97,7 +97,7 @@ internal sealed class PassageGenerator : ITaskGenerator
     private static int OtherTopic(Random random, int topic) => (topic + 1 + random.Next(PassageTopics.All.Count - 1)) % PassageTopics.All.Count;
 
     /// <summary>One sentence per pair of words (an odd word out is dropped).</summary>
-    private static string Passage(Random random, List<string> words) =>
+    internal static string Passage(Random random, List<string> words) =>
         string.Join(' ', Enumerable.Range(0, words.Count / 2).Select(i => Sentence(random, words[2 * i], words[2 * i + 1])));
 
     private static string Sentence(Random random, string first, string second)

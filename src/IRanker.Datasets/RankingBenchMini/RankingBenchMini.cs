@@ -48,6 +48,9 @@ public static class RankingBenchMini
         options ??= new RankingBenchMiniOptions();
         if (options.TrainQueriesPerTask < 0 || options.TestQueriesPerTask < 0)
             throw new ArgumentException("TrainQueriesPerTask and TestQueriesPerTask must be >= 0.", nameof(options));
+        if (!Enum.IsDefined(options.Version))
+            throw new ArgumentException(
+                $"RankingBenchMiniOptions.Version {(int)options.Version} is not a generator version; use {string.Join(" or ", Enum.GetNames<RankingBenchMiniVersion>())}.", nameof(options));
         var names = options.Tasks is { Count: > 0 } ? options.Tasks : TaskNames;
         var unknown = names.Where(n => !AllTaskNames.Contains(n)).ToList();
         if (unknown.Count > 0)
@@ -64,6 +67,22 @@ public static class RankingBenchMini
         return new RankingBenchMiniDataset(options, tasks);
     }
 
+    /// <summary>
+    /// Reads a generator version as written on a command line: <c>1</c>, <c>2</c>, <c>v1</c>, <c>V2</c>, ...
+    /// </summary>
+    /// <param name="text">The version's number, with or without a leading v.</param>
+    /// <exception cref="ArgumentException"><paramref name="text"/> names no generator version.</exception>
+    public static RankingBenchMiniVersion ParseVersion(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string number = text.Trim().TrimStart('v', 'V');
+        return int.TryParse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int value)
+            && Enum.IsDefined((RankingBenchMiniVersion)value)
+            ? (RankingBenchMiniVersion)value
+            : throw new ArgumentException(
+                $"'{text}' is not a Ranking-bench-mini generator version; use {string.Join(" or ", Enum.GetValues<RankingBenchMiniVersion>().Select(v => ((int)v).ToString(System.Globalization.CultureInfo.InvariantCulture)))}.", nameof(text));
+    }
+
     /// <summary>Generates the benchmark and writes it to <paramref name="folder"/> (see <see cref="RankingBenchMiniDataset.WriteTo"/>).</summary>
     public static RankingBenchMiniDataset WriteTo(string folder, RankingBenchMiniOptions? options = null)
     {
@@ -75,7 +94,7 @@ public static class RankingBenchMini
     private static RankingBenchTask GenerateTask(string name, RankingBenchMiniOptions options)
     {
         int taskIndex = AllTaskNames.ToList().IndexOf(name);
-        var generator = CreateGenerator(name, StreamSeed(options.Seed, taskIndex, 0));
+        var generator = CreateGenerator(name, StreamSeed(options.Seed, taskIndex, 0), options.Version);
         var contexts = new HashSet<string>(StringComparer.Ordinal);
         var train = GenerateLists(generator, new Random(StreamSeed(options.Seed, taskIndex, 1)), options.TrainQueriesPerTask, "train", contexts);
         var test = GenerateLists(generator, new Random(StreamSeed(options.Seed, taskIndex, 2)), options.TestQueriesPerTask, "test", contexts);
@@ -97,11 +116,15 @@ public static class RankingBenchMini
         return lists;
     }
 
-    private static ITaskGenerator CreateGenerator(string name, int catalogSeed) => name switch
+    private static ITaskGenerator CreateGenerator(string name, int catalogSeed, RankingBenchMiniVersion version) => name switch
     {
-        "Movie" => new RecommendationGenerator(RecommendationDomain.Movie, catalogSeed),
-        "Music" => new RecommendationGenerator(RecommendationDomain.Music, catalogSeed),
-        "Game" => new RecommendationGenerator(RecommendationDomain.Game, catalogSeed),
+        _ when version == RankingBenchMiniVersion.V2 && name.StartsWith("Passage-", StringComparison.Ordinal) =>
+            new CalibratedPassageGenerator(int.Parse(name["Passage-".Length..], System.Globalization.CultureInfo.InvariantCulture)),
+        _ when version == RankingBenchMiniVersion.V2 && RoutingGenerator.ForTask(name) is { } routing =>
+            new RoutingGenerator(routing.Task, routing.QualityWeight, calibratedDescriptions: true),
+        "Movie" => new RecommendationGenerator(RecommendationDomain.Movie, catalogSeed, balancedNegatives: version == RankingBenchMiniVersion.V2),
+        "Music" => new RecommendationGenerator(RecommendationDomain.Music, catalogSeed, balancedNegatives: version == RankingBenchMiniVersion.V2),
+        "Game" => new RecommendationGenerator(RecommendationDomain.Game, catalogSeed, balancedNegatives: version == RankingBenchMiniVersion.V2),
         "Performance" => RoutingGenerator.Performance,
         "Balance" => RoutingGenerator.Balance,
         "Cost" => RoutingGenerator.Cost,

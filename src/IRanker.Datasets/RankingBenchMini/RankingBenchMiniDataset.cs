@@ -16,11 +16,15 @@ public sealed class RankingBenchMiniDataset
     internal RankingBenchMiniDataset(RankingBenchMiniOptions options, IReadOnlyList<RankingBenchTask> tasks)
     {
         Seed = options.Seed;
+        Version = options.Version;
         Tasks = tasks;
     }
 
     /// <summary>The seed the data was generated with.</summary>
     public int Seed { get; }
+
+    /// <summary>The generator version the data was generated with.</summary>
+    public RankingBenchMiniVersion Version { get; }
 
     /// <summary>The tasks.</summary>
     public IReadOnlyList<RankingBenchTask> Tasks { get; }

@@ -22,4 +22,11 @@ public sealed class RankingBenchMiniOptions
     /// <see cref="RankingBenchMini.LongPassageTaskNames"/>); null or empty means the nine of the paper.
     /// </summary>
     public IReadOnlyList<string>? Tasks { get; set; }
+
+    /// <summary>
+    /// The generator version. Default <see cref="RankingBenchMiniVersion.V1"/>, the data the quickstart's documented
+    /// results were measured on; <see cref="RankingBenchMiniVersion.V2"/> is calibrated to the paper's baseline rows
+    /// (docs/data.md).
+    /// </summary>
+    public RankingBenchMiniVersion Version { get; set; } = RankingBenchMiniVersion.V1;
 }

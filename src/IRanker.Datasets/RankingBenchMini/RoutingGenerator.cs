@@ -16,16 +16,33 @@ internal sealed class RoutingGenerator : ITaskGenerator
     public const double QualityNoise = 0.04;
 
     private readonly double _qualityWeight;
+    private readonly bool _calibratedDescriptions;
 
-    public RoutingGenerator(string task, double qualityWeight)
+    /// <param name="task">The task name.</param>
+    /// <param name="qualityWeight">w of the utility.</param>
+    /// <param name="calibratedDescriptions">Version 2: LLM texts of <see cref="MiniLlm.CalibratedDescription"/>, which share no token with a request.</param>
+    public RoutingGenerator(string task, double qualityWeight, bool calibratedDescriptions = false)
     {
         Task = task;
         _qualityWeight = qualityWeight;
+        _calibratedDescriptions = calibratedDescriptions;
     }
 
     public string Task { get; }
 
+    /// <summary>The weight w of quality in the utility (1 − w weighs the cost).</summary>
+    public double QualityWeight => _qualityWeight;
+
     public RankingScenario Scenario => RankingScenario.Routing;
+
+    /// <summary>The version-1 generator of a routing task by name; null for any other name.</summary>
+    public static RoutingGenerator? ForTask(string task) => task switch
+    {
+        "Performance" => Performance,
+        "Balance" => Balance,
+        "Cost" => Cost,
+        _ => null,
+    };
 
     public static RoutingGenerator Performance { get; } = new("Performance", 1.0);
 
@@ -60,7 +77,7 @@ internal sealed class RoutingGenerator : ITaskGenerator
         for (int rank = 0; rank < byUtility.Length; rank++)
             labels[byUtility[rank]] = rank switch { 0 => 4, <= 2 => 3, <= 4 => 2, <= 6 => 1, _ => 0 };
 
-        var candidates = llms.Select((m, i) => new RankingCandidate(m.Name, m.Description(), labels[i])).ToList();
+        var candidates = llms.Select((m, i) => new RankingCandidate(m.Name, _calibratedDescriptions ? m.CalibratedDescription() : m.Description(), labels[i])).ToList();
         return new RankingQuery(request, candidates, Scenario, Task, queryId);
     }
 }

@@ -36,6 +36,29 @@ internal static class RoutingQueries
     ];
     private static readonly string[] SpokenLanguages = ["French", "Spanish", "German", "Italian", "Japanese", "Portuguese", "Dutch", "Korean"];
 
+    /// <summary>
+    /// The type of a request that <see cref="Write"/> wrote, read back from its template's fixed words; null for any
+    /// other text. Each template opens (or, for coding, is worded) in a way no other type's template is.
+    /// </summary>
+    public static QueryType? TypeOf(string request) => request switch
+    {
+        _ when request.StartsWith("Solve for x", StringComparison.Ordinal) || request.StartsWith("A shop sells", StringComparison.Ordinal)
+            || request.StartsWith("What is the square root", StringComparison.Ordinal) || request.StartsWith("Compute the sum", StringComparison.Ordinal)
+            || System.Text.RegularExpressions.Regex.IsMatch(request, @"^What is \d+ times") => QueryType.Math,
+        _ when request.Contains(" function that ", StringComparison.Ordinal) || request.StartsWith("Fix the bug", StringComparison.Ordinal)
+            || request.StartsWith("Explain step by step how code", StringComparison.Ordinal) => QueryType.Coding,
+        _ when request.StartsWith("What is the capital", StringComparison.Ordinal) || request.StartsWith("Who invented", StringComparison.Ordinal)
+            || request.StartsWith("How many moons", StringComparison.Ordinal) || request.StartsWith("What currency", StringComparison.Ordinal)
+            || request.StartsWith("Name three famous cities", StringComparison.Ordinal) || request.StartsWith("What is the official language", StringComparison.Ordinal)
+            || request.StartsWith("What is the highest mountain", StringComparison.Ordinal) => QueryType.Factual,
+        _ when request.StartsWith("Write a short poem", StringComparison.Ordinal) || request.StartsWith("Tell a bedtime story", StringComparison.Ordinal)
+            || request.StartsWith("Write a funny slogan", StringComparison.Ordinal) => QueryType.Creative,
+        _ when request.StartsWith("Summarize", StringComparison.Ordinal) || request.StartsWith("Give a one sentence summary", StringComparison.Ordinal)
+            || request.StartsWith("List the three key findings", StringComparison.Ordinal) => QueryType.Summary,
+        _ when request.StartsWith("Translate", StringComparison.Ordinal) || request.StartsWith("How do you say", StringComparison.Ordinal) => QueryType.Translation,
+        _ => null,
+    };
+
     public static string Write(QueryType type, Random r) => type switch
     {
         QueryType.Math => r.Next(5) switch

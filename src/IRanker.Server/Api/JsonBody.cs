@@ -18,11 +18,12 @@ internal static partial class JsonBody
     private static readonly JsonSerializerOptions SerializerOptions = new() { MaxDepth = 32 };
 
     /// <summary>The request, or the problem to answer with.</summary>
-    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpContext context, long maxBytes) where T : class
+    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpContext context, ServerOptions options) where T : class
     {
+        long maxBytes = options.MaxBodyBytes;
         var request = context.Request;
         if (!IsJson(request.ContentType)) return (null, Problems.NotJson(request.ContentType));
-        if (request.ContentLength > maxBytes) return (null, Problems.BodyTooLarge(maxBytes));
+        if (request.ContentLength > maxBytes) return (null, Problems.BodyTooLarge(options));
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature) sizeFeature.MaxRequestBodySize = maxBytes;
 
         byte[] buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(maxBytes + 1, 64 * 1024));
@@ -33,7 +34,7 @@ internal static partial class JsonBody
             {
                 if (length == buffer.Length)
                 {
-                    if (length > maxBytes) return (null, Problems.BodyTooLarge(maxBytes));
+                    if (length > maxBytes) return (null, Problems.BodyTooLarge(options));
                     byte[] larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, maxBytes + 1));
                     buffer.AsSpan(0, length).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(buffer);
@@ -42,13 +43,13 @@ internal static partial class JsonBody
                 int read = await request.Body.ReadAsync(buffer.AsMemory(length), context.RequestAborted).ConfigureAwait(false);
                 if (read == 0) break;
                 length += read;
-                if (length > maxBytes) return (null, Problems.BodyTooLarge(maxBytes));
+                if (length > maxBytes) return (null, Problems.BodyTooLarge(options));
             }
             return Parse<T>(buffer.AsMemory(0, length));
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (null, Problems.BodyTooLarge(maxBytes));
+            return (null, Problems.BodyTooLarge(options));
         }
         catch (BadHttpRequestException e)
         {

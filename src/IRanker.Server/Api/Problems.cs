@@ -12,9 +12,11 @@ internal static class Problems
     public static IResult Invalid(string field, string detail, long? limit = null) =>
         Problem(StatusCodes.Status400BadRequest, "Invalid request", detail, field, limit);
 
-    /// <summary>413: the body is larger than <see cref="ServerOptions.MaxBodyBytes"/>.</summary>
-    public static IResult BodyTooLarge(long limit) => Problem(StatusCodes.Status413PayloadTooLarge, "Request body too large",
-        $"The request body is larger than {limit:N0} bytes, this server's limit (IRanker:MaxBodyBytes). Send fewer or shorter documents.", "body", limit);
+    /// <summary>413: the body is larger than <see cref="ServerOptions.MaxBodyBytes"/>; the detail names the document limits it fits.</summary>
+    public static IResult BodyTooLarge(ServerOptions options) => Problem(StatusCodes.Status413PayloadTooLarge, "Request body too large",
+        $"The request body is larger than {options.MaxBodyBytes:N0} bytes, this server's limit (IRanker:MaxBodyBytes), which fits its limits on documents: " +
+        $"at most {options.MaxDocuments:N0} documents (IRanker:MaxDocuments) of at most {options.MaxDocumentChars:N0} characters each (IRanker:MaxDocumentChars), " +
+        $"{options.MaxTotalChars:N0} characters in all (IRanker:MaxTotalChars). Send fewer or shorter documents, or split the request.", "body", options.MaxBodyBytes);
 
     /// <summary>408 or 400: the body could not be read (too slow, or broken framing).</summary>
     public static IResult UnreadableBody(int status, string reason) => Problem(status, "Request body unreadable",
@@ -30,6 +32,11 @@ internal static class Problems
     /// <summary>429 with <c>Retry-After</c>: the queue is full.</summary>
     public static IResult QueueFull(int capacity, int retryAfterSeconds) => new RetryAfter(Problem(StatusCodes.Status429TooManyRequests, "Too many requests",
         $"All {capacity} places in the ranking queue are taken (IRanker:QueueCapacity). Retry after {retryAfterSeconds} s, or send to another replica.", null, capacity),
+        retryAfterSeconds);
+
+    /// <summary>429 with <c>Retry-After</c>: the server is at its memory bound with requests waiting or ranking.</summary>
+    public static IResult MemoryFull(int limitMB, int retryAfterSeconds) => new RetryAfter(Problem(StatusCodes.Status429TooManyRequests, "Too many requests",
+        $"The server is at its memory bound of {limitMB:N0} MiB (IRanker:MaxMemoryMB) with other requests waiting or ranking. Retry after {retryAfterSeconds} s, or send to another replica.", null, limitMB),
         retryAfterSeconds);
 
     /// <summary>503 with <c>Retry-After</c>: the model is still loading.</summary>

@@ -1,4 +1,5 @@
 using IRanker.Model;
+using IRanker.Model.Elimination;
 using IRanker.Server.Hosting;
 
 namespace IRanker.Server.Api;
@@ -7,14 +8,16 @@ namespace IRanker.Server.Api;
 internal static class RankingCall
 {
     /// <summary>The ranking, or the problem to answer with (not ready, queue full, stopping); null for both when the client left.</summary>
-    public static async Task<(RankingResult? Result, IResult? Problem)> RunAsync(HttpContext context, RankingService service, RankingQuery query, DecodingMode mode)
+    public static async Task<(RankingResult? Result, IResult? Problem)> RunAsync(HttpContext context, RankingService service, RankingQuery query, DecodingMode mode,
+        EliminationSchedule schedule)
     {
         var options = service.Options;
         if (!service.IsReady) return (null, Problems.NotReady(service.Failure, options.RetryAfterSeconds));
         var aborted = context.RequestAborted;
-        switch (service.TryRank(query, mode, aborted, out var pending))
+        switch (service.TryRank(query, mode, schedule, aborted, out var pending))
         {
             case Admission.QueueFull: return (null, Problems.QueueFull(options.QueueCapacity, options.RetryAfterSeconds));
+            case Admission.MemoryFull: return (null, Problems.MemoryFull(options.MaxMemoryMB ?? 0, options.RetryAfterSeconds));
             case Admission.Stopping: return (null, Problems.Stopping(options.RetryAfterSeconds));
         }
         try

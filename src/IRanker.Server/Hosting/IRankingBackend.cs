@@ -1,4 +1,5 @@
 using IRanker.Model;
+using IRanker.Model.Elimination;
 using IRanker.Model.Step;
 
 namespace IRanker.Server.Hosting;
@@ -12,13 +13,22 @@ internal interface IRankingBackend : IDisposable
     /// <summary>The decoding mode the model ranks with when a request names none (the mode it was trained for).</summary>
     DecodingMode DefaultMode { get; }
 
+    /// <summary>The elimination schedule the model ranks with (its saved inference setting).</summary>
+    EliminationSchedule DefaultSchedule { get; }
+
+    /// <summary>The padded tokens per forward batch of a full round.</summary>
+    int TokenBudget { get; }
+
     /// <summary>One line about the model, for the log and the readiness probe.</summary>
     string Description { get; }
 
     /// <summary>Ranks every query in one engine call; results in the order of <paramref name="queries"/>.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    BackendRun Rank(IReadOnlyList<RankingQuery> queries, DecodingMode mode, CancellationToken cancellationToken);
+    BackendRun Rank(IReadOnlyList<RankingQuery> queries, RankSettings settings, CancellationToken cancellationToken);
 }
+
+/// <summary>How one engine call ranks: the decoding mode, the elimination schedule and the forward batches' token budget.</summary>
+internal sealed record RankSettings(DecodingMode Mode, EliminationSchedule Schedule, int TokenBudget);
 
 /// <summary>The results of one engine call and what it cost.</summary>
 internal sealed record BackendRun(IReadOnlyList<RankingResult> Results, InferenceCounters Counters);

@@ -1,15 +1,19 @@
 using System.Diagnostics;
 using IRanker.Model;
+using IRanker.Model.Elimination;
 namespace IRanker.Server.Hosting;
 
 /// <summary>One request's list waiting for, or inside, an engine call.</summary>
-internal sealed class RankingJob(RankingQuery query, DecodingMode mode, CancellationToken cancellation)
+internal sealed class RankingJob(RankingQuery query, DecodingMode mode, EliminationSchedule schedule, CancellationToken cancellation)
 {
     private readonly TaskCompletionSource<RankingResult> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public RankingQuery Query { get; } = query;
 
     public DecodingMode Mode { get; } = mode;
+
+    /// <summary>The elimination schedule it is ranked with (<see cref="RankingService.ScheduleFor"/>).</summary>
+    public EliminationSchedule Schedule { get; } = schedule;
 
     /// <summary>Cancelled when the client disconnects.</summary>
     public CancellationToken Cancellation { get; } = cancellation;

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using IRanker.Model;
+using IRanker.Model.Elimination;
 using IRanker.Server.Metrics;
 using Microsoft.Extensions.Options;
 
@@ -16,12 +17,17 @@ internal sealed class RankingService
     private volatile IRankingBackend? _backend;
     private volatile string? _failure;
     private volatile bool _closed;
+    private int _running;
 
     public RankingService(IOptions<ServerOptions> options, ServerMetrics metrics)
     {
         Options = options.Value;
         ServerOptionsValidator.TryParseModes(Options.AllowedModes, out var allowed, out _);
         ConfiguredModes = allowed;
+        ServerOptionsValidator.TryParseSchedule(Options.LongListSchedule, out var longList, out _);
+        LongListSchedule = longList;
+        Memory = new MemoryBound(Options.MaxMemoryMB * (1L << 20), NativeHeap.ResidentBytes, NativeHeap.Trim);
+        metrics.Memory = Memory;
         _metrics = metrics;
         _queue = Channel.CreateBounded<RankingJob>(new BoundedChannelOptions(Options.QueueCapacity)
         {
@@ -36,6 +42,28 @@ internal sealed class RankingService
     public ServerOptions Options { get; }
 
     private IReadOnlySet<DecodingMode> ConfiguredModes { get; }
+
+    /// <summary>The schedule of lists over <see cref="ServerOptions.LongListDocuments"/> in Choice mode.</summary>
+    public EliminationSchedule LongListSchedule { get; }
+
+    /// <summary>The memory bound (<see cref="ServerOptions.MaxMemoryMB"/>).</summary>
+    public MemoryBound Memory { get; }
+
+    /// <summary>Requests inside an engine call now (set by the worker).</summary>
+    public int Running => Volatile.Read(ref _running);
+
+    /// <summary>Counts requests entering (positive) or leaving (negative) an engine call.</summary>
+    public void AddRunning(int delta) => Interlocked.Add(ref _running, delta);
+
+    /// <summary>
+    /// The schedule a list of <paramref name="candidates"/> is ranked with in <paramref name="mode"/>: over
+    /// <see cref="ServerOptions.LongListDocuments"/> in Choice mode, <see cref="LongListSchedule"/>; otherwise the
+    /// model's own in Choice mode, and one elimination per step in the generating modes (the only one they support).
+    /// </summary>
+    public EliminationSchedule ScheduleFor(int candidates, DecodingMode mode) =>
+        mode != DecodingMode.Choice ? EliminationSchedule.OnePerStep
+        : candidates > Options.LongListDocuments ? LongListSchedule
+        : _backend?.DefaultSchedule ?? EliminationSchedule.OnePerStep;
 
     /// <summary>True once the model is loaded and a warm-up ranking ran.</summary>
     public bool IsReady => _backend is not null;
@@ -63,11 +91,16 @@ internal sealed class RankingService
     /// Queues <paramref name="query"/> for ranking, or answers at once when it has at most one candidate (no model call).
     /// </summary>
     /// <returns><see cref="Admission.Queued"/> with <paramref name="result"/> set, or why the job was refused.</returns>
-    public Admission TryRank(RankingQuery query, DecodingMode mode, CancellationToken cancellationToken, out Task<RankingResult> result)
+    public Admission TryRank(RankingQuery query, DecodingMode mode, EliminationSchedule schedule, CancellationToken cancellationToken, out Task<RankingResult> result)
     {
         result = Task.FromResult(WithoutModel(query));
         if (query.Candidates.Count <= 1) return Admission.Queued;
-        var job = new RankingJob(query, mode, cancellationToken);
+        if (!_closed && !Memory.Admits(busy: _queue.Reader.Count > 0 || Running > 0))
+        {
+            _metrics.Rejected("memory");
+            return Admission.MemoryFull;
+        }
+        var job = new RankingJob(query, mode, schedule, cancellationToken);
         if (_queue.Writer.TryWrite(job))
         {
             result = job.Result;
@@ -99,4 +132,6 @@ internal enum Admission
     QueueFull,
     /// <summary>The server is stopping and takes no new work.</summary>
     Stopping,
+    /// <summary>The server is at its memory bound with requests waiting or ranking: try again shortly.</summary>
+    MemoryFull,
 }

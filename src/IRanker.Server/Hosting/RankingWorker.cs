@@ -7,21 +7,35 @@ namespace IRanker.Server.Hosting;
 /// <summary>
 /// Loads the model once, runs a warm-up ranking, then drains the queue: each round takes every job waiting (up to
 /// <see cref="ServerOptions.MaxBatchRequests"/>, or one with batching off) and ranks them in one engine call per
-/// decoding mode, so concurrent requests share forward batches.
+/// decoding mode and schedule, so concurrent requests share forward batches.
 /// </summary>
 /// <remarks>
+/// <para>Memory: the model is loaded and every engine call runs on one thread (<see cref="ModelThread"/>), so the
+/// native heap reuses one round's memory in the next; after a second without requests the heap's free memory goes back
+/// to the kernel; and near
+/// <see cref="ServerOptions.MaxMemoryMB"/> rounds shrink (<see cref="MemoryBound"/>).</para>
+/// <para>
 /// Cancellation: a job whose client left before its round is dropped without a model call; a round whose clients
 /// have all left is cancelled between elimination steps. Stopping the host cancels the running round and every
-/// queued job (the web server has first let in-flight requests finish, within the shutdown timeout).
+/// queued job (the web server has first let in-flight requests finish, within the shutdown timeout).</para>
 /// </remarks>
 internal sealed partial class RankingWorker(
     RankingService service, IRankingBackendLoader loader, ServerMetrics metrics, IHostApplicationLifetime lifetime, ILogger<RankingWorker> logger)
     : BackgroundService
 {
+    /// <summary>How long the queue stays empty before the heap's free memory is given back to the kernel.</summary>
+    private static readonly TimeSpan IdleTrimDelay = TimeSpan.FromSeconds(1);
+
+    private readonly ModelThread _model = new();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var backend = await LoadAsync(stoppingToken).ConfigureAwait(false);
-        if (backend is null) return;
+        if (backend is null)
+        {
+            _model.Dispose();
+            return;
+        }
         try
         {
             await DrainAsync(backend, stoppingToken).ConfigureAwait(false);
@@ -34,7 +48,12 @@ internal sealed partial class RankingWorker(
         {
             service.Complete();
             while (service.Queue.TryRead(out var job)) job.Cancel();
-            backend.Dispose();
+            await _model.RunAsync(() =>
+            {
+                backend.Dispose();
+                return true;
+            }).ConfigureAwait(false);
+            _model.Dispose();
         }
     }
 
@@ -81,11 +100,12 @@ internal sealed partial class RankingWorker(
         try
         {
             var clock = Stopwatch.StartNew();
-            backend = await Task.Run(() => loader.Load(options), stoppingToken).ConfigureAwait(false);
+            backend = await _model.RunAsync(() => loader.Load(options)).WaitAsync(stoppingToken).ConfigureAwait(false);
             var warmUp = new RankingQuery("warm-up", [new("passage 1", "a first warm-up candidate"), new("passage 2", "a second warm-up candidate")],
                 options.Scenario, options.Task, "warm-up");
             var loaded = backend;
-            await Task.Run(() => loaded.Rank([warmUp], loaded.DefaultMode, stoppingToken), stoppingToken).ConfigureAwait(false);
+            await _model.RunAsync(() => loaded.Rank([warmUp], new RankSettings(loaded.DefaultMode, loaded.DefaultSchedule, loaded.TokenBudget), stoppingToken))
+                .ConfigureAwait(false);
             service.MarkReady(backend);
             LogReady(backend.Description, clock.Elapsed.TotalSeconds, options.Batching ? options.MaxBatchRequests : 1, options.QueueCapacity);
             return backend;
@@ -110,10 +130,27 @@ internal sealed partial class RankingWorker(
     {
         int maxJobs = service.Options.Batching ? service.Options.MaxBatchRequests : 1;
         var round = new List<RankingJob>(maxJobs);
-        while (await service.Queue.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+        bool trimmed = true;
+        while (await WaitForWorkAsync(trimmed, stoppingToken).ConfigureAwait(false) is var work && work != Work.Closed)
         {
+            if (work == Work.Idle)
+            {
+                // No request for a while: give the last rounds' free memory back to the kernel, once per idle spell.
+                await _model.RunAsync(NativeHeap.Trim).ConfigureAwait(false);
+                metrics.Trimmed("idle");
+                trimmed = true;
+                continue;
+            }
+            trimmed = false;
+            var plan = service.Memory.PlanRound(maxJobs, backend.TokenBudget);
+            if (plan.Trimmed) metrics.Trimmed("bound");
+            bool bounded = service.Memory.LimitBytes is not null;
+            long startBytes = bounded && NativeHeap.ResetPeak() ? NativeHeap.ResidentBytes() : 0;
             round.Clear();
-            while (round.Count < maxJobs && service.Queue.TryRead(out var job))
+            int candidates = 0;
+            while (round.Count < plan.MaxRequests && service.Queue.TryPeek(out var next)
+                   && (round.Count == 0 || candidates + next.Query.Candidates.Count <= plan.MaxCandidates)
+                   && service.Queue.TryRead(out var job))
             {
                 if (job.Cancellation.IsCancellationRequested)
                 {
@@ -122,14 +159,36 @@ internal sealed partial class RankingWorker(
                     continue;
                 }
                 round.Add(job);
+                candidates += job.Query.Candidates.Count;
             }
-            foreach (var group in round.GroupBy(j => j.Mode))
-                await RankTogetherAsync(backend, group.Key, group.ToList(), stoppingToken).ConfigureAwait(false);
+            foreach (var group in round.GroupBy(j => (j.Mode, j.Schedule)))
+                await RankTogetherAsync(backend, new RankSettings(group.Key.Mode, group.Key.Schedule, plan.TokenBudget), group.ToList(), stoppingToken).ConfigureAwait(false);
+            if (startBytes > 0) service.Memory.RoundFinished(candidates, startBytes, NativeHeap.PeakResidentBytes());
         }
     }
 
-    private async Task RankTogetherAsync(IRankingBackend backend, DecodingMode mode, List<RankingJob> jobs, CancellationToken stoppingToken)
+    private enum Work { Ready, Idle, Closed }
+
+    /// <summary>Waits for a job; after <see cref="IdleTrimDelay"/> without one, says so once (until the next round).</summary>
+    private async Task<Work> WaitForWorkAsync(bool trimmed, CancellationToken stoppingToken)
     {
+        if (trimmed || service.Queue.TryPeek(out _))
+            return await service.Queue.WaitToReadAsync(stoppingToken).ConfigureAwait(false) ? Work.Ready : Work.Closed;
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        idle.CancelAfter(IdleTrimDelay);
+        try
+        {
+            return await service.Queue.WaitToReadAsync(idle.Token).ConfigureAwait(false) ? Work.Ready : Work.Closed;
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            return Work.Idle;
+        }
+    }
+
+    private async Task RankTogetherAsync(IRankingBackend backend, RankSettings settings, List<RankingJob> jobs, CancellationToken stoppingToken)
+    {
+        var mode = settings.Mode;
         using var call = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         int waiting = jobs.Count;
         var registrations = jobs.Select(j => j.Cancellation.Register(() =>
@@ -140,9 +199,10 @@ internal sealed partial class RankingWorker(
         long started = Stopwatch.GetTimestamp();
         foreach (var job in jobs) metrics.QueueWait(Stopwatch.GetElapsedTime(job.EnqueuedAt, started));
         metrics.InFlight(jobs.Count);
+        service.AddRunning(jobs.Count);
         try
         {
-            var run = await Task.Run(() => backend.Rank(queries, mode, call.Token), CancellationToken.None).ConfigureAwait(false);
+            var run = await _model.RunAsync(() => backend.Rank(queries, settings, call.Token)).ConfigureAwait(false);
             metrics.EngineCall(jobs.Count, queries.Sum(q => q.Candidates.Count), run.Counters, Stopwatch.GetElapsedTime(started));
             for (int i = 0; i < jobs.Count; i++) jobs[i].Complete(run.Results[i]);
         }
@@ -161,6 +221,7 @@ internal sealed partial class RankingWorker(
         finally
         {
             metrics.InFlight(-jobs.Count);
+            service.AddRunning(-jobs.Count);
             foreach (var registration in registrations) registration.Dispose();
         }
     }

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using IRanker.Model.Step;
+using IRanker.Server.Hosting;
+
 namespace IRanker.Server.Metrics;
 
 /// <summary>
@@ -17,6 +19,7 @@ internal sealed class ServerMetrics
     private readonly ConcurrentDictionary<string, Histogram> _durations = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _rejected = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _cancelled = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _trims = new(StringComparer.Ordinal);
     private readonly Histogram _queueWait = new(SecondsBuckets);
     private readonly Histogram _engineSeconds = new(SecondsBuckets);
     private readonly Histogram _batchRequests = new(RequestsBuckets);
@@ -28,6 +31,9 @@ internal sealed class ServerMetrics
 
     /// <summary>The queue's capacity.</summary>
     public int QueueCapacity { get; set; }
+
+    /// <summary>The memory bound, for its gauges; null until the ranking service exists.</summary>
+    public MemoryBound? Memory { get; set; }
 
     /// <summary>Reads whether the model is ready.</summary>
     public Func<bool> Ready { get; set; } = () => false;
@@ -44,6 +50,9 @@ internal sealed class ServerMetrics
 
     /// <summary>Jobs dropped because their clients left: <c>queued</c> (before a model call) or <c>running</c> (round cancelled).</summary>
     public void Cancelled(string stage, int jobs) => _cancelled.AddOrUpdate(stage, jobs, (_, n) => n + jobs);
+
+    /// <summary>The native heap's free memory was given back to the kernel: <c>idle</c> (no requests for a second) or <c>bound</c> (near <c>MaxMemoryMB</c>).</summary>
+    public void Trimmed(string reason) => _trims.AddOrUpdate(reason, 1, (_, n) => n + 1);
 
     /// <summary>How long a job waited in the queue.</summary>
     public void QueueWait(TimeSpan waited) => _queueWait.Observe(waited.TotalSeconds);
@@ -112,6 +121,27 @@ internal sealed class ServerMetrics
         text.Sample("process_resident_memory_bytes", process.WorkingSet64);
         text.Family("dotnet_gc_heap_bytes", "gauge", "Bytes on the managed heap.");
         text.Sample("dotnet_gc_heap_bytes", GC.GetTotalMemory(forceFullCollection: false));
+        text.Family("dotnet_gc_committed_bytes", "gauge", "Memory the .NET garbage collector has committed (the managed heap with its free space).");
+        text.Sample("dotnet_gc_committed_bytes", GC.GetGCMemoryInfo().TotalCommittedBytes);
+        if (NativeHeap.Statistics() is { } heap)
+        {
+            text.Family("iranker_native_heap_bytes", "gauge", "glibc's heap (libtorch's tensors), summed over its arenas: in_use (allocated), free (freed, kept for reuse until trimmed), mapped (blocks mapped on their own), system (taken from the kernel).");
+            text.Sample("iranker_native_heap_bytes", heap.InUseBytes, ("state", "in_use"));
+            text.Sample("iranker_native_heap_bytes", heap.FreeBytes, ("state", "free"));
+            text.Sample("iranker_native_heap_bytes", heap.MappedBytes, ("state", "mapped"));
+            text.Sample("iranker_native_heap_bytes", heap.SystemBytes, ("state", "system"));
+            text.Family("iranker_native_arenas", "gauge", "glibc malloc arenas (one per thread that allocated, up to the arena cap).");
+            text.Sample("iranker_native_arenas", heap.Arenas);
+        }
+        text.Family("iranker_native_trims_total", "counter", "Times the native heap's free memory was given back to the kernel, by reason: idle (no requests for a second), bound (near MaxMemoryMB).");
+        foreach (var (reason, n) in _trims.OrderBy(e => e.Key, StringComparer.Ordinal)) text.Sample("iranker_native_trims_total", n, ("reason", reason));
+        if (Memory is { LimitBytes: { } limit } memory)
+        {
+            text.Family("iranker_memory_limit_bytes", "gauge", "The memory bound (MaxMemoryMB).");
+            text.Sample("iranker_memory_limit_bytes", limit);
+            text.Family("iranker_memory_level", "gauge", "0: within 80% of the bound; 1: near it (half-sized rounds); 2: over 95% (one request per round, new requests refused while busy).");
+            text.Sample("iranker_memory_level", (int)memory.Level);
+        }
         return text.ToString();
     }
 }

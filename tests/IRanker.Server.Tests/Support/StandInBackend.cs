@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using IRanker.Model;
+using IRanker.Model.Elimination;
 using IRanker.Model.Step;
 using IRanker.Server.Hosting;
 
@@ -19,10 +20,17 @@ internal sealed class StandInBackend : IRankingBackend, IRankingBackendLoader
 
     public ConcurrentQueue<string> Cancelled { get; } = new();
 
+    /// <summary>The settings of each call, in the order of <see cref="Calls"/>.</summary>
+    public ConcurrentQueue<RankSettings> Settings { get; } = new();
+
     /// <summary>Held while loading too, so readiness can be watched.</summary>
     public ManualResetEventSlim LoadGate { get; } = new(true);
 
     public DecodingMode DefaultMode => DecodingMode.Choice;
+
+    public EliminationSchedule DefaultSchedule => EliminationSchedule.OnePerStep;
+
+    public int TokenBudget => 16_384;
 
     public string Description => "stand-in";
 
@@ -39,8 +47,9 @@ internal sealed class StandInBackend : IRankingBackend, IRankingBackendLoader
         return this;
     }
 
-    public BackendRun Rank(IReadOnlyList<RankingQuery> queries, DecodingMode mode, CancellationToken cancellationToken)
+    public BackendRun Rank(IReadOnlyList<RankingQuery> queries, RankSettings settings, CancellationToken cancellationToken)
     {
+        Settings.Enqueue(settings);
         Calls.Enqueue(queries.Select(q => q.Context).ToArray());
         _entered.Release();
         try

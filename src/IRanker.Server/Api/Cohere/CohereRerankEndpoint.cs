@@ -30,7 +30,7 @@ internal static partial class CohereRerankEndpoint
     private static async Task<IResult> HandleAsync(HttpContext context, RankingService service, ILogger logger, int version)
     {
         var options = service.Options;
-        var (request, problem) = await JsonBody.ReadAsync<CohereRerankRequest>(context, options.MaxBodyBytes).ConfigureAwait(false);
+        var (request, problem) = await JsonBody.ReadAsync<CohereRerankRequest>(context, options).ConfigureAwait(false);
         if (problem is not null) return problem;
         var limits = new TextLimits(options);
         if ((problem = limits.Query("query", request!.Query) ?? limits.Count("documents", request.Documents?.Count)) is not null) return problem;
@@ -64,7 +64,9 @@ internal static partial class CohereRerankEndpoint
         var ids = DefaultCandidateIds.For(options.Scenario, texts);
         var query = new RankingQuery(request.Query!, texts.Select((t, i) => new RankingCandidate(ids[i], t)).ToArray(), options.Scenario, options.Task);
         if (options.LogTexts) LogTexts(logger, version, request.Query!, texts);
-        var (result, refused) = await RankingCall.RunAsync(context, service, query, service.DefaultMode).ConfigureAwait(false);
+        var mode = service.DefaultMode;
+        var schedule = service.ScheduleFor(texts.Length, mode);
+        var (result, refused) = await RankingCall.RunAsync(context, service, query, mode, schedule).ConfigureAwait(false);
         if (result is null) return refused ?? Results.Empty;
 
         int count = texts.Length;
@@ -73,7 +75,7 @@ internal static partial class CohereRerankEndpoint
         var relevance = result.Relevance();
         var results = result.Order.Take(topN).Select(index => new CohereRerankResult(index, relevance[index],
             withDocuments ? DocumentOf(documents[index]) : null)).ToArray();
-        var meta = new CohereMeta(new CohereApiVersion(version.ToString(System.Globalization.CultureInfo.InvariantCulture)), new CohereBilledUnits((count + 99) / 100));
+        var meta = new CohereMeta(new CohereApiVersion(version.ToString(System.Globalization.CultureInfo.InvariantCulture)), new CohereBilledUnits((count + 99) / 100), schedule.ToString());
         return TypedResults.Ok(new CohereRerankResponse(Guid.NewGuid().ToString(), results, meta));
     }
 

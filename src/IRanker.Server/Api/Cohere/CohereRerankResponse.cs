@@ -21,10 +21,14 @@ internal sealed record CohereRerankResult(
     [property: JsonPropertyName("relevance_score")] double RelevanceScore,
     [property: JsonPropertyName("document"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Document);
 
-/// <summary>Cohere's <c>meta</c> object.</summary>
+/// <summary>Cohere's <c>meta</c> object, with the elimination schedule that ranked the documents.</summary>
+/// <param name="ApiVersion">The API version answered.</param>
+/// <param name="BilledUnits">One search unit per 100 documents.</param>
+/// <param name="Schedule">IRanker's field: the elimination schedule (<c>OnePerStep</c>, or the long-list schedule such as <c>Fraction(0.5, 5)</c> over <c>IRanker:LongListDocuments</c>).</param>
 internal sealed record CohereMeta(
     [property: JsonPropertyName("api_version")] CohereApiVersion ApiVersion,
-    [property: JsonPropertyName("billed_units")] CohereBilledUnits BilledUnits);
+    [property: JsonPropertyName("billed_units")] CohereBilledUnits BilledUnits,
+    [property: JsonPropertyName("schedule")] string Schedule);
 
 /// <summary>The API version answered.</summary>
 internal sealed record CohereApiVersion([property: JsonPropertyName("version")] string Version);

@@ -24,7 +24,7 @@ internal static partial class RankEndpoint
     private static async Task<IResult> HandleAsync(HttpContext context, RankingService service, ILogger logger)
     {
         var options = service.Options;
-        var (request, problem) = await JsonBody.ReadAsync<RankRequest>(context, options.MaxBodyBytes).ConfigureAwait(false);
+        var (request, problem) = await JsonBody.ReadAsync<RankRequest>(context, options).ConfigureAwait(false);
         if (problem is not null) return problem;
         var limits = new TextLimits(options);
         if ((problem = limits.Query("context", request!.Context) ?? limits.Count("candidates", request.Candidates?.Count)) is not null) return problem;
@@ -43,7 +43,8 @@ internal static partial class RankEndpoint
         if (invalid is not null) return invalid;
         var query = new RankingQuery(request.Context!, candidates!, scenario, task);
         if (options.LogTexts) LogTexts(logger, request.Context!, candidates!.Select(c => c.Text).ToArray());
-        var (result, refused) = await RankingCall.RunAsync(context, service, query, mode).ConfigureAwait(false);
+        var schedule = service.ScheduleFor(candidates!.Count, mode);
+        var (result, refused) = await RankingCall.RunAsync(context, service, query, mode, schedule).ConfigureAwait(false);
         if (result is null) return refused ?? Results.Empty;
 
         int count = candidates!.Count;
@@ -56,7 +57,7 @@ internal static partial class RankEndpoint
             ? result.Steps.Select(s => new TraceStep(s.Step, s.Eliminated, candidates[s.Eliminated].Id, s.Match.ToString().ToLowerInvariant(), s.Confidence,
                 mode == DecodingMode.Choice || s.Match == AnswerMatch.LastRemaining ? null : s.ModelOutput)).ToArray()
             : null;
-        var meta = new RankMeta(scenario.ToString().ToLowerInvariant(), task, mode.ToString().ToLowerInvariant(), count);
+        var meta = new RankMeta(scenario.ToString().ToLowerInvariant(), task, mode.ToString().ToLowerInvariant(), count, schedule.ToString());
         return TypedResults.Ok(new RankResponse(Guid.NewGuid().ToString(), result.Order, results, trace, meta));
     }
 

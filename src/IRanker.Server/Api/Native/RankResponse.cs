@@ -45,8 +45,14 @@ internal sealed record TraceStep(
     [property: JsonPropertyName("output"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Output);
 
 /// <summary>How the list was ranked.</summary>
+/// <param name="Scenario">The prompt template.</param>
+/// <param name="Task">The task within the scenario, if any.</param>
+/// <param name="Mode">The decoding mode.</param>
+/// <param name="Candidates">How many candidates were ranked.</param>
+/// <param name="Schedule">The elimination schedule (<c>OnePerStep</c>, <c>Fraction(0.5, 5)</c>, <c>OnePass</c>): the long-list schedule over <c>IRanker:LongListDocuments</c>.</param>
 internal sealed record RankMeta(
     [property: JsonPropertyName("scenario")] string Scenario,
     [property: JsonPropertyName("task"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Task,
     [property: JsonPropertyName("mode")] string Mode,
-    [property: JsonPropertyName("candidates")] int Candidates);
+    [property: JsonPropertyName("candidates")] int Candidates,
+    [property: JsonPropertyName("schedule")] string Schedule);

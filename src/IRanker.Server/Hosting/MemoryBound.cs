@@ -1,0 +1,142 @@
+using System.Diagnostics;
+
+namespace IRanker.Server.Hosting;
+
+/// <summary>
+/// Keeps the server within <see cref="ServerOptions.MaxMemoryMB"/>: decides, before each round, whether to give the
+/// native heap's free memory back to the kernel and how large a round may be, and, for each new request, whether it
+/// may enter the queue. Without a bound every round is full-sized and every request is admitted.
+/// </summary>
+/// <remarks>
+/// <para>Each round's growth of the resident memory (its peak over its start) is measured, per candidate, and the next
+/// round takes no more candidates than the memory left under <see cref="SoftShare"/> of the bound holds at that rate
+/// (the larger of the last round's rate and three quarters of the rate before it, so a light round does not make the
+/// next one reckless). Three levels of the resident memory, measured after a trim: up to <see cref="SoftShare"/> of
+/// the bound a round is full-sized but for that candidate cap; above it a round takes half the requests and ranks in forward batches of half the token
+/// budget (activations are most of a round's memory, and they grow with the batch); above <see cref="HardShare"/> a
+/// round takes one request, with a quarter of the budget, and new requests are refused while others are waiting or
+/// ranking. An idle server always admits a request, so a bound below what the model itself needs slows the server
+/// down to one request at a time instead of stopping it.</para>
+/// <para>Thread-safe: the worker plans rounds while the endpoints ask for admission.</para>
+/// </remarks>
+internal sealed class MemoryBound
+{
+    /// <summary>Above this share of the bound, rounds shrink and the heap is trimmed before each.</summary>
+    public const double SoftShare = 0.80;
+
+    /// <summary>Above this share of the bound (after a trim), one request per round and no new requests while busy.</summary>
+    public const double HardShare = 0.95;
+
+    private readonly long _measureEveryTicks;
+    private readonly Func<long> _resident;
+    private readonly Func<bool> _trim;
+    private long _lastResident;
+    private long _measuredAt;
+    private long _trims;
+    private double _bytesPerCandidate;
+
+    /// <param name="limitBytes">The bound; null for none.</param>
+    /// <param name="resident">Reads the resident memory in bytes.</param>
+    /// <param name="trim">Gives the native heap's free memory back to the kernel.</param>
+    /// <param name="measureEvery">How long a reading of <paramref name="resident"/> is reused for admissions; default 100 ms.</param>
+    public MemoryBound(long? limitBytes, Func<long> resident, Func<bool> trim, TimeSpan? measureEvery = null)
+    {
+        _measureEveryTicks = (long)((measureEvery ?? TimeSpan.FromMilliseconds(100)).TotalSeconds * Stopwatch.Frequency);
+        _measuredAt = Stopwatch.GetTimestamp() - _measureEveryTicks - 1;   // the first call measures
+        if (limitBytes is < 1) throw new ArgumentOutOfRangeException(nameof(limitBytes), limitBytes, "The memory bound must be positive (or null for none).");
+        LimitBytes = limitBytes;
+        _resident = resident;
+        _trim = trim;
+    }
+
+    /// <summary>The bound in bytes; null for none.</summary>
+    public long? LimitBytes { get; }
+
+    /// <summary>How many times the heap was trimmed because memory was near the bound.</summary>
+    public long Trims => Interlocked.Read(ref _trims);
+
+    /// <summary>The level the last plan was made at.</summary>
+    public MemoryLevel Level { get; private set; } = MemoryLevel.Normal;
+
+    /// <summary>
+    /// The next round's size: called by the worker before it takes a round. Near the bound it trims the heap first,
+    /// then plans by the memory left.
+    /// </summary>
+    /// <param name="maxRequests">The most requests of a full round.</param>
+    /// <param name="tokenBudget">The token budget of a full round's forward batches.</param>
+    public RoundPlan PlanRound(int maxRequests, int tokenBudget)
+    {
+        if (LimitBytes is not { } limit) return new RoundPlan(maxRequests, tokenBudget, Trimmed: false, int.MaxValue);
+        long resident = Measure();
+        bool trimmed = false;
+        if (resident > SoftShare * limit)
+        {
+            _trim();
+            Interlocked.Increment(ref _trims);
+            trimmed = true;
+            resident = Measure(force: true);
+        }
+        Level = resident <= SoftShare * limit ? MemoryLevel.Normal : resident <= HardShare * limit ? MemoryLevel.Near : MemoryLevel.Over;
+        int candidates = _bytesPerCandidate > 0
+            ? (int)Math.Clamp((SoftShare * limit - resident) / _bytesPerCandidate, 0, int.MaxValue)
+            : int.MaxValue;
+        return Level switch
+        {
+            MemoryLevel.Normal => new RoundPlan(maxRequests, tokenBudget, trimmed, candidates),
+            MemoryLevel.Near => new RoundPlan(Math.Max(1, maxRequests / 2), Math.Max(1, tokenBudget / 2), trimmed, candidates),
+            _ => new RoundPlan(1, Math.Max(1, tokenBudget / 4), trimmed, candidates),
+        };
+    }
+
+    /// <summary>
+    /// What a round cost: called by the worker after it, with the resident memory at its start and its peak, so that
+    /// the next rounds are sized by the memory a candidate takes.
+    /// </summary>
+    /// <param name="candidates">The candidates the round ranked.</param>
+    /// <param name="startBytes">The resident memory when it started.</param>
+    /// <param name="peakBytes">The peak resident memory while it ran (0 when unknown: nothing is learned).</param>
+    public void RoundFinished(int candidates, long startBytes, long peakBytes)
+    {
+        if (candidates < 1 || peakBytes <= 0) return;
+        double rate = Math.Max(0, peakBytes - startBytes) / (double)candidates;
+        _bytesPerCandidate = Math.Max(rate, 0.75 * _bytesPerCandidate);
+    }
+
+    /// <summary>Whether a new request may enter the queue: always without a bound or when idle; not while over the bound and busy.</summary>
+    /// <param name="busy">Requests are waiting or ranking.</param>
+    public bool Admits(bool busy)
+    {
+        if (LimitBytes is not { } limit || !busy) return true;
+        return Measure() <= HardShare * limit;
+    }
+
+    /// <summary>The resident memory, read at most once per measuring interval unless <paramref name="force"/>.</summary>
+    private long Measure(bool force = false)
+    {
+        long now = Stopwatch.GetTimestamp();
+        if (force || now - Interlocked.Read(ref _measuredAt) >= _measureEveryTicks)
+        {
+            Interlocked.Exchange(ref _lastResident, _resident());
+            Interlocked.Exchange(ref _measuredAt, now);
+        }
+        return Interlocked.Read(ref _lastResident);
+    }
+}
+
+/// <summary>How close the server is to its memory bound.</summary>
+internal enum MemoryLevel
+{
+    /// <summary>Within 80% of the bound, or no bound.</summary>
+    Normal,
+    /// <summary>Between 80% and 95%: half-sized rounds.</summary>
+    Near,
+    /// <summary>Above 95% even after a trim: one request per round, new requests refused while busy.</summary>
+    Over,
+}
+
+/// <summary>The size of one round.</summary>
+/// <param name="MaxRequests">The most requests it takes from the queue.</param>
+/// <param name="TokenBudget">The padded tokens per forward batch.</param>
+/// <param name="Trimmed">The heap was trimmed before it.</param>
+/// <param name="MaxCandidates">The most candidates it takes, from the memory a candidate took in the rounds before (a round takes at least one request whatever its size).</param>
+internal sealed record RoundPlan(int MaxRequests, int TokenBudget, bool Trimmed, int MaxCandidates);
