@@ -1,27 +1,32 @@
 #!/usr/bin/env bash
 # Replicas behind a load balancer (a benchmark, not CI): IRanker.Server replicas on 127.0.0.1 behind HAProxy
 # (benchmarks/server/haproxy.cfg: active checks on /health/ready, retries on another replica), driven by wrk.
-#  1. Splitting: one replica with two libtorch threads (straight, then through HAProxy) against two replicas with one
-#     thread each through HAProxy; requests/s and p50/p95/p99 at 8 and 32 clients.
+#  1. Splitting: one replica on both cores (straight, and through HAProxy) against two replicas with one core each
+#     (taskset) through HAProxy; requests/s and p50/p95/p99 at 8 and 32 clients. The three setups run side by side
+#     (an idle replica costs no CPU) and take turns, ROUNDS times, so that a burst of other work on the machine falls on
+#     all of them alike; the summary gives each setup's median over the rounds.
 #  2. Faults under load (16 clients): SIGKILL of one replica and its restart, and a rolling restart of both with
 #     SIGTERM, each with the committed configuration and with a plain one that retries only failed connections
 #     (HAProxy's default), to count what the retry settings save.
 # Results: $OUT (default artifacts/replicas-bench)/results.jsonl and summary.md (the tables of docs/benchmarks.md).
 #
 # Usage: benchmarks/server/replicas.sh [model.zip]
-#   MODEL default artifacts/quickstart/iranker-model.zip (see load-and-fault.sh), DURATION (s per load run, default 30),
-#   FAULT_DURATION (s per fault run, default 45), CLIENTS (default "8 32"), BASE_PORT (default 8190: balancer, +1 and
-#   +2 the replicas, +3 HAProxy's stats page). Needs haproxy and wrk (Debian: apt-get install haproxy wrk).
+#   MODEL default artifacts/quickstart/iranker-model.zip (see load-and-fault.sh), DURATION (s per load run, default 20),
+#   ROUNDS (default 3), FAULT_DURATION (s per fault run, default 45), CLIENTS (default "8 32"), BASE_PORT (default 8190:
+#   the balancer, +1 and +2 the two replicas, +3 its stats page; +4 the two-thread replica, +5 its balancer, +7 that
+#   balancer's stats page). Needs haproxy and wrk (Debian: apt-get install haproxy wrk).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$PWD"
 here="$root/benchmarks/server"
 model="$(realpath "${1:-${MODEL:-artifacts/quickstart/iranker-model.zip}}")"
-duration="${DURATION:-30}"
+duration="${DURATION:-20}"
+rounds="${ROUNDS:-3}"
 fault_duration="${FAULT_DURATION:-45}"
 clients="${CLIENTS:-8 32}"
 base_port="${BASE_PORT:-8190}"
 export LB_PORT=$base_port R1_PORT=$((base_port + 1)) R2_PORT=$((base_port + 2)) STATS_PORT=$((base_port + 3))
+single_port=$((base_port + 4))   # the replica with two threads, behind a balancer of its own (ports +5, +6 unused, +7)
 out="${OUT:-$root/artifacts/replicas-bench}"
 dll="$root/src/IRanker.Server/bin/Release/net10.0/linux-x64/IRanker.Server.dll"
 [[ -f "$model" ]] || { echo "No model at $model: run the quickstart first (see load-and-fault.sh)." >&2; exit 2; }
@@ -45,18 +50,23 @@ PY
 
 declare -A pids=()
 lb_pid=""
+single_lb_pid=""
 record() { echo "$1" | tee -a "$out/results.jsonl"; }
 
 cleanup() {
   for name in "${!pids[@]}"; do kill -KILL "${pids[$name]}" 2>/dev/null || true; done
   [[ -n "$lb_pid" ]] && kill "$lb_pid" 2>/dev/null || true
+  [[ -n "$single_lb_pid" ]] && kill "$single_lb_pid" 2>/dev/null || true
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
 
-start_replica() {   # $1: name (r1, r2), $2: port, $3: libtorch threads; returns once /health/ready answers 200
-  local log="$out/server-$1.log"
-  OMP_NUM_THREADS=$3 MKL_NUM_THREADS=$3 dotnet "$dll" --model "$model" --urls "http://127.0.0.1:$2" \
+start_replica() {   # $1: name, $2: port, $3: its cores (taskset list: "0", "1", "0,1"); returns once /health/ready answers 200
+  # Pinned to its cores as a container CPU limit would: .NET sizes its GC heaps and thread pool from them, and
+  # libtorch gets one thread per core.
+  local log="$out/server-$1.log" threads
+  threads=$(( $(tr -cd ',' <<< "$3" | wc -c) + 1 ))
+  OMP_NUM_THREADS=$threads MKL_NUM_THREADS=$threads taskset -c "$3" dotnet "$dll" --model "$model" --urls "http://127.0.0.1:$2" \
     --IRanker:ShutdownTimeoutSeconds=30 >> "$log" 2>&1 &
   pids[$1]=$!
   for _ in $(seq 1 240); do
@@ -83,23 +93,22 @@ start_balancer() {   # $1: the configuration file
 
 stop_balancer() { kill "$lb_pid"; wait "$lb_pid" 2>/dev/null || true; lb_pid=""; }
 
-wait_up() {   # $1: replica name, $2: UP|DOWN; waits until HAProxy's active checks see it so (at most 30 s)
+wait_up() {   # $1: replica name, $2: UP|DOWN, $3: stats port (default the main balancer's); waits until HAProxy's checks see it so
   for _ in $(seq 1 120); do
-    [[ "$(curl -fs "http://127.0.0.1:$STATS_PORT/stats;csv" | awk -F, -v s="$1" '$1 == "replicas" && $2 == s {print $18}')" == "$2"* ]] && return 0
+    [[ "$(curl -fs "http://127.0.0.1:${3:-$STATS_PORT}/stats;csv" | awk -F, -v s="$1" '$1 == "replicas" && $2 == s {print $18}')" == "$2"* ]] && return 0
     sleep 0.25
   done
   echo "HAProxy never saw $1 $2." >&2; exit 1
 }
 
-load() {   # $1: URL, $2: clients, $3: seconds; prints wrk's JSON line
-  BODY_FILE="$out/body.json" wrk -t "$(( $2 < 2 ? 1 : 2 ))" -c "$2" -d "${3}s" --timeout 120s -s "$here/post.lua" "$1/v1/rerank" | tail -1
+cpu_ticks() {   # the CPU time (user + system, in clock ticks) that the named replicas have used so far
+  local total=0 name
+  for name in "$@"; do total=$(( total + $(awk '{print $14 + $15}' "/proc/${pids[$name]}/stat") )); done
+  echo "$total"
 }
 
-measure() {   # $1: setup label, $2: URL
-  load "$2" 32 10 >/dev/null   # warm-up, not recorded
-  for c in $clients; do
-    record "{\"kind\": \"load\", \"setup\": \"$1\", \"clients\": $c, \"wrk\": $(load "$2" "$c" "$duration")}"
-  done
+load() {   # $1: URL, $2: clients, $3: seconds; prints wrk's JSON line
+  BODY_FILE="$out/body.json" wrk -t "$(( $2 < 2 ? 1 : 2 ))" -c "$2" -d "${3}s" --timeout 120s -s "$here/post.lua" "$1/v1/rerank" | tail -1
 }
 
 lb="http://127.0.0.1:$LB_PORT"
@@ -108,16 +117,41 @@ plain="$out/haproxy-plain.cfg"   # the same without retry-on: HAProxy then retri
 grep -v '^ *retry-on ' "$tuned" > "$plain"
 
 # ---- 1. Splitting -------------------------------------------------------------------------------------------------------
-start_replica r1 "$R1_PORT" 2
-measure "one replica, 2 threads, straight" "http://127.0.0.1:$R1_PORT"
-start_balancer "$tuned"
-wait_up r1 UP
-measure "one replica, 2 threads, through HAProxy" "$lb"
-stop_replica r1 TERM
-start_replica r1 "$R1_PORT" 1
+start_replica single "$single_port" 0,1
+start_replica r1 "$R1_PORT" 0
 start_replica r2 "$R2_PORT" 1
-wait_up r1 UP; wait_up r2 UP
-measure "two replicas, 1 thread each, through HAProxy" "$lb"
+start_balancer "$tuned"
+# The same configuration in front of the two-thread replica alone (its second server has nothing behind it and stays DOWN).
+LB_PORT=$((base_port + 5)) R1_PORT=$single_port R2_PORT=$((base_port + 6)) STATS_PORT=$((base_port + 7)) \
+  haproxy -db -f "$tuned" >> "$out/haproxy-single.log" 2>&1 &
+single_lb_pid=$!
+wait_up r1 UP; wait_up r2 UP; wait_up r1 UP $((base_port + 7))
+declare -A replicas_of=(
+  ["one replica on 2 cores, straight"]="single"
+  ["one replica on 2 cores, through HAProxy"]="single"
+  ["two replicas on 1 core each, through HAProxy"]="r1 r2"
+)
+tick_ms=$(( 1000 / $(getconf CLK_TCK) ))
+declare -A setups=(
+  ["one replica on 2 cores, straight"]="http://127.0.0.1:$single_port"
+  ["one replica on 2 cores, through HAProxy"]="http://127.0.0.1:$((base_port + 5))"
+  ["two replicas on 1 core each, through HAProxy"]="$lb"
+)
+order=("one replica on 2 cores, straight" "one replica on 2 cores, through HAProxy" "two replicas on 1 core each, through HAProxy")
+for setup in "${order[@]}"; do load "${setups[$setup]}" 32 10 >/dev/null; done   # warm-up, not recorded
+for round in $(seq 1 "$rounds"); do
+  for c in $clients; do
+    for setup in "${order[@]}"; do
+      # shellcheck disable=SC2086 # the replicas' names, split on spaces
+      before=$(cpu_ticks ${replicas_of[$setup]})
+      line=$(load "${setups[$setup]}" "$c" "$duration")
+      used_ms=$(( ($(cpu_ticks ${replicas_of[$setup]}) - before) * tick_ms ))
+      record "{\"kind\": \"load\", \"setup\": \"$setup\", \"round\": $round, \"clients\": $c, \"replica_cpu_ms\": $used_ms, \"wrk\": $line}"
+    done
+  done
+done
+kill "$single_lb_pid"; wait "$single_lb_pid" 2>/dev/null || true; single_lb_pid=""
+stop_replica single TERM
 stop_balancer
 
 # ---- 2. Faults under load -----------------------------------------------------------------------------------------------
@@ -133,7 +167,7 @@ for config in plain tuned; do
   sleep 10
   stop_replica r1 KILL
   killed_at=$(date +%s.%N)
-  start_replica r1 "$R1_PORT" 1
+  start_replica r1 "$R1_PORT" 0
   ready_s=$(awk "BEGIN {printf \"%.1f\", $(date +%s.%N) - $killed_at}")
   wait_up r1 UP
   wait "$wrk_pid"
@@ -146,9 +180,10 @@ for config in plain tuned; do
   codes=""
   for name in r1 r2; do
     port=$([[ $name == r1 ]] && echo "$R1_PORT" || echo "$R2_PORT")
+    cores=$([[ $name == r1 ]] && echo 0 || echo 1)
     stop_replica "$name" TERM
     codes="$codes$name=$exit_code "
-    start_replica "$name" "$port" 1
+    start_replica "$name" "$port" "$cores"
     wait_up "$name" UP
   done
   wait "$wrk_pid"
@@ -161,19 +196,28 @@ stop_replica r2 TERM
 python3 - "$out/results.jsonl" > "$out/summary.md" <<'PY'
 import json, sys
 rows = [json.loads(line) for line in open(sys.argv[1])]
-print("| setup | clients | requests | requests/s | p50 ms | p95 ms | p99 ms | failed |")
-print("|---|---|---|---|---|---|---|---|")
+from statistics import median
+print("| setup | clients | requests (all rounds) | requests/s | p50 ms | p95 ms | p99 ms | replica CPU ms per request | failed |")
+print("|---|---|---|---|---|---|---|---|---|")
 failed = lambda w: w["non2xx"] + w["connect_errors"] + w["read_errors"] + w["write_errors"] + w["timeouts"]
-rps = {}
+runs, cpu = {}, {}
 for r in rows:
-    if r["kind"] != "load": continue
-    w = r["wrk"]; rps[(r["setup"], r["clients"])] = w["rps"]
-    print(f"| {r['setup']} | {r['clients']} | {w['requests']:,} | {w['rps']:.1f} | {w['p50_ms']:.0f} | {w['p95_ms']:.0f} | {w['p99_ms']:.0f} | {failed(w)} |")
+    if r["kind"] == "load":
+        runs.setdefault((r["setup"], r["clients"]), []).append(r["wrk"])
+        cpu.setdefault((r["setup"], r["clients"]), []).append(r["replica_cpu_ms"] / max(r["wrk"]["requests"], 1))
+for (setup, c), ws in runs.items():
+    m = lambda key: median(w[key] for w in ws)
+    print(f"| {setup} | {c} | {sum(w['requests'] for w in ws):,} | {m('rps'):.1f} | {m('p50_ms'):.0f} | {m('p95_ms'):.0f} | {m('p99_ms'):.0f} | {median(cpu[(setup, c)]):.0f} | {sum(failed(w) for w in ws)} |")
 print()
-for c in sorted({c for _, c in rps}):
-    two = rps.get(("two replicas, 1 thread each, through HAProxy", c))
-    for one in ("one replica, 2 threads, straight", "one replica, 2 threads, through HAProxy"):
-        if two and rps.get((one, c)): print(f"- {c} clients: two replicas / {one}: {two / rps[(one, c)]:.2f}x")
+two = "two replicas on 1 core each, through HAProxy"
+for c in sorted({c for _, c in runs}):
+    for one in ("one replica on 2 cores, straight", "one replica on 2 cores, through HAProxy"):
+        if (two, c) in runs and (one, c) in runs:
+            per_round = [a["rps"] / b["rps"] for a, b in zip(runs[(two, c)], runs[(one, c)])]
+            ratio = median(w["rps"] for w in runs[(two, c)]) / median(w["rps"] for w in runs[(one, c)])
+            cpu_ratio = median(cpu[(two, c)]) / median(cpu[(one, c)])
+            print(f"- {c} clients: two replicas / {one}: {ratio:.2f}x requests/s (rounds: {', '.join(f'{x:.2f}' for x in per_round)}); "
+                  f"{cpu_ratio:.2f}x replica CPU per request")
 print()
 print("| fault | HAProxy config | clients | requests | failed (non-2xx / socket errors) | p99 ms | max ms | notes |")
 print("|---|---|---|---|---|---|---|---|")
