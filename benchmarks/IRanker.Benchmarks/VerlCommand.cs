@@ -17,6 +17,19 @@ internal static class VerlCommand
 
     public static int Run(string[] args)
     {
+        try
+        {
+            return Export(args);
+        }
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException or RankingBenchFormatException or NotSupportedException or FormatException)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+    }
+
+    private static int Export(string[] args)
+    {
         if (args.Length == 0 || !args[0].Equals("export", StringComparison.OrdinalIgnoreCase))
         {
             Console.Error.WriteLine(Usage);
