@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Replicas behind a load balancer (a benchmark, not CI): IRanker.Server replicas on 127.0.0.1 behind HAProxy
 # (benchmarks/server/haproxy.cfg: active checks on /health/ready, retries on another replica), driven by wrk.
-#  1. Splitting: one replica on both cores (straight, and through HAProxy) against two replicas with one core each
-#     (taskset) through HAProxy; requests/s and p50/p95/p99 at 8 and 32 clients. The three setups run side by side
-#     (an idle replica costs no CPU) and take turns, ROUNDS times, so that a burst of other work on the machine falls on
-#     all of them alike; the summary gives each setup's median over the rounds.
+#  1. Splitting: one replica on both cores (straight, and through HAProxy) against two replicas through HAProxy, pinned
+#     to one core each (taskset) or with one libtorch thread each floating over both cores; requests/s, p50/p95/p99
+#     and the replicas' CPU time per request at 8 and 32 clients. The setups run side by side (an idle replica costs
+#     no CPU) and take turns, ROUNDS times, so that a burst of other work on the machine falls on all of them alike;
+#     the summary gives each setup's median over the rounds.
 #  2. Faults under load (16 clients): SIGKILL of one replica and its restart, and a rolling restart of both with
 #     SIGTERM, each with the committed configuration and with a plain one that retries only failed connections
 #     (HAProxy's default), to count what the retry settings save.
@@ -14,7 +15,8 @@
 #   MODEL default artifacts/quickstart/iranker-model.zip (see load-and-fault.sh), DURATION (s per load run, default 20),
 #   ROUNDS (default 3), FAULT_DURATION (s per fault run, default 45), CLIENTS (default "8 32"), BASE_PORT (default 8190:
 #   the balancer, +1 and +2 the two replicas, +3 its stats page; +4 the two-thread replica, +5 its balancer, +7 that
-#   balancer's stats page). Needs haproxy and wrk (Debian: apt-get install haproxy wrk).
+#   balancer's stats page; +8 and +9 the floating pair, +10 their balancer, +11 its stats page).
+#   Needs haproxy and wrk (Debian: apt-get install haproxy wrk).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$PWD"
@@ -51,21 +53,23 @@ PY
 declare -A pids=()
 lb_pid=""
 single_lb_pid=""
+floating_lb_pid=""
 record() { echo "$1" | tee -a "$out/results.jsonl"; }
 
 cleanup() {
   for name in "${!pids[@]}"; do kill -KILL "${pids[$name]}" 2>/dev/null || true; done
   [[ -n "$lb_pid" ]] && kill "$lb_pid" 2>/dev/null || true
   [[ -n "$single_lb_pid" ]] && kill "$single_lb_pid" 2>/dev/null || true
+  [[ -n "$floating_lb_pid" ]] && kill "$floating_lb_pid" 2>/dev/null || true
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
 
-start_replica() {   # $1: name, $2: port, $3: its cores (taskset list: "0", "1", "0,1"); returns once /health/ready answers 200
-  # Pinned to its cores as a container CPU limit would: .NET sizes its GC heaps and thread pool from them, and
-  # libtorch gets one thread per core.
+start_replica() {   # $1: name, $2: port, $3: its cores (taskset list: "0", "1", "0,1"), $4: libtorch threads (default one per
+  # core); returns once /health/ready answers 200. Pinned to its cores as a container CPU limit would: .NET sizes its
+  # GC heaps and thread pool from them.
   local log="$out/server-$1.log" threads
-  threads=$(( $(tr -cd ',' <<< "$3" | wc -c) + 1 ))
+  threads=${4:-$(( $(tr -cd ',' <<< "$3" | wc -c) + 1 ))}
   OMP_NUM_THREADS=$threads MKL_NUM_THREADS=$threads taskset -c "$3" dotnet "$dll" --model "$model" --urls "http://127.0.0.1:$2" \
     --IRanker:ShutdownTimeoutSeconds=30 >> "$log" 2>&1 &
   pids[$1]=$!
@@ -125,19 +129,28 @@ start_balancer "$tuned"
 LB_PORT=$((base_port + 5)) R1_PORT=$single_port R2_PORT=$((base_port + 6)) STATS_PORT=$((base_port + 7)) \
   haproxy -db -f "$tuned" >> "$out/haproxy-single.log" 2>&1 &
 single_lb_pid=$!
-wait_up r1 UP; wait_up r2 UP; wait_up r1 UP $((base_port + 7))
+# The floating pair: one libtorch thread each, free to run on either core, behind a third balancer.
+start_replica f1 $((base_port + 8)) 0,1 1
+start_replica f2 $((base_port + 9)) 0,1 1
+LB_PORT=$((base_port + 10)) R1_PORT=$((base_port + 8)) R2_PORT=$((base_port + 9)) STATS_PORT=$((base_port + 11)) \
+  haproxy -db -f "$tuned" >> "$out/haproxy-floating.log" 2>&1 &
+floating_lb_pid=$!
+wait_up r1 UP; wait_up r2 UP; wait_up r1 UP $((base_port + 7)); wait_up r1 UP $((base_port + 11)); wait_up r2 UP $((base_port + 11))
 declare -A replicas_of=(
   ["one replica on 2 cores, straight"]="single"
   ["one replica on 2 cores, through HAProxy"]="single"
   ["two replicas on 1 core each, through HAProxy"]="r1 r2"
+  ["two replicas floating, 1 thread each, through HAProxy"]="f1 f2"
 )
 tick_ms=$(( 1000 / $(getconf CLK_TCK) ))
 declare -A setups=(
   ["one replica on 2 cores, straight"]="http://127.0.0.1:$single_port"
   ["one replica on 2 cores, through HAProxy"]="http://127.0.0.1:$((base_port + 5))"
   ["two replicas on 1 core each, through HAProxy"]="$lb"
+  ["two replicas floating, 1 thread each, through HAProxy"]="http://127.0.0.1:$((base_port + 10))"
 )
-order=("one replica on 2 cores, straight" "one replica on 2 cores, through HAProxy" "two replicas on 1 core each, through HAProxy")
+order=("one replica on 2 cores, straight" "one replica on 2 cores, through HAProxy" "two replicas on 1 core each, through HAProxy"
+       "two replicas floating, 1 thread each, through HAProxy")
 for setup in "${order[@]}"; do load "${setups[$setup]}" 32 10 >/dev/null; done   # warm-up, not recorded
 for round in $(seq 1 "$rounds"); do
   for c in $clients; do
@@ -150,8 +163,10 @@ for round in $(seq 1 "$rounds"); do
     done
   done
 done
-kill "$single_lb_pid"; wait "$single_lb_pid" 2>/dev/null || true; single_lb_pid=""
+kill "$single_lb_pid" "$floating_lb_pid"; wait "$single_lb_pid" "$floating_lb_pid" 2>/dev/null || true; single_lb_pid=""; floating_lb_pid=""
 stop_replica single TERM
+stop_replica f1 TERM
+stop_replica f2 TERM
 stop_balancer
 
 # ---- 2. Faults under load -----------------------------------------------------------------------------------------------
@@ -209,14 +224,14 @@ for (setup, c), ws in runs.items():
     m = lambda key: median(w[key] for w in ws)
     print(f"| {setup} | {c} | {sum(w['requests'] for w in ws):,} | {m('rps'):.1f} | {m('p50_ms'):.0f} | {m('p95_ms'):.0f} | {m('p99_ms'):.0f} | {median(cpu[(setup, c)]):.0f} | {sum(failed(w) for w in ws)} |")
 print()
-two = "two replicas on 1 core each, through HAProxy"
 for c in sorted({c for _, c in runs}):
+  for two in ("two replicas on 1 core each, through HAProxy", "two replicas floating, 1 thread each, through HAProxy"):
     for one in ("one replica on 2 cores, straight", "one replica on 2 cores, through HAProxy"):
         if (two, c) in runs and (one, c) in runs:
             per_round = [a["rps"] / b["rps"] for a, b in zip(runs[(two, c)], runs[(one, c)])]
             ratio = median(w["rps"] for w in runs[(two, c)]) / median(w["rps"] for w in runs[(one, c)])
             cpu_ratio = median(cpu[(two, c)]) / median(cpu[(one, c)])
-            print(f"- {c} clients: two replicas / {one}: {ratio:.2f}x requests/s (rounds: {', '.join(f'{x:.2f}' for x in per_round)}); "
+            print(f"- {c} clients: {two} / {one}: {ratio:.2f}x requests/s (rounds: {', '.join(f'{x:.2f}' for x in per_round)}); "
                   f"{cpu_ratio:.2f}x replica CPU per request")
 print()
 print("| fault | HAProxy config | clients | requests | failed (non-2xx / socket errors) | p99 ms | max ms | notes |")
