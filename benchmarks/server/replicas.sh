@@ -3,7 +3,7 @@
 # (benchmarks/server/haproxy.cfg: active checks on /health/ready, retries on another replica), driven by wrk.
 #  1. Splitting: one replica on both cores (straight, and through HAProxy) against two replicas through HAProxy, pinned
 #     to one core each (taskset) or with one libtorch thread each floating over both cores; requests/s, p50/p95/p99
-#     and the replicas' CPU time per request at 8 and 32 clients. The setups run side by side (an idle replica costs
+#     and the replicas' CPU time and run-queue wait per request at 8 and 32 clients. The setups run side by side (an idle replica costs
 #     no CPU) and take turns, ROUNDS times, so that a burst of other work on the machine falls on all of them alike;
 #     the summary gives each setup's median over the rounds.
 #  2. Faults under load (16 clients): SIGKILL of one replica and its restart, and a rolling restart of both with
@@ -111,6 +111,20 @@ cpu_ticks() {   # the CPU time (user + system, in clock ticks) that the named re
   echo "$total"
 }
 
+queue_waits() {   # per thread of the named replicas: "tid nanoseconds" waited on a run queue, runnable but not running
+  local name task
+  for name in "$@"; do
+    for task in /proc/"${pids[$name]}"/task/*; do
+      if [[ -r "$task/schedstat" ]]; then echo "${task##*/} $(awk '{print $2}' "$task/schedstat" 2>/dev/null || true)"; fi
+    done
+  done
+  return 0
+}
+
+queue_wait_ms() {   # $1, $2: two snapshots of queue_waits; the wait between them of the threads alive at both (ms)
+  awk 'NR == FNR {start[$1] = $2; next} ($1 in start) && $2 != "" {ns += $2 - start[$1]} END {printf "%d", ns / 1e6}' "$1" "$2"
+}
+
 load() {   # $1: URL, $2: clients, $3: seconds; prints wrk's JSON line
   BODY_FILE="$out/body.json" wrk -t "$(( $2 < 2 ? 1 : 2 ))" -c "$2" -d "${3}s" --timeout 120s -s "$here/post.lua" "$1/v1/rerank" | tail -1
 }
@@ -157,9 +171,12 @@ for round in $(seq 1 "$rounds"); do
     for setup in "${order[@]}"; do
       # shellcheck disable=SC2086 # the replicas' names, split on spaces
       before=$(cpu_ticks ${replicas_of[$setup]})
+      queue_waits ${replicas_of[$setup]} > "$out/waits-before.txt"
       line=$(load "${setups[$setup]}" "$c" "$duration")
       used_ms=$(( ($(cpu_ticks ${replicas_of[$setup]}) - before) * tick_ms ))
-      record "{\"kind\": \"load\", \"setup\": \"$setup\", \"round\": $round, \"clients\": $c, \"replica_cpu_ms\": $used_ms, \"wrk\": $line}"
+      queue_waits ${replicas_of[$setup]} > "$out/waits-after.txt"
+      waited=$(queue_wait_ms "$out/waits-before.txt" "$out/waits-after.txt")
+      record "{\"kind\": \"load\", \"setup\": \"$setup\", \"round\": $round, \"clients\": $c, \"replica_cpu_ms\": $used_ms, \"run_queue_wait_ms\": $waited, \"wrk\": $line}"
     done
   done
 done
@@ -212,17 +229,18 @@ python3 - "$out/results.jsonl" > "$out/summary.md" <<'PY'
 import json, sys
 rows = [json.loads(line) for line in open(sys.argv[1])]
 from statistics import median
-print("| setup | clients | requests (all rounds) | requests/s | p50 ms | p95 ms | p99 ms | replica CPU ms per request | failed |")
-print("|---|---|---|---|---|---|---|---|---|")
+print("| setup | clients | requests (all rounds) | requests/s | p50 ms | p95 ms | p99 ms | replica CPU ms per request | run-queue wait ms per request | failed |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 failed = lambda w: w["non2xx"] + w["connect_errors"] + w["read_errors"] + w["write_errors"] + w["timeouts"]
-runs, cpu = {}, {}
+runs, cpu, wait = {}, {}, {}
 for r in rows:
     if r["kind"] == "load":
         runs.setdefault((r["setup"], r["clients"]), []).append(r["wrk"])
         cpu.setdefault((r["setup"], r["clients"]), []).append(r["replica_cpu_ms"] / max(r["wrk"]["requests"], 1))
+        wait.setdefault((r["setup"], r["clients"]), []).append(r.get("run_queue_wait_ms", 0) / max(r["wrk"]["requests"], 1))
 for (setup, c), ws in runs.items():
     m = lambda key: median(w[key] for w in ws)
-    print(f"| {setup} | {c} | {sum(w['requests'] for w in ws):,} | {m('rps'):.1f} | {m('p50_ms'):.0f} | {m('p95_ms'):.0f} | {m('p99_ms'):.0f} | {median(cpu[(setup, c)]):.0f} | {sum(failed(w) for w in ws)} |")
+    print(f"| {setup} | {c} | {sum(w['requests'] for w in ws):,} | {m('rps'):.1f} | {m('p50_ms'):.0f} | {m('p95_ms'):.0f} | {m('p99_ms'):.0f} | {median(cpu[(setup, c)]):.0f} | {median(wait[(setup, c)]):.0f} | {sum(failed(w) for w in ws)} |")
 print()
 for c in sorted({c for _, c in runs}):
   for two in ("two replicas on 1 core each, through HAProxy", "two replicas floating, 1 thread each, through HAProxy"):
