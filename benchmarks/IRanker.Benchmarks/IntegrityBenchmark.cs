@@ -4,9 +4,9 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using IRanker.MLNet;
+using IRanker.Model;
 using IRanker.Model.Modeling;
-using IRanker.Model.Ranking;
-using IRanker.Model.Ranking.Prompts;
+using IRanker.Model.Prompts;
 using Microsoft.ML;
 
 namespace IRanker.Benchmarks;

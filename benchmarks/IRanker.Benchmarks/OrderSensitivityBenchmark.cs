@@ -4,8 +4,8 @@ using System.Text;
 using IRanker.Datasets;
 using IRanker.MLNet;
 using IRanker.MLNet.Rows;
-using IRanker.Model.Ranking;
-using IRanker.Model.Ranking.Metrics;
+using IRanker.Model;
+using IRanker.Model.Elimination;
 using Microsoft.ML;
 
 namespace IRanker.Benchmarks;

@@ -1,5 +1,5 @@
-using IRanker.Model.Ranking;
-using IRanker.Model.Ranking.Elimination;
+using IRanker.Model;
+using IRanker.Model.Prompts;
 
 namespace IRanker.Benchmarks;
 

@@ -3,10 +3,12 @@ using System.Globalization;
 using System.Text;
 using IRanker.Datasets;
 using IRanker.MLNet;
+using IRanker.Model;
+using IRanker.Model.Elimination;
 using IRanker.Model.Modeling;
-using IRanker.Model.Ranking;
-using IRanker.Model.Ranking.Metrics;
+using IRanker.Model.Prompts;
 using IRanker.Model.Runtime;
+using IRanker.Model.Step;
 using Microsoft.ML;
 using static System.FormattableString;
 using static TorchSharp.torch;
@@ -194,7 +196,7 @@ internal sealed class ScheduleBenchmark : IBenchmarkCommand
                     {
                         var judge = new NoisyJudge(noise, seed: 1);
                         for (int q = 0; q < lists; q++) judge.Add(queries[q], utilities[q]);
-                        var ranker = new IterativeRanker(new Model.Ranking.Elimination.StepScorer(models[positions], prompts),
+                        var ranker = new IterativeRanker(new Model.Step.ModelStep(models[positions], prompts),
                             new RankerOptions { Schedule = schedule, TokenBudget = Math.Max(new RankerOptions().TokenBudget, positions) }, judge.Judge);
                         var results = ranker.Rank(queries);
                         if (results.Any(r => r.Order.Count != n)) throw new InvalidOperationException("A ranking is not a full permutation.");

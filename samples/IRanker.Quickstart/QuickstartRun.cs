@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using IRanker.Datasets;
+using IRanker.Evaluation.Baselines;
+using IRanker.Evaluation.Metrics;
 using IRanker.MLNet;
 using IRanker.MLNet.Rows;
-using IRanker.Model.Ranking;
-using IRanker.Model.Ranking.Metrics;
-using IRanker.Model.Ranking.Baselines;
+using IRanker.Model;
+using IRanker.Model.Prompts;
 using IRanker.Model.Training;
 using IRanker.Quickstart.Baselines;
 using IRanker.Quickstart.Evaluation;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
-using IRanker.Model.Ranking;
-
+using IRanker.Model;
 namespace IRanker.Datasets;
 
 /// <summary>

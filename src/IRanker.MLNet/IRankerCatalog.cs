@@ -1,4 +1,5 @@
 using IRanker.MLNet.Persistence;
+using IRanker.Model;
 using Microsoft.ML;
 
 namespace IRanker.MLNet;

@@ -1,7 +1,8 @@
 using System.Text.Json.Serialization;
 using IRanker.MLNet.Engine;
-using IRanker.Model.Ranking;
-using IRanker.Model.Ranking.Prompts;
+using IRanker.Model;
+using IRanker.Model.Elimination;
+using IRanker.Model.Prompts;
 using IRanker.Model.Training;
 
 namespace IRanker.MLNet;
@@ -133,7 +134,8 @@ public sealed class IRankerOptions
     public ScratchModelSize ScratchModelSize { get; set; } = ScratchModelSize.Small;
 
     /// <summary>
-    /// The prompt layout of a model trained from scratch (<see cref="ModelPath"/> null), kept with the model. Default
+    /// The prompt style (the wording of each step's prompt, not how the steps' prompts relate: that is
+    /// <see cref="PromptLayout"/>) of a model trained from scratch (<see cref="ModelPath"/> null), kept with the model. Default
     /// <see cref="PromptStyle.Compact"/>: context, candidates and answer prefix only, which a small model learns from
     /// much faster than the paper's chat prompt; a checkpoint uses the style saved with it (the chat style for a
     /// Hugging Face download).
@@ -142,11 +144,11 @@ public sealed class IRankerOptions
 
     /// <summary>
     /// How a list's step prompts relate, in training and when ranking (docs/ranking.md, "Prompt layouts"):
-    /// <see cref="Model.Ranking.PromptLayout.Rebuilt"/> (the paper's) or <see cref="Model.Ranking.PromptLayout.AppendOnly"/>
+    /// <see cref="Model.Prompts.PromptLayout.Rebuilt"/> (the paper's) or <see cref="Model.Prompts.PromptLayout.AppendOnly"/>
     /// (every step's prompt extends the previous one, so its key/value cache is kept; Choice and Answer modes). Default
-    /// null: the layout saved with a checkpoint (<see cref="Model.Ranking.PromptLayout.Rebuilt"/> for a Hugging Face
-    /// download), and for a model trained from scratch <see cref="Model.Ranking.PromptLayout.AppendOnly"/> (it learned the
-    /// quickstart's routing better on both seeds measured; <see cref="Model.Ranking.PromptLayout.Rebuilt"/> in Reasoning
+    /// null: the layout saved with a checkpoint (<see cref="Model.Prompts.PromptLayout.Rebuilt"/> for a Hugging Face
+    /// download), and for a model trained from scratch <see cref="Model.Prompts.PromptLayout.AppendOnly"/> (it learned the
+    /// quickstart's routing better on both seeds measured; <see cref="Model.Prompts.PromptLayout.Rebuilt"/> in Reasoning
     /// mode). The trained model
     /// keeps the layout it was trained in.
     /// </summary>

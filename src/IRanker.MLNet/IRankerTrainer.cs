@@ -2,6 +2,7 @@ using System.Text.Json;
 using IRanker.MLNet.Data;
 using IRanker.MLNet.Engine;
 using IRanker.MLNet.Persistence;
+using IRanker.Model;
 using IRanker.Model.Runtime;
 using Microsoft.ML;
 using Microsoft.ML.Data;

@@ -1,7 +1,9 @@
 using IRanker.MLNet.Data;
 using IRanker.MLNet.Engine;
 using IRanker.MLNet.Persistence;
-using IRanker.Model.Ranking;
+using IRanker.Model;
+using IRanker.Model.Elimination;
+using IRanker.Model.Prompts;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -69,7 +71,7 @@ public sealed class IRankerTransformer : ITransformer, IDisposable
     /// var ranker = new IterativeRanker(transformer.Model!, transformer.InferenceOptions);
     /// </code>
     /// </example>
-    public IRankerModel? Model => (_engine as IRankerEngine)?.Model;
+    public IRankerModel? Model => (_engine as ModelRankingEngine)?.Model;
 
     /// <summary>A copy of the inference settings this transformer ranks with (decoding mode, token budget, prefix reuse).</summary>
     public RankerOptions InferenceOptions => ResolvedOptions.InferenceFor(Options);

@@ -1,4 +1,4 @@
-using IRanker.Model.Ranking;
+using IRanker.Model;
 using Microsoft.Extensions.Options;
 
 namespace IRanker.Server;

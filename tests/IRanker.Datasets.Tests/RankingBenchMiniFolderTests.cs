@@ -1,4 +1,3 @@
-
 namespace IRanker.Datasets.Tests;
 
 public sealed class RankingBenchMiniFolderTests : IDisposable

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using IRanker.Model.Ranking;
-using IRanker.Model.Ranking.Baselines;
+using IRanker.Evaluation.Baselines;
+using IRanker.Model;
 using Xunit.Abstractions;
 
 namespace IRanker.Datasets.Tests;

@@ -1,5 +1,6 @@
 using IRanker.MLNet.Tests.Engine;
 using IRanker.MLNet.Tests.Support;
+using IRanker.Model;
 using Microsoft.ML;
 
 namespace IRanker.MLNet.Tests;
@@ -144,7 +145,7 @@ public sealed class InputValidationTests
     private sealed class NeverTrained : IRanker.MLNet.Engine.IRankingEngineFactory
     {
         public string Name => "never-trained";
-        public IRanker.MLNet.Engine.IRankingEngine Train(IReadOnlyList<IRanker.Model.Ranking.RankingQuery> train, IRankerOptions options, IProgress<string> progress, CancellationToken ct) =>
+        public IRanker.MLNet.Engine.IRankingEngine Train(IReadOnlyList<IRanker.Model.RankingQuery> train, IRankerOptions options, IProgress<string> progress, CancellationToken ct) =>
             throw new Xunit.Sdk.XunitException("training started on invalid input");
         public IRanker.MLNet.Engine.IRankingEngine Load(string folder, IRankerOptions options) => LexicalRankingEngineFactory.Instance.Load(folder, options);
     }

@@ -1,5 +1,6 @@
 using IRanker.MLNet.Tests.Support;
-using IRanker.Model.Ranking;
+using IRanker.Model;
+using IRanker.Model.Prompts;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

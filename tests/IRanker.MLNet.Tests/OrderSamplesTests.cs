@@ -1,7 +1,7 @@
 using System.Text.Json;
 using IRanker.MLNet.Persistence;
 using IRanker.MLNet.Tests.Support;
-using IRanker.Model.Ranking;
+using IRanker.Model;
 using IRanker.Model.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;

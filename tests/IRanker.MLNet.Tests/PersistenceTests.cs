@@ -1,5 +1,6 @@
 using IRanker.MLNet.Tests.Engine;
 using IRanker.MLNet.Tests.Support;
+using IRanker.Model;
 using Microsoft.ML;
 
 namespace IRanker.MLNet.Tests;
@@ -79,7 +80,7 @@ public sealed class PersistenceTests
     private sealed class UnregisteredEngine : IRanker.MLNet.Engine.IRankingEngineFactory
     {
         public string Name => "unregistered-lexical";
-        public IRanker.MLNet.Engine.IRankingEngine Train(IReadOnlyList<IRanker.Model.Ranking.RankingQuery> train, IRankerOptions options, IProgress<string> progress, CancellationToken ct) =>
+        public IRanker.MLNet.Engine.IRankingEngine Train(IReadOnlyList<IRanker.Model.RankingQuery> train, IRankerOptions options, IProgress<string> progress, CancellationToken ct) =>
             LexicalRankingEngineFactory.Instance.Train(train, options, progress, ct);
         public IRanker.MLNet.Engine.IRankingEngine Load(string folder, IRankerOptions options) => LexicalRankingEngineFactory.Instance.Load(folder, options);
     }

@@ -1,6 +1,6 @@
 using IRanker.MLNet.Tests.Support;
-using IRanker.Model.Ranking;
-using IRanker.Model.Training;
+using IRanker.Model;
+using IRanker.Model.Prompts;
 using Microsoft.ML;
 
 namespace IRanker.MLNet.Tests;

@@ -1,5 +1,5 @@
 using IRanker.MLNet.Tests.Support;
-using IRanker.Model.Ranking;
+using IRanker.Model;
 using Microsoft.ML;
 
 namespace IRanker.MLNet.Tests;

@@ -1,6 +1,6 @@
 using IRanker.MLNet.Tests.Support;
-using IRanker.Model.Ranking;
-using IRanker.Model.Training;
+using IRanker.Model;
+using IRanker.Model.Elimination;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

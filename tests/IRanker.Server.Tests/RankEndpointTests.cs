@@ -1,4 +1,5 @@
-using IRanker.Model.Ranking;
+using IRanker.Model;
+using IRanker.Model.Elimination;
 using IRanker.Server.Tests.Support;
 
 namespace IRanker.Server.Tests;

@@ -1,5 +1,5 @@
 using IRanker.MLNet;
-using IRanker.Model.Ranking;
+using IRanker.Model;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

@@ -1,6 +1,6 @@
 using IRanker.Model.Checkpoints;
-using IRanker.Model.Generation;
 using IRanker.Model.Modeling;
+using IRanker.Model.Step;
 using static TorchSharp.torch;
 
 namespace IRanker.Benchmarks.Gpu;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using IRanker.Model;
 using IRanker.Model.Modeling;
-using IRanker.Model.Ranking;
 using IRanker.Model.Text;
 using IRanker.Model.Training;
 using static TorchSharp.torch;

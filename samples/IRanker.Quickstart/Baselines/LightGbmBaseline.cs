@@ -1,5 +1,5 @@
-using IRanker.Model.Ranking;
-using IRanker.Model.Ranking.Baselines;
+using IRanker.Evaluation.Baselines;
+using IRanker.Model;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

@@ -1,5 +1,4 @@
-using IRanker.Model.Ranking;
-using IRanker.Model.Ranking.Metrics;
+using IRanker.Model;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
-using IRanker.Model.Ranking;
-
+using IRanker.Model;
 namespace IRanker.Datasets;
 
 /// <summary>

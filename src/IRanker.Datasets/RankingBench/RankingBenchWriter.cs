@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using IRanker.Model.Ranking;
+using IRanker.Model;
 using Parquet.Serialization;
 
 namespace IRanker.Datasets;

@@ -1,4 +1,4 @@
-using IRanker.Model.Ranking;
+using IRanker.Model;
 
 namespace IRanker.Datasets;
 

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text;
-using IRanker.Model.Ranking;
-
 namespace IRanker.Datasets;
 
 /// <summary>Writes a <see cref="RankingBenchMiniDataset"/> to a folder: TSV, JSON lines and parquet per task and split, and a README.</summary>

@@ -1,4 +1,5 @@
-using IRanker.Model.Ranking;
+using IRanker.Model;
+using IRanker.Model.Answers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

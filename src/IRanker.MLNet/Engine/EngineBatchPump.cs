@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using IRanker.Model.Ranking;
-
+using IRanker.Model;
+using IRanker.Model.Answers;
 namespace IRanker.MLNet.Engine;
 
 /// <summary>

@@ -1,4 +1,5 @@
-using IRanker.Model.Ranking;
+using IRanker.Model;
+using IRanker.Model.Elimination;
 
 namespace IRanker.MLNet.Engine;
 

@@ -10,14 +10,14 @@ internal static class RankingEngines
 {
     private static readonly ConcurrentDictionary<string, IRankingEngineFactory> Registered = new(StringComparer.Ordinal)
     {
-        [IRankerEngineFactory.Instance.Name] = IRankerEngineFactory.Instance,
+        [ModelRankingEngineFactory.Instance.Name] = ModelRankingEngineFactory.Instance,
     };
 
     /// <summary>
     /// The engine that <see cref="IRankerTrainer"/> trains when the options name none: the IRanker engine
     /// (tokenizer + Qwen2 model + iterative ranker + RL trainer). Set it with <see cref="UseDefault"/>.
     /// </summary>
-    internal static IRankingEngineFactory? Default { get; private set; } = IRankerEngineFactory.Instance;
+    internal static IRankingEngineFactory? Default { get; private set; } = ModelRankingEngineFactory.Instance;
 
     /// <summary>Makes <paramref name="factory"/> the default engine and registers it for loading.</summary>
     internal static void UseDefault(IRankingEngineFactory factory)

@@ -1,4 +1,6 @@
-using IRanker.Model.Ranking;
+using IRanker.Model;
+using IRanker.Model.Elimination;
+using IRanker.Model.Prompts;
 using IRanker.Model.Training;
 
 namespace IRanker.MLNet.Engine;

@@ -1,3 +1,5 @@
+using IRanker.Model.Modeling;
+
 namespace IRanker.Model.Checkpoints;
 
 /// <summary>A checkpoint file does not fit the model or is damaged; the message names the tensor and the file.</summary>

@@ -31,7 +31,7 @@ public sealed class SafeTensorsCheckpoint : IDisposable
     }
 
     /// <summary>Every tensor name, with the entry describing it.</summary>
-    public IEnumerable<SafeTensorsEntry> Entries => owner.Select(kv => kv.Value.Entries[kv.Key]);
+    internal IEnumerable<SafeTensorsEntry> Entries => owner.Select(kv => kv.Value.Entries[kv.Key]);
 
     /// <summary>Opens the weights of <paramref name="folder"/>.</summary>
     /// <exception cref="CheckpointException">No weights, a damaged index or shard, or a tensor the index lists missing from its shard.</exception>
@@ -87,7 +87,7 @@ public sealed class SafeTensorsCheckpoint : IDisposable
     public bool Contains(string name) => owner.ContainsKey(name);
 
     /// <summary>The entry of a tensor and the file that holds it.</summary>
-    public (SafeTensorsEntry Entry, string File) Describe(string name) =>
+    internal (SafeTensorsEntry Entry, string File) Describe(string name) =>
         owner.TryGetValue(name, out var file)
             ? (file.Entries[name], file.Path)
             : throw new CheckpointException($"The checkpoint has no tensor named '{name}'.", name, null);

@@ -14,7 +14,7 @@ namespace IRanker.Model.Checkpoints;
 /// foreach (var e in file.Entries.Values) Console.WriteLine($"{e.Name} {e.DType} [{string.Join(",", e.Shape)}]");
 /// </code>
 /// </example>
-public sealed record SafeTensorsEntry(string Name, ScalarType DType, long[] Shape, long Begin, long End)
+internal sealed record SafeTensorsEntry(string Name, ScalarType DType, long[] Shape, long Begin, long End)
 {
     /// <summary>Number of elements.</summary>
     public long ElementCount => Shape.Aggregate(1L, (a, b) => a * b);

@@ -20,7 +20,7 @@ namespace IRanker.Model.Checkpoints;
 /// using var w = file.Read("model.norm.weight"); // stored dtype, on the CPU
 /// </code>
 /// </example>
-public sealed class SafeTensorsFile : IDisposable
+internal sealed class SafeTensorsFile : IDisposable
 {
     private const long MaxHeaderBytes = 100L * 1024 * 1024;
     private readonly SafeFileHandle handle;

@@ -12,7 +12,7 @@ namespace IRanker.Model.Checkpoints;
 /// SafeTensorsWriter.Write("weights.safetensors", new Dictionary&lt;string, Tensor&gt; { ["w"] = torch.ones(2, 3) });
 /// </code>
 /// </example>
-public static class SafeTensorsWriter
+internal static class SafeTensorsWriter
 {
     /// <summary>Writes <paramref name="tensors"/> under their names; <paramref name="metadata"/> goes into <c>__metadata__</c>.</summary>
     public static void Write(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>

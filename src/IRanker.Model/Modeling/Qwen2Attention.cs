@@ -13,7 +13,7 @@ namespace IRanker.Model.Modeling;
 /// var y = attention.Forward(x, cos, sin, mask, cache); // x, y: [batch, seq, hidden]
 /// </code>
 /// </example>
-public sealed class Qwen2Attention : nn.Module
+internal sealed class Qwen2Attention : nn.Module
 {
     private readonly int layerIndex;
     private readonly int heads;

@@ -10,7 +10,7 @@ namespace IRanker.Model.Modeling;
 /// var y = layer.Forward(x, cos, sin, mask, cache); // [batch, seq, hidden]
 /// </code>
 /// </example>
-public sealed class Qwen2DecoderLayer : nn.Module
+internal sealed class Qwen2DecoderLayer : nn.Module
 {
     // Field names equal Hugging Face state-dict keys.
     private readonly Qwen2Attention self_attn;

@@ -10,7 +10,7 @@ namespace IRanker.Model.Modeling;
 /// var y = mlp.forward(x); // x, y: [batch, seq, hidden]
 /// </code>
 /// </example>
-public sealed class Qwen2Mlp : nn.Module<Tensor, Tensor>
+internal sealed class Qwen2Mlp : nn.Module<Tensor, Tensor>
 {
     // Field names equal Hugging Face state-dict keys.
     private nn.Module<Tensor, Tensor> gate_proj;

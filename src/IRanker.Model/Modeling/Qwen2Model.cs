@@ -45,7 +45,7 @@ public sealed class Qwen2Model : nn.Module
     public Parameter EmbeddingWeight => embed_tokens.Weight;
 
     /// <summary>The decoder layers.</summary>
-    public IReadOnlyList<Qwen2DecoderLayer> Layers => layers.ToList();
+    internal IReadOnlyList<Qwen2DecoderLayer> Layers => layers.ToList();
 
     /// <summary>Final hidden states [batch, seq, hidden] (after the final norm).</summary>
     /// <param name="inputIds">[batch, seq] token ids.</param>

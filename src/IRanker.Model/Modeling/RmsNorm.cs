@@ -14,7 +14,7 @@ namespace IRanker.Model.Modeling;
 /// var y = norm.forward(x); // x, y: [batch, seq, 64]
 /// </code>
 /// </example>
-public sealed class RmsNorm : nn.Module<Tensor, Tensor>
+internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     private readonly double eps;
     // Held by the module so the native call never sees a Scalar that the GC finalised mid-call.

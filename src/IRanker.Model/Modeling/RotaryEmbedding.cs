@@ -15,7 +15,7 @@ namespace IRanker.Model.Modeling;
 /// var q2 = RotaryEmbedding.Apply(q, cos, sin);                  // q: [batch, heads, seq, 16]
 /// </code>
 /// </example>
-public sealed class RotaryEmbedding
+internal sealed class RotaryEmbedding
 {
     private readonly float[] inverseFrequencies;
 

@@ -14,7 +14,7 @@ namespace IRanker.Model.Modeling;
 /// var h = embedding.forward(ids); // ids: [batch, seq] → h: [batch, seq, 64]
 /// </code>
 /// </example>
-public sealed class TokenEmbedding : nn.Module<Tensor, Tensor>
+internal sealed class TokenEmbedding : nn.Module<Tensor, Tensor>
 {
     // Named as in Hugging Face state dicts: "<prefix>.weight".
     private readonly Parameter weight;

@@ -4,4 +4,4 @@ namespace IRanker.Model.Text;
 /// <param name="Role">The speaker: <see cref="ChatTemplate.System"/>, <see cref="ChatTemplate.User"/> or <see cref="ChatTemplate.Assistant"/>.</param>
 /// <param name="Content">The text of the turn.</param>
 /// <example><code>var message = new ChatMessage(ChatTemplate.User, "Which passage answers the query?");</code></example>
-public sealed record ChatMessage(string Role, string Content);
+internal sealed record ChatMessage(string Role, string Content);

@@ -19,7 +19,7 @@ namespace IRanker.Model.Text;
 /// // "&lt;|im_start|&gt;system\nYou are a helpful assistant.&lt;|im_end|&gt;\n&lt;|im_start|&gt;user\nRank these.&lt;|im_end|&gt;\n&lt;|im_start|&gt;assistant\n&lt;answer&gt;"
 /// </code>
 /// </example>
-public static class ChatTemplate
+internal static class ChatTemplate
 {
     /// <summary>The token that opens a turn.</summary>
     public const string StartOfTurn = "<|im_start|>";

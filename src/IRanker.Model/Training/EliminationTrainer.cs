@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using IRanker.Model.Answers;
+using IRanker.Model.Elimination;
 using IRanker.Model.Modeling;
-using IRanker.Model.Ranking;
-using IRanker.Model.Ranking.Elimination;
+using IRanker.Model.Prompts;
 using IRanker.Model.Runtime;
+using IRanker.Model.Step;
 using IRanker.Model.Text;
 using IRanker.Model.Training.Objectives;
 using IRanker.Model.Training.Rewards;
@@ -37,7 +39,7 @@ namespace IRanker.Model.Training;
 public sealed class EliminationTrainer
 {
     private readonly TrainingOptions options;
-    private readonly StepScorer step;
+    private readonly ModelStep step;
     private readonly TrainablePolicy policy;
     private readonly PolicyLosses losses;
     private readonly EliminationRewards rewards;
@@ -48,7 +50,7 @@ public sealed class EliminationTrainer
     /// <param name="options">Hyperparameters; copied, then validated.</param>
     /// <exception cref="ArgumentException">An option is out of range (the message names it).</exception>
     public EliminationTrainer(IRankerModel model, TrainingOptions options)
-        : this(new StepScorer((model ?? throw new ArgumentNullException(nameof(model))).Model, new TemplatePromptSource(model)), options)
+        : this(new ModelStep((model ?? throw new ArgumentNullException(nameof(model))).Model, new TemplatePromptSource(model)), options)
     {
     }
 
@@ -61,11 +63,11 @@ public sealed class EliminationTrainer
     /// <param name="options">Hyperparameters; copied, then validated.</param>
     /// <exception cref="ArgumentException">An option is out of range (the message names it).</exception>
     public EliminationTrainer(Qwen2ForCausalLM model, TextTokenizer tokenizer, Func<RankingQuery, IReadOnlyList<int>, string> prompt, TrainingOptions options)
-        : this(new StepScorer(model, new DelegatePromptSource(tokenizer, prompt)), options)
+        : this(new ModelStep(model, new DelegatePromptSource(tokenizer, prompt)), options)
     {
     }
 
-    internal EliminationTrainer(StepScorer step, TrainingOptions options)
+    internal EliminationTrainer(ModelStep step, TrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         TorchRuntime.EnsureInitialized();
@@ -145,7 +147,7 @@ public sealed class EliminationTrainer
         using var scope = NewDisposeScope();
         var rows = states.Select(Row).ToArray();
         var forward = step.Forward(rows, StepForwardOptions.ScoresOnly);
-        return StepScorer.ChoiceLogProbs(forward, options.Temperature).Select(t => t.detach().cpu().data<float>().ToArray()).ToArray();
+        return ModelStep.ChoiceLogProbs(forward, options.Temperature).Select(t => t.detach().cpu().data<float>().ToArray()).ToArray();
     }
 
     private static EvaluationMetrics EvaluationOf(IReadOnlyList<RankingQuery> queries, IReadOnlyList<RankingResult> results)

@@ -1,4 +1,5 @@
-using IRanker.Model.Ranking.Elimination;
+using IRanker.Model.Modeling;
+using IRanker.Model.Step;
 using IRanker.Model.Training.Objectives;
 using IRanker.Model.Training.Rollouts;
 using IRanker.Model.Training.Sampling;
@@ -14,7 +15,7 @@ internal sealed record MicroBatchLoss(Tensor Loss, double Kl = 0, double ClipFra
 /// Scores a micro-batch through the elimination step (the same one ranking uses, with gradients on) and hands the
 /// numbers to the loss functions of <see cref="Objectives"/>: the warm start's supervised losses and the RL policy losses.
 /// </summary>
-internal sealed class PolicyLosses(StepScorer step, TrainablePolicy policy, TrainingOptions options)
+internal sealed class PolicyLosses(ModelStep step, TrainablePolicy policy, TrainingOptions options)
 {
     /// <summary>Real tokens run through the model since the counter was last reset.</summary>
     public long Tokens { get; set; }
@@ -25,7 +26,7 @@ internal sealed class PolicyLosses(StepScorer step, TrainablePolicy policy, Trai
     public MicroBatchLoss ChoiceWarmStart(IReadOnlyList<(EliminationState State, StepRow Row)> items)
     {
         var forward = Forward(items.Select(x => x.Row).ToArray(), promptLoss: options.LanguageModelLossWeight > 0);
-        var logps = StepScorer.ChoiceLogProbs(forward, options.Temperature);                // per item [m]
+        var logps = ModelStep.ChoiceLogProbs(forward, options.Temperature);                // per item [m]
         var losses = new List<Tensor>();
         double correct = 0, entropy = 0;
         for (int k = 0; k < items.Count; k++)
@@ -74,12 +75,12 @@ internal sealed class PolicyLosses(StepScorer step, TrainablePolicy policy, Trai
     {
         var rows = batch.Select(g => g.Row).ToArray();
         var forward = Forward(rows, promptLoss: false);
-        var logps = StepScorer.ChoiceLogProbs(forward, options.Temperature);                // per group [m]
+        var logps = ModelStep.ChoiceLogProbs(forward, options.Temperature);                // per group [m]
         Tensor[]? reference = null;
         if (policy.HasReference)
             using (no_grad())
             using (policy.EnterReference())
-                reference = StepScorer.ChoiceLogProbs(step.On(policy.ReferenceModel).Forward(rows, StepForwardOptions.ScoresOnly), options.Temperature);
+                reference = ModelStep.ChoiceLogProbs(step.On(policy.ReferenceModel).Forward(rows, StepForwardOptions.ScoresOnly), options.Temperature);
 
         var losses = new List<Tensor>();
         double kl = 0, clip = 0, entropy = 0, valueLoss = 0;

@@ -1,4 +1,3 @@
-using IRanker.Model.Ranking;
 using IRanker.Model.Training.Rewards;
 
 namespace IRanker.Model.Training;
@@ -62,7 +61,7 @@ public sealed class TrainingOptions
     public bool ShuffleCandidates { get; set; } = true;
 
     /// <summary>
-    /// How often the trainer draws the lists of each task (<see cref="Ranking.RankingQuery.Task"/>), relative to the
+    /// How often the trainer draws the lists of each task (<see cref="RankingQuery.Task"/>), relative to the
     /// others: a task of weight 2 is drawn twice as often per epoch as its share of the training lists, a weight of
     /// 0.5 half as often, 0 never. Tasks not named weigh 1; null (default) draws every list once per epoch. Use it when
     /// one model learns several tasks and some need more steps than others (docs/training.md).

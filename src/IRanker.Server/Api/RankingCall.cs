@@ -1,4 +1,4 @@
-using IRanker.Model.Ranking;
+using IRanker.Model;
 using IRanker.Server.Hosting;
 
 namespace IRanker.Server.Api;

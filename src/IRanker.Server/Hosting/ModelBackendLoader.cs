@@ -1,5 +1,6 @@
 using IRanker.MLNet;
-using IRanker.Model.Ranking;
+using IRanker.Model;
+using IRanker.Model.Elimination;
 using IRanker.Model.Runtime;
 using Microsoft.ML;
 

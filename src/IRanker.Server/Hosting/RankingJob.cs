@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using IRanker.Model.Ranking;
-
+using IRanker.Model;
 namespace IRanker.Server.Hosting;
 
 /// <summary>One request's list waiting for, or inside, an engine call.</summary>

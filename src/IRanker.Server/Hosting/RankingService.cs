@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using IRanker.Model.Ranking;
+using IRanker.Model;
 using IRanker.Server.Metrics;
 using Microsoft.Extensions.Options;
 

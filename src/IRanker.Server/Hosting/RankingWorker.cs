@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using IRanker.Model.Ranking;
+using IRanker.Model;
 using IRanker.Server.Metrics;
 
 namespace IRanker.Server.Hosting;

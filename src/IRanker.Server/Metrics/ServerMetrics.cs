@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using IRanker.Model.Ranking.Elimination;
-
+using IRanker.Model.Step;
 namespace IRanker.Server.Metrics;
 
 /// <summary>

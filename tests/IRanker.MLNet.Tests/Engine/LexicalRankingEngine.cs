@@ -1,7 +1,6 @@
 using System.Globalization;
 using IRanker.MLNet.Engine;
-using IRanker.Model.Ranking;
-
+using IRanker.Model;
 namespace IRanker.MLNet.Tests.Engine;
 
 /// <summary>

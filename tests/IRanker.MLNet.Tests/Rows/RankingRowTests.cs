@@ -1,6 +1,6 @@
 using IRanker.Datasets;
 using IRanker.MLNet.Rows;
-using IRanker.Model.Ranking;
+using IRanker.Model;
 using Microsoft.ML;
 
 namespace IRanker.MLNet.Tests.Rows;

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using IRanker.MLNet.Tests.Engine;
-using IRanker.Model.Ranking;
+using IRanker.Model;
+using IRanker.Model.Elimination;
+using IRanker.Model.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

@@ -1,7 +1,7 @@
 using IRanker.Model.Checkpoints;
-using IRanker.Model.Generation;
 using IRanker.Model.Modeling;
 using IRanker.Model.Runtime;
+using IRanker.Model.Step;
 using static TorchSharp.torch;
 
 namespace IRanker.Model.Tests.Modeling;

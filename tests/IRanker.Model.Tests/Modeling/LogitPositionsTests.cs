@@ -1,3 +1,5 @@
+using IRanker.Model.Runtime;
+
 using static TorchSharp.torch;
 
 namespace IRanker.Model.Tests.Modeling;

@@ -1,5 +1,6 @@
 using IRanker.Model.Checkpoints;
 using IRanker.Model.Modeling;
+using IRanker.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace IRanker.Model.Tests.Modeling;

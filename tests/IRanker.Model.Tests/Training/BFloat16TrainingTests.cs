@@ -1,4 +1,3 @@
-using IRanker.Model.Ranking;
 using IRanker.Model.Modeling;
 using IRanker.Model.Runtime;
 using IRanker.Model.Text;

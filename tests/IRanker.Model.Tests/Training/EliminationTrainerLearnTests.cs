@@ -1,4 +1,3 @@
-using IRanker.Model.Ranking;
 using System.Diagnostics;
 using IRanker.Model.Modeling;
 using IRanker.Model.Runtime;

@@ -1,5 +1,4 @@
 using IRanker.Model.Modeling;
-using IRanker.Model.Ranking;
 using IRanker.Model.Runtime;
 using IRanker.Model.Text;
 using IRanker.Model.Training;

@@ -1,5 +1,3 @@
-using IRanker.Model.Ranking;
-using IRanker.Model.Training;
 using IRanker.Model.Training.Rewards;
 
 namespace IRanker.Model.Tests.Training;

@@ -1,4 +1,4 @@
-using IRanker.Model.Ranking;
+using IRanker.Model.Answers;
 using IRanker.Model.Text;
 
 namespace IRanker.Model.Tests.Training;

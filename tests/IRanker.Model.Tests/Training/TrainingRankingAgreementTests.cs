@@ -1,6 +1,6 @@
+using IRanker.Model.Elimination;
 using IRanker.Model.Modeling;
-using IRanker.Model.Ranking;
-using IRanker.Model.Ranking.Prompts;
+using IRanker.Model.Prompts;
 using IRanker.Model.Training;
 
 namespace IRanker.Model.Tests.Training;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using IRanker.Model.Ranking;
-using IRanker.Model.Ranking.Elimination;
+using IRanker.Model;
+using IRanker.Model.Step;
 using IRanker.Server.Hosting;
 
 namespace IRanker.Server.Tests.Support;

@@ -1,6 +1,6 @@
 using IRanker.MLNet;
+using IRanker.Model;
 using IRanker.Model.Modeling;
-using IRanker.Model.Ranking;
 using IRanker.Model.Training;
 using Microsoft.ML;
 

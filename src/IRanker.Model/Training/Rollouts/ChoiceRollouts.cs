@@ -1,5 +1,4 @@
-using IRanker.Model.Ranking;
-using IRanker.Model.Ranking.Elimination;
+using IRanker.Model.Step;
 using IRanker.Model.Training.Rewards;
 using static TorchSharp.torch;
 
@@ -9,7 +8,7 @@ namespace IRanker.Model.Training.Rollouts;
 internal static class ChoiceRollouts
 {
     /// <summary>Adds <see cref="TrainingOptions.GroupSize"/> sampled choices, rewarded, to each group; returns the tokens run.</summary>
-    public static long Sample(StepScorer step, IReadOnlyList<RolloutGroup> groups, TrainingOptions options, EliminationRewards rewards, TrainingRandom random)
+    public static long Sample(ModelStep step, IReadOnlyList<RolloutGroup> groups, TrainingOptions options, EliminationRewards rewards, TrainingRandom random)
     {
         using var noGrad = no_grad();
         long tokens = 0;
@@ -19,7 +18,7 @@ internal static class ChoiceRollouts
             var batch = chunk.Select(i => groups[i]).ToArray();
             var rows = batch.Select(g => g.Row).ToArray();
             tokens += rows.Sum(r => (long)r.NewTokens);
-            var logps = StepScorer.ChoiceLogProbs(step.Forward(rows, StepForwardOptions.ScoresOnly), options.Temperature);   // per group [m]
+            var logps = ModelStep.ChoiceLogProbs(step.Forward(rows, StepForwardOptions.ScoresOnly), options.Temperature);   // per group [m]
             for (int k = 0; k < batch.Length; k++)
             {
                 var state = batch[k].State;

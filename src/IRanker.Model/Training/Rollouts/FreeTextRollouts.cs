@@ -1,5 +1,5 @@
-using IRanker.Model.Ranking;
-using IRanker.Model.Ranking.Elimination;
+using IRanker.Model.Answers;
+using IRanker.Model.Step;
 using IRanker.Model.Training.Rewards;
 using static TorchSharp.torch;
 
@@ -9,7 +9,7 @@ namespace IRanker.Model.Training.Rollouts;
 internal static class FreeTextRollouts
 {
     /// <summary>Adds <see cref="TrainingOptions.GroupSize"/> sampled answers, parsed and rewarded, to each group; returns the tokens run.</summary>
-    public static long Sample(StepScorer step, IReadOnlyList<RolloutGroup> groups, TrainingOptions options, EliminationRewards rewards, TrainingRandom random)
+    public static long Sample(ModelStep step, IReadOnlyList<RolloutGroup> groups, TrainingOptions options, EliminationRewards rewards, TrainingRandom random)
     {
         using var noGrad = no_grad();
         var rows = groups.SelectMany(g => Enumerable.Repeat(g.Row, options.GroupSize)).ToList();

@@ -1,4 +1,4 @@
-using IRanker.Model.Ranking.Elimination;
+using IRanker.Model.Step;
 using IRanker.Model.Training.Rewards;
 using IRanker.Model.Training.Sampling;
 using static TorchSharp.torch;

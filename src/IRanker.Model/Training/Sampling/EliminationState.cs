@@ -1,5 +1,3 @@
-using IRanker.Model.Ranking;
-
 namespace IRanker.Model.Training.Sampling;
 
 /// <summary>One elimination step to answer: a query and the candidates still in its pool, in the order shown.</summary>

@@ -1,5 +1,3 @@
-using IRanker.Model.Ranking;
-
 namespace IRanker.Model.Training.Sampling;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using IRanker.Model.Ranking;
+using IRanker.Model;
+using IRanker.Model.Answers;
 using IRanker.Server.Hosting;
 
 namespace IRanker.Server.Api.Native;

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using IRanker.Model;
 
 namespace IRanker.Server.Api.Native;
 

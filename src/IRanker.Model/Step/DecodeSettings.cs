@@ -1,0 +1,11 @@
+using static TorchSharp.torch;
+
+namespace IRanker.Model.Step;
+
+/// <summary>How <see cref="AnswerDecoder"/> writes an answer.</summary>
+/// <param name="MaxTokens">Most tokens per row.</param>
+/// <param name="Sample">Sample instead of taking the most likely token.</param>
+/// <param name="Temperature">Sampling temperature.</param>
+/// <param name="TopP">Nucleus mass (1 = no cut).</param>
+/// <param name="ForceFullLength">Write exactly <paramref name="MaxTokens"/> tokens, ignoring stops (throughput measurements).</param>
+internal sealed record DecodeSettings(int MaxTokens, bool Sample = false, double Temperature = 1.0, double TopP = 1.0, bool ForceFullLength = false);

@@ -1,0 +1,121 @@
+using IRanker.Model.Step;
+using IRanker.Model.Tests.Modeling;
+using static IRanker.Model.Tests.Elimination.TinyRankerModels;
+using static TorchSharp.torch;
+
+namespace IRanker.Model.Tests.Step;
+
+public class StepForwardTests
+{
+    /// <summary>log p(branch | prompt) from a plain forward pass over prompt + branch, no cache, no padding.</summary>
+    private static float Reference(IRankerModel model, int[] prompt, int[] branch)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var ids = tensor(prompt.Concat(branch).Select(i => (long)i).ToArray(), [1, prompt.Length + branch.Length]);
+        using var output = model.Model.Forward(ids);
+        var logProbs = output.Logits[0].to(ScalarType.Float32).log_softmax(-1);            // [seq, vocab]
+        float sum = 0;
+        for (int j = 0; j < branch.Length; j++) sum += logProbs[prompt.Length - 1 + j, branch[j]].item<float>();
+        return sum;
+    }
+
+    [Fact]
+    public void Branches_score_what_separate_forward_passes_give_with_and_without_a_cached_prefix_and_padding()
+    {
+        using var model = Random(seed: 21);
+        int[] shortPrompt = [5, 9, 14, 3, 7, 30, 12];
+        int[] longPrompt = [5, 9, 14, 3, 7, 30, 12, 40, 41, 42, 43, 8];
+        int[][] branches = [[20], [21, 22, 23], [24, 25]];
+
+        // Step one: both prompts from scratch; keep their caches.
+        using var first = StepForward.Run(model.Model,
+            [StepRow.Create(shortPrompt, null, branches), StepRow.Create(longPrompt, null, branches[..2])], padTokenId: 0, new StepForwardOptions(KeepPrefixes: true));
+        // Step two: prompts that share a prefix with the cached ones (different lengths, so the past is padded too).
+        int[] nextShort = [5, 9, 14, 3, 50, 51];
+        int[] nextLong = [5, 9, 14, 3, 7, 30, 12, 40, 60];
+        using var shortCache = first.Prefixes[0]!;
+        using var longCache = first.Prefixes[1]!;
+        var rows = new[] { StepRow.Create(nextShort, shortCache, branches), StepRow.Create(nextLong, longCache, branches[1..]) };
+        rows[0].PastLength.Should().Be(4);
+        rows[1].PastLength.Should().Be(8);
+        using var second = StepForward.Run(model.Model, rows, padTokenId: 0, StepForwardOptions.ScoresOnly);
+
+        for (int c = 0; c < 3; c++) first.BranchLogProbArrays()[0][c].Should().BeApproximately(Reference(model, shortPrompt, branches[c]), 1e-4f);
+        for (int c = 0; c < 2; c++) first.BranchLogProbArrays()[1][c].Should().BeApproximately(Reference(model, longPrompt, branches[c]), 1e-4f);
+        for (int c = 0; c < 3; c++) second.BranchLogProbArrays()[0][c].Should().BeApproximately(Reference(model, nextShort, branches[c]), 1e-4f);
+        for (int c = 0; c < 2; c++) second.BranchLogProbArrays()[1][c].Should().BeApproximately(Reference(model, nextLong, branches[c + 1]), 1e-4f);
+    }
+
+    [Fact]
+    public void A_cached_prefix_holds_the_whole_prompt_and_reuse_stops_before_the_last_token()
+    {
+        using var model = Random(seed: 22);
+        int[] prompt = [5, 9, 14, 3];
+        using var forward = StepForward.Run(model.Model, [StepRow.Create(prompt, null, [])], padTokenId: 0, new StepForwardOptions(KeepPrefixes: true));
+        using var cache = forward.Prefixes[0]!;
+
+        cache.Tokens.Should().Equal(prompt);
+        cache.Keys(0).shape.Should().Equal(1, model.Model.Config.NumKeyValueHeads, 4, model.Model.Config.HeadDim);
+        cache.ReusableLength([5, 9, 14, 3]).Should().Be(3, "the last prompt token must run to give the next-token logits");
+        cache.ReusableLength([5, 9, 2, 3, 1]).Should().Be(2);
+        cache.ReusableLength([6]).Should().Be(0);
+    }
+
+    private static readonly StepRow[] TrainingRows =
+    [
+        StepRow.Create([5, 9, 14, 3, 22, 8], null, [[40, 41, 42], [40, 43], [50], [51, 52, 53, 54]]),
+        StepRow.Create([7, 7, 30], null, [[60, 61], [62, 63]]),
+    ];
+
+    [Fact]
+    public void With_gradients_on_each_branch_scores_what_a_separate_row_of_prompt_plus_candidate_scores()
+    {
+        var model = TinyModel.Create(seed: 4);
+        using var scope = NewDisposeScope();
+
+        var forward = StepForward.Run(model, TrainingRows, padTokenId: 0, StepForwardOptions.ScoresOnly);
+
+        forward.BranchLogProbs[0].requires_grad.Should().BeTrue();
+        for (int i = 0; i < TrainingRows.Length; i++)
+            for (int c = 0; c < TrainingRows[i].Branches.Count; c++)
+            {
+                using var noGrad = no_grad();
+                int[] row = [.. TrainingRows[i].Prompt, .. TrainingRows[i].Branches[c]];
+                var logits = model.Forward(tensor(row.Select(x => (long)x).ToArray()).unsqueeze(0)).Logits[0].log_softmax(-1); // [L, V]
+                double expected = 0;
+                for (int j = 0; j < TrainingRows[i].Branches[c].Length; j++)
+                    expected += logits[TrainingRows[i].Prompt.Length - 1 + j, TrainingRows[i].Branches[c][j]].item<float>();
+                forward.BranchLogProbs[i][c].item<float>().Should().BeApproximately((float)expected, 1e-4f, $"row {i}, branch {c}");
+            }
+    }
+
+    [Fact]
+    public void The_prompt_loss_is_the_mean_next_token_loss_over_the_prompts()
+    {
+        var model = TinyModel.Create(seed: 5);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+
+        var forward = StepForward.Run(model, TrainingRows, padTokenId: 0, new StepForwardOptions(PromptLoss: true));
+
+        double sum = 0;
+        int count = 0;
+        foreach (var row in TrainingRows)
+        {
+            var logits = model.Forward(tensor(row.Prompt.Select(x => (long)x).ToArray()).unsqueeze(0)).Logits[0].log_softmax(-1);
+            for (int t = 0; t + 1 < row.Prompt.Length; t++, count++) sum -= logits[t, row.Prompt[t + 1]].item<float>();
+        }
+        forward.PromptLoss!.item<float>().Should().BeApproximately((float)(sum / count), 1e-4f);
+    }
+
+    [Fact]
+    public void Gradients_flow_to_the_model_through_the_branch_scores()
+    {
+        var model = TinyModel.Create(seed: 6);
+        using var scope = NewDisposeScope();
+        var forward = StepForward.Run(model, TrainingRows, padTokenId: 0, StepForwardOptions.ScoresOnly);
+        forward.BranchLogProbs[0].log_softmax(0)[2].backward();
+        model.Decoder.EmbeddingWeight.grad!.abs().sum().item<float>().Should().BeGreaterThan(0);
+    }
+}
