@@ -1,7 +1,7 @@
 using IRanker.Datasets;
 using IRanker.Datasets.Verl;
-using IRanker.Model.Ranking;
-using IRanker.Model.Ranking.Prompts;
+using IRanker.Model;
+using IRanker.Model.Prompts;
 
 namespace IRanker.Benchmarks;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using IRanker.Model.Ranking;
-using IRanker.Model.Ranking.Prompts;
+using IRanker.Model;
+using IRanker.Model.Prompts;
 using IRanker.Model.Training;
 using IRanker.Model.Training.Sampling;
 using Parquet.Serialization;

@@ -1,5 +1,5 @@
-using IRanker.Model.Ranking;
-using IRanker.Model.Ranking.Prompts;
+using IRanker.Model;
+using IRanker.Model.Prompts;
 
 namespace IRanker.Datasets.Verl;
 

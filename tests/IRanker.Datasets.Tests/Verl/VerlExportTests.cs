@@ -1,8 +1,8 @@
 using System.Collections;
 using System.Text.Json;
 using IRanker.Datasets.Verl;
-using IRanker.Model.Ranking;
-using IRanker.Model.Ranking.Prompts;
+using IRanker.Model;
+using IRanker.Model.Prompts;
 using Parquet.Serialization;
 
 namespace IRanker.Datasets.Tests.Verl;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using IRanker.Datasets.Verl;
-using IRanker.Model.Ranking;
+using IRanker.Model;
 using IRanker.Model.Training.Rewards;
 using Xunit.Abstractions;
 
