@@ -4,6 +4,8 @@ using IRanker.Benchmarks.Gpu;
 
 // "gpu" runs checks and measurements with PASS/FAIL and an exit code (docs/gpu.md); it writes no docs section.
 if (args.Length > 0 && args[0].Equals("gpu", StringComparison.OrdinalIgnoreCase)) return GpuCheckCommand.Run(args.Skip(1).ToArray());
+// "verl export" writes a training set in verl's data layout (docs/scale-out.md); it writes no docs section either.
+if (args.Length > 0 && args[0].Equals("verl", StringComparison.OrdinalIgnoreCase)) return VerlCommand.Run(args.Skip(1).ToArray());
 
 // Each subcommand measures one thing and writes its own section of docs/benchmarks.md.
 var commands = new Dictionary<string, IBenchmarkCommand>(StringComparer.OrdinalIgnoreCase)
@@ -21,7 +23,7 @@ var commands = new Dictionary<string, IBenchmarkCommand>(StringComparer.OrdinalI
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
 {
-    Console.Error.WriteLine($"usage: dotnet run --project benchmarks/IRanker.Benchmarks -c Release -- <{string.Join("|", commands.Keys)}|gpu> [--docs <path to benchmarks.md>]");
+    Console.Error.WriteLine($"usage: dotnet run --project benchmarks/IRanker.Benchmarks -c Release -- <{string.Join("|", commands.Keys)}|gpu|verl> [--docs <path to benchmarks.md>]");
     return 2;
 }
 // A measurement that runs in a child process of its own prints its result line and writes no section.
