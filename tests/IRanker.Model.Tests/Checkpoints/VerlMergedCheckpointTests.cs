@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using IRanker.Model.Checkpoints;
 using IRanker.Model.Modeling;
@@ -6,6 +5,7 @@ using IRanker.Model;
 using IRanker.Model.Prompts;
 using IRanker.Model.Runtime;
 using IRanker.Model.Tests.Text;
+using IRanker.Tests.Shared;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
@@ -83,34 +83,10 @@ public sealed class VerlMergedCheckpointTests(ITestOutputHelper output) : IDispo
         agreement.Should().BeGreaterThan(0.9);
     }
 
+    // The merger script prints a JSON summary of what it wrote.
     private static string RunPython(string script, params string[] arguments)
     {
-        var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(script);
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException("python3 did not start.");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            Assert.Fail($"python3 is needed for this test and was not found on PATH ({e.Message}). Install Python 3 (Debian: apt-get install python3); only its standard library is used.");
-            throw;
-        }
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
-            {
-                process.Kill(entireProcessTree: true);
-                Assert.Fail($"python3 {script} did not finish in 3 minutes.");
-            }
-            if (process.ExitCode != 0) Assert.Fail($"python3 {script} exited {process.ExitCode}:\n{stderr.Result}");
-            using var summary = JsonDocument.Parse(stdout.Result);
-            return summary.RootElement.ToString();
-        }
+        using var summary = JsonDocument.Parse(Python.Run(script, "", TimeSpan.FromMinutes(3), arguments));
+        return summary.RootElement.ToString();
     }
 }

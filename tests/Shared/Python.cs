@@ -1,12 +1,18 @@
 using System.Diagnostics;
 
-namespace IRanker.Datasets.Tests.Verl;
+namespace IRanker.Tests.Shared;
 
-/// <summary>Runs the machine's python3 (standard library only), which verl's side of the project is written for.</summary>
+/// <summary>
+/// Runs the machine's python3 (standard library only), which verl's side of the project is written for. One file,
+/// linked into each test project that runs a python script.
+/// </summary>
 internal static class Python
 {
     /// <summary>Runs <paramref name="script"/> with <paramref name="input"/> on standard input; returns standard output, or fails the test.</summary>
-    public static string Run(string script, string input, params string[] arguments)
+    public static string Run(string script, string input, params string[] arguments) => Run(script, input, TimeSpan.FromMinutes(2), arguments);
+
+    /// <summary>The same, failing the test when the script runs longer than <paramref name="timeout"/>.</summary>
+    public static string Run(string script, string input, TimeSpan timeout, params string[] arguments)
     {
         var start = new ProcessStartInfo("python3")
         {
@@ -37,10 +43,10 @@ internal static class Python
             var error = process.StandardError.ReadToEndAsync();
             process.StandardInput.Write(input);
             process.StandardInput.Close();
-            if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+            if (!process.WaitForExit(timeout))
             {
                 process.Kill(entireProcessTree: true);
-                Assert.Fail($"python3 {script} did not finish in 2 minutes.");
+                Assert.Fail($"python3 {script} did not finish in {timeout.TotalMinutes:0.#} minutes.");
             }
             if (process.ExitCode != 0) Assert.Fail($"python3 {script} exited {process.ExitCode}:\n{error.Result}");
             return output.Result;
