@@ -25,15 +25,17 @@ internal sealed class StepForward : IDisposable
     private readonly Tensor branchLogProbs;
     private float[][]? branchArrays;
 
-    private StepForward(KVCache? cache, Tensor lastLogits, Tensor keep, Tensor hidden, Tensor branchLogProbs, int[] branchCounts,
-        Tensor? promptLoss, PrefixCache?[] prefixes)
+    private StepForward(KVCache? cache, Tensor lastLogits, Tensor keep, Tensor hidden, Tensor pointHidden, Tensor branchLogProbs, int[] branchCounts,
+        int[] pointCounts, Tensor? promptLoss, PrefixCache?[] prefixes)
     {
         Cache = cache;
         LastLogits = lastLogits;
         Keep = keep;
         Hidden = hidden;
+        PointHidden = pointHidden;
         this.branchLogProbs = branchLogProbs;
         BranchCounts = branchCounts;
+        PointCounts = pointCounts;
         PromptLoss = promptLoss;
         Prefixes = prefixes;
         // Built inside Run's dispose scope: the views leave it with the other results.
@@ -53,11 +55,21 @@ internal sealed class StepForward : IDisposable
     /// <summary>The last hidden state at each row's last prompt token (where the answer starts), [batch, hidden].</summary>
     public Tensor Hidden { get; }
 
-    /// <summary>Per row, [m]: the log-probability of each branch (sum over its tokens), float32.</summary>
+    /// <summary>The last hidden state where each step's answer starts, one per branch point in the order of <see cref="BranchLogProbs"/>, [points, hidden].</summary>
+    public Tensor PointHidden { get; }
+
+    /// <summary>
+    /// Per step, [m]: the log-probability of each branch (sum over its tokens), float32. The steps are the rows' branch
+    /// points in order: row 0's earlier steps and its last step, then row 1's, and so on; a row without earlier steps
+    /// has one, so that for such rows the index is the row's.
+    /// </summary>
     public Tensor[] BranchLogProbs { get; }
 
-    /// <summary>Per row, how many branches it had.</summary>
+    /// <summary>Per step (as in <see cref="BranchLogProbs"/>), how many branches it had.</summary>
     public int[] BranchCounts { get; }
+
+    /// <summary>Per row, how many steps (branch points) it scored.</summary>
+    public int[] PointCounts { get; }
 
     /// <summary>The mean next-token loss over the new prompt tokens of all rows (when asked for), [].</summary>
     public Tensor? PromptLoss { get; }
@@ -85,26 +97,34 @@ internal sealed class StepForward : IDisposable
         using var scope = NewDisposeScope();
         var config = model.Config;
         var device = model.Device;
-        int batch = rows.Count;
+        var sequences = Sequences(rows, options);
+        int batch = sequences.Count;
         int maxPast = rows.Max(r => r.PastLength);
-        int maxNew = rows.Max(r => r.NewTokens);
+        int maxNew = sequences.Max(s => s.Sum(r => rows[r].NewTokens));
         int total = maxPast + maxNew;
 
-        var ids = new long[batch * maxNew];
-        var positions = new long[batch * maxNew];
-        var groups = new long[batch * maxNew];
-        var pastStart = new long[batch];
-        var keep = new long[batch * total];
-        var layouts = new RowLayout[batch];
+        var input = new LayoutArrays(batch, maxNew, total, padTokenId);
+        var layouts = new SequenceLayout[batch];
+        var rowLayouts = new RowLayout[rows.Count];
+        int branchBase = 0;
         for (int b = 0; b < batch; b++)
-            layouts[b] = Layout(rows[b], b, maxPast, maxNew, total, padTokenId, ids, positions, groups, keep, options.PromptLoss);
-        for (int b = 0; b < batch; b++) pastStart[b] = maxPast - rows[b].PastLength;
+        {
+            layouts[b] = new SequenceLayout();
+            int offset = 0, branchGroup = 0, segment = 0;
+            foreach (int r in sequences[b])
+            {
+                rowLayouts[r] = Layout(rows[r], b, segment++, offset, maxPast, input, layouts[b], ref branchGroup, ref branchBase, options.PromptLoss);
+                offset += rows[r].NewTokens;
+            }
+        }
+        var pastStart = sequences.Select(s => (long)(maxPast - rows[s[0]].PastLength)).ToArray();
         int k = layouts.Max(l => l.Positions.Count);
 
-        var inputIds = tensor(ids, [batch, maxNew], device: device);                        // [batch, new]
-        var positionIds = tensor(positions, [batch, maxNew], device: device);               // [batch, new]
-        var mask = BranchLayout.Mask(tensor(groups, [batch, maxNew], device: device), tensor(pastStart, [batch], device: device), maxPast); // [batch, 1, new, past + new]
-        var keepMask = tensor(keep, [batch, total], device: device);                        // [batch, past + new]
+        var inputIds = tensor(input.Ids, [batch, maxNew], device: device);                  // [batch, new]
+        var positionIds = tensor(input.Positions, [batch, maxNew], device: device);         // [batch, new]
+        var mask = BranchLayout.Mask(tensor(input.Groups, [batch, maxNew], device: device), tensor(pastStart, [batch], device: device), maxPast,
+            tensor(input.Segments, [batch, maxNew], device: device), tensor(input.Limits, [batch, maxNew], device: device)); // [batch, 1, new, past + new]
+        var keepMask = tensor(input.Keep, [batch, total], device: device);                  // [batch, past + new]
 
         bool needCache = maxPast > 0 || options.KeepCache || options.KeepPrefixes;
         var kvCache = needCache ? new KVCache(config.NumHiddenLayers) : null;
@@ -119,15 +139,21 @@ internal sealed class StepForward : IDisposable
             var index = tensor(gatherIndex, [batch, k], device: device);                    // [batch, k]
             var selected = hidden.gather(1, index.unsqueeze(-1).expand(-1, -1, hidden.shape[2])); // [batch, k, hidden]
             var logits = nn.functional.linear(selected, model.LmHeadWeight).to(ScalarType.Float32); // [batch, k, vocab]
-            var lastLogits = logits.select(1, 0).contiguous();                              // [batch, vocab]
-            var lastHidden = selected.select(1, 0);                                         // [batch, hidden]
-            var (branchScores, promptLoss) = Scores(rows, layouts, logits, options.PromptLoss);
+            var flatSelected = selected.reshape(batch * k, -1);                             // [batch * k, hidden]
+            var last = tensor(rowLayouts.Select(l => (long)(l.Sequence * k + l.PointSlots[^1])).ToArray(), device: device); // [rows]
+            var points = tensor(rowLayouts.SelectMany(l => l.PointSlots.Select(slot => (long)(l.Sequence * k + slot))).ToArray(), device: device); // [points]
+            var lastLogits = logits.reshape(batch * k, -1).index_select(0, last).contiguous(); // [rows, vocab]
+            var lastHidden = flatSelected.index_select(0, last);                            // [rows, hidden]
+            var pointHidden = flatSelected.index_select(0, points);                         // [points, hidden]
+            var (branchScores, promptLoss) = Scores(layouts, branchBase, logits, options.PromptLoss);
 
-            var prefixes = new PrefixCache?[batch];
+            var prefixes = new PrefixCache?[rows.Count];
             if (options.KeepPrefixes) ExtractPrefixes(kvCache!, rows, maxPast, prefixes, model);
             if (!options.KeepCache) { kvCache?.Dispose(); kvCache = null; }
+            var branchCounts = rows.SelectMany(r => Enumerable.Range(0, r.PointCount).Select(p => r.Point(p).Branches.Count)).ToArray();
             return new StepForward(kvCache, lastLogits.MoveToOuterDisposeScope(), keepMask.MoveToOuterDisposeScope(), lastHidden.MoveToOuterDisposeScope(),
-                branchScores.MoveToOuterDisposeScope(), rows.Select(r => r.Branches.Count).ToArray(), promptLoss?.MoveToOuterDisposeScope(), prefixes);
+                pointHidden.MoveToOuterDisposeScope(), branchScores.MoveToOuterDisposeScope(), branchCounts, rows.Select(r => r.PointCount).ToArray(),
+                promptLoss?.MoveToOuterDisposeScope(), prefixes);
         }
         catch
         {
@@ -137,80 +163,160 @@ internal sealed class StepForward : IDisposable
     }
 
     /// <summary>
-    /// Where row b's needed logits are (new-token indices, the last prompt token first) and what each gathered slot
-    /// predicts: every branch token, and with the prompt loss every prompt token after the first new one.
+    /// Which rows share each sequence of the batch: one row each, or with <see cref="StepForwardOptions.PackTokens"/>
+    /// consecutive rows while their tokens fit.
     /// </summary>
-    private sealed record RowLayout(List<long> Positions, List<(int Slot, long Token, int Branch)> Targets);
-
-    /// <summary>Fills row <paramref name="b"/> of the flat input arrays. A new token's group is 0 for the prompt, c + 1 for branch c and -1 for padding.</summary>
-    private static RowLayout Layout(StepRow row, int b, int maxPast, int maxNew, int total, int padTokenId,
-        long[] ids, long[] positions, long[] groups, long[] keep, bool promptLoss)
+    private static List<List<int>> Sequences(IReadOnlyList<StepRow> rows, StepForwardOptions options)
     {
+        bool pack = options.PackTokens > 0 && rows.All(r => r.PastLength == 0);
+        if (options.PackTokens > 0 && (options.KeepCache || options.KeepPrefixes))
+            throw new ArgumentException("Packed rows keep no cache: PackTokens cannot be combined with KeepCache or KeepPrefixes.", nameof(options));
+        var sequences = new List<List<int>>();
+        int used = 0;
+        for (int r = 0; r < rows.Count; r++)
+        {
+            int tokens = rows[r].NewTokens;
+            if (pack && sequences.Count > 0 && used + tokens <= options.PackTokens)
+            {
+                sequences[^1].Add(r);
+                used += tokens;
+                continue;
+            }
+            sequences.Add([r]);
+            used = tokens;
+        }
+        return sequences;
+    }
+
+    /// <summary>The flat input arrays of the batch, [batch, new] (and [batch, past + new] for <see cref="Keep"/>).</summary>
+    private sealed class LayoutArrays
+    {
+        public LayoutArrays(int batch, int maxNew, int total, int padTokenId)
+        {
+            MaxNew = maxNew;
+            Total = total;
+            Ids = Enumerable.Repeat((long)padTokenId, batch * maxNew).ToArray();
+            Positions = new long[batch * maxNew];
+            Groups = Enumerable.Repeat(-1L, batch * maxNew).ToArray();
+            Segments = Enumerable.Repeat(-1L, batch * maxNew).ToArray();
+            Limits = new long[batch * maxNew];
+            Keep = new long[batch * total];
+        }
+
+        public int MaxNew { get; }
+        public int Total { get; }
+        public long[] Ids { get; }
+        public long[] Positions { get; }
+
+        /// <summary>0 for a prompt token, a branch's number (from 1) for a branch token, -1 for padding.</summary>
+        public long[] Groups { get; }
+
+        /// <summary>The row a token belongs to within its sequence (0, 1, … when rows are packed), -1 for padding.</summary>
+        public long[] Segments { get; }
+
+        /// <summary>For a branch token, the column after the last prompt column it may see; for a prompt token the sequence's width.</summary>
+        public long[] Limits { get; }
+
+        public long[] Keep { get; }
+    }
+
+    /// <summary>
+    /// The logits one sequence of the batch needs (new-token indices) and what each gathered slot predicts: every branch
+    /// token, and with the prompt loss every prompt token after the first new one.
+    /// </summary>
+    private sealed class SequenceLayout
+    {
+        public List<long> Positions { get; } = [];
+
+        /// <summary>(slot, token, global branch index or -1 for a prompt token).</summary>
+        public List<(int Slot, long Token, int Branch)> Targets { get; } = [];
+    }
+
+    /// <summary>Where a row went: its sequence, and per step (branch point) the slot of its last prompt token.</summary>
+    private sealed record RowLayout(int Sequence, int[] PointSlots);
+
+    /// <summary>Fills <paramref name="row"/> into sequence <paramref name="b"/> as its segment <paramref name="segment"/>, from new column <paramref name="offset"/>.</summary>
+    private static RowLayout Layout(StepRow row, int b, int segment, int offset, int maxPast, LayoutArrays input, SequenceLayout layout,
+        ref int branchGroup, ref int branchBase, bool promptLoss)
+    {
+        int maxNew = input.MaxNew, total = input.Total;
         int past = row.PastLength;
         int promptNew = row.NewPromptTokens;
-        for (int c = maxPast - past; c < maxPast + promptNew; c++) keep[b * total + c] = 1;
-        for (int i = 0; i < maxNew; i++)
+        if (offset == 0)
         {
-            ids[b * maxNew + i] = padTokenId;
-            positions[b * maxNew + i] = past;
-            groups[b * maxNew + i] = -1;
+            for (int c = maxPast - past; c < maxPast + promptNew; c++) input.Keep[b * total + c] = 1;
+            for (int i = 0; i < maxNew; i++) input.Positions[b * maxNew + i] = past;
         }
         for (int i = 0; i < promptNew; i++)
         {
-            ids[b * maxNew + i] = row.Prompt[past + i];
-            positions[b * maxNew + i] = past + i;
-            groups[b * maxNew + i] = 0;
+            int at = b * maxNew + offset + i;
+            input.Ids[at] = row.Prompt[past + i];
+            input.Positions[at] = past + i;
+            input.Groups[at] = 0;
+            input.Segments[at] = segment;
+            input.Limits[at] = maxNew;
         }
 
-        var layout = new RowLayout([promptNew - 1], []);
-        int next = promptNew;
-        for (int branchIndex = 0; branchIndex < row.Branches.Count; branchIndex++)
+        var pointSlots = new int[row.PointCount];
+        int next = offset + promptNew;
+        for (int p = 0; p < row.PointCount; p++)
         {
-            var branch = row.Branches[branchIndex];
-            for (int j = 0; j < branch.Length; j++)
+            var point = row.Point(p);
+            if (point.PromptLength - 1 < past)
+                throw new ArgumentException($"A step at prompt length {point.PromptLength} lies inside the cached prefix ({past} tokens).", nameof(row));
+            layout.Positions.Add(offset + point.PromptLength - 1 - past);
+            pointSlots[p] = layout.Positions.Count - 1;
+            for (int branchIndex = 0; branchIndex < point.Branches.Count; branchIndex++)
             {
-                int i = next + j;
-                ids[b * maxNew + i] = branch[j];
-                positions[b * maxNew + i] = row.Prompt.Length + j;
-                groups[b * maxNew + i] = branchIndex + 1;
-                // Token j is predicted at the last prompt token (j = 0) or at the branch's token j - 1.
-                layout.Targets.Add((j == 0 ? 0 : layout.Positions.Count - 1, branch[j], branchIndex));
-                if (j < branch.Length - 1) layout.Positions.Add(i);
+                var branch = point.Branches[branchIndex];
+                branchGroup++;
+                for (int j = 0; j < branch.Length; j++)
+                {
+                    int i = next + j, at = b * maxNew + i;
+                    input.Ids[at] = branch[j];
+                    input.Positions[at] = point.PromptLength + j;
+                    input.Groups[at] = branchGroup;
+                    input.Segments[at] = segment;
+                    input.Limits[at] = offset + point.PromptLength - past;
+                    // Token j is predicted at the step's last prompt token (j = 0) or at the branch's token j - 1.
+                    layout.Targets.Add((j == 0 ? pointSlots[p] : layout.Positions.Count - 1, branch[j], branchBase + branchIndex));
+                    if (j < branch.Length - 1) layout.Positions.Add(i);
+                }
+                next += branch.Length;
             }
-            next += branch.Length;
+            branchBase += point.Branches.Count;
         }
         if (promptLoss)
             for (int i = 0; i + 1 < promptNew; i++)
             {
-                layout.Positions.Add(i);
+                if (past + i + 1 < row.PromptLossFrom) continue;
+                layout.Positions.Add(offset + i);
                 layout.Targets.Add((layout.Positions.Count - 1, row.Prompt[past + i + 1], -1));
             }
-        return layout;
+        return new RowLayout(b, pointSlots);
     }
 
     /// <summary>
-    /// The branches' sequence log-probs, all rows' branches in one vector [Σ m], and the mean prompt loss; both
+    /// The branches' sequence log-probs, all steps' branches in one vector [Σ m], and the mean prompt loss; both
     /// differentiable.
     /// </summary>
-    private static (Tensor Branches, Tensor? PromptLoss) Scores(IReadOnlyList<StepRow> rows, RowLayout[] layouts, Tensor logits, bool promptLoss)
+    private static (Tensor Branches, Tensor? PromptLoss) Scores(SequenceLayout[] layouts, int branchCount, Tensor logits, bool promptLoss)
     {
         long k = logits.shape[1], vocab = logits.shape[2];
         var device = logits.device;
         var flat = new List<long>();
         var owner = new List<long>();
         var isBranch = new List<float>();
-        int branchBase = 0;
-        for (int b = 0; b < rows.Count; b++)
+        for (int b = 0; b < layouts.Length; b++)
         {
             foreach (var (slot, token, branch) in layouts[b].Targets)
             {
                 flat.Add((b * k + slot) * vocab + token);
-                owner.Add(branch >= 0 ? branchBase + branch : 0);
+                owner.Add(branch >= 0 ? branch : 0);
                 isBranch.Add(branch >= 0 ? 1 : 0);
             }
-            branchBase += rows[b].Branches.Count;
         }
-        var branches = zeros(branchBase, dtype: ScalarType.Float32, device: device);       // [Σ m]
+        var branches = zeros(branchCount, dtype: ScalarType.Float32, device: device);      // [Σ m]
         if (flat.Count == 0) return (branches, promptLoss ? zeros(1, device: device).sum() : null);
 
         var logProbs = logits.log_softmax(-1).view(-1);                                     // [batch * k * vocab]
@@ -275,6 +381,7 @@ internal sealed class StepForward : IDisposable
         Hidden.Dispose();
         branchLogProbs.Dispose();
         foreach (var t in BranchLogProbs) t.Dispose();
+        PointHidden.Dispose();
         PromptLoss?.Dispose();
     }
 }

@@ -118,4 +118,82 @@ public class StepForwardTests
         forward.BranchLogProbs[0].log_softmax(0)[2].backward();
         model.Decoder.EmbeddingWeight.grad!.abs().sum().item<float>().Should().BeGreaterThan(0);
     }
+
+    /// <summary>A packed row: the last step's prompt [0..11) with two earlier steps at lengths 4 and 8.</summary>
+    private static readonly int[] PackedPrompt = [5, 9, 14, 3, 22, 8, 40, 41, 7, 30, 12];
+
+    private static StepRow PackedRow(int promptLossFrom = 0) => StepRow.Packed(PackedPrompt,
+        [new BranchPoint(4, [[60, 61], [62], [63, 64, 65]]), new BranchPoint(8, [[60, 61], [63, 64, 65]])], [[62], [66, 67]], promptLossFrom);
+
+    /// <summary>Equal within 1e-5, relative to the magnitude above 1 (a random model's sequence log-probs reach a few hundred).</summary>
+    private static bool Close(float a, float b) => Math.Abs(a - b) <= 1e-5f * Math.Max(1f, Math.Abs(b));
+
+    private static StepRow[] SeparateRows(StepRow packed) => Enumerable.Range(0, packed.PointCount)
+        .Select(p => StepRow.Create(packed.Prompt[..packed.Point(p).PromptLength], null, packed.Point(p).Branches)).ToArray();
+
+    [Fact]
+    public void A_packed_row_scores_each_earlier_step_as_a_row_of_that_steps_prompt_alone()
+    {
+        var model = TinyModel.Create(seed: 7);
+        using var scope = NewDisposeScope();
+        var packed = PackedRow();
+
+        var one = StepForward.Run(model, [packed, TrainingRows[1]], padTokenId: 0, StepForwardOptions.ScoresOnly);
+        var separate = StepForward.Run(model, [.. SeparateRows(packed), TrainingRows[1]], padTokenId: 0, StepForwardOptions.ScoresOnly);
+
+        one.PointCounts.Should().Equal(3, 1);
+        one.BranchCounts.Should().Equal(3, 2, 2, 2);
+        one.BranchLogProbs.Should().HaveCount(4);
+        for (int p = 0; p < 4; p++)
+            one.BranchLogProbArrays()[p].Should().Equal(separate.BranchLogProbArrays()[p], Close, $"step {p}");
+        (one.PointHidden - separate.PointHidden).abs().max().item<float>().Should().BeLessThan(1e-5f);
+        (one.LastLogits - separate.LastLogits.index_select(0, tensor(new long[] { 2, 3 }))).abs().max().item<float>().Should().BeLessThan(1e-4f);
+    }
+
+    [Fact]
+    public void Rows_packed_side_by_side_in_one_sequence_score_what_they_score_alone_and_keep_the_prompt_loss()
+    {
+        var model = TinyModel.Create(seed: 8);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        StepRow[] rows = [TrainingRows[0], PackedRow(), TrainingRows[1]];
+
+        var alone = StepForward.Run(model, rows, padTokenId: 0, new StepForwardOptions(PromptLoss: true));
+        var packed = StepForward.Run(model, rows, padTokenId: 0, new StepForwardOptions(PromptLoss: true, PackTokens: 1000));
+        var partly = StepForward.Run(model, rows, padTokenId: 0, new StepForwardOptions(PromptLoss: true, PackTokens: rows[0].NewTokens + rows[1].NewTokens));
+
+        foreach (var forward in new[] { packed, partly })
+        {
+            forward.BranchCounts.Should().Equal(alone.BranchCounts);
+            for (int p = 0; p < alone.BranchCounts.Length; p++)
+                forward.BranchLogProbArrays()[p].Should().Equal(alone.BranchLogProbArrays()[p], Close, $"step {p}");
+            forward.PromptLoss!.item<float>().Should().BeApproximately(alone.PromptLoss!.item<float>(), 1e-5f);
+            (forward.PointHidden - alone.PointHidden).abs().max().item<float>().Should().BeLessThan(1e-5f);
+        }
+    }
+
+    [Fact]
+    public void The_prompt_loss_of_a_cut_piece_counts_only_the_tokens_from_where_it_is_told()
+    {
+        var model = TinyModel.Create(seed: 9);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+
+        var forward = StepForward.Run(model, [PackedRow(promptLossFrom: 6)], padTokenId: 0, new StepForwardOptions(PromptLoss: true));
+
+        var logits = model.Forward(tensor(PackedPrompt.Select(x => (long)x).ToArray()).unsqueeze(0)).Logits[0].log_softmax(-1);
+        double sum = 0;
+        for (int t = 5; t + 1 < PackedPrompt.Length; t++) sum -= logits[t, PackedPrompt[t + 1]].item<float>();
+        forward.PromptLoss!.item<float>().Should().BeApproximately((float)(sum / (PackedPrompt.Length - 6)), 1e-5f);
+    }
+
+    [Fact]
+    public void Packed_rows_are_checked_and_keep_no_cache()
+    {
+        var model = TinyModel.Create(seed: 10);
+        FluentActions.Invoking(() => StepRow.Packed([1, 2, 3], [new BranchPoint(3, [[4]])], [[5]])).Should().Throw<ArgumentException>().WithMessage("*below the last step's (3)*");
+        FluentActions.Invoking(() => StepRow.Packed([1, 2, 3], [new BranchPoint(2, [[4]]), new BranchPoint(2, [[4]])], [[5]])).Should().Throw<ArgumentException>();
+        FluentActions.Invoking(() => StepForward.Run(model, [PackedRow()], 0, new StepForwardOptions(KeepPrefixes: true, PackTokens: 100)))
+            .Should().Throw<ArgumentException>().WithMessage("*PackTokens*");
+    }
 }
