@@ -78,6 +78,26 @@ internal sealed class ModelStep(Qwen2ForCausalLM model, IStepPromptSource prompt
     /// <summary>Runs <paramref name="rows"/>; differentiable when gradients are on.</summary>
     public StepForward Forward(IReadOnlyList<StepRow> rows, StepForwardOptions options) => StepForward.Run(model, rows, prompts.PadTokenId, options);
 
+    /// <summary>
+    /// Runs the distinct rows of <paramref name="places"/> (in order of first appearance) and gives, for each place, the
+    /// index of its step among the forward's steps (<see cref="StepForward.BranchLogProbs"/>, <see cref="StepForward.PointHidden"/>).
+    /// </summary>
+    public StepForward Forward(IReadOnlyList<StepPlace> places, StepForwardOptions options, out int[] steps)
+    {
+        var rows = new List<StepRow>();
+        var firstStep = new Dictionary<StepRow, int>(ReferenceEqualityComparer.Instance);
+        int count = 0;
+        foreach (var place in places)
+        {
+            if (firstStep.ContainsKey(place.Row)) continue;
+            firstStep[place.Row] = count;
+            count += place.Row.PointCount;
+            rows.Add(place.Row);
+        }
+        steps = places.Select(p => firstStep[p.Row] + p.Point).ToArray();
+        return Forward(rows, options);
+    }
+
     /// <summary>Writes each row's answer after <paramref name="forward"/> (run with <see cref="StepForwardOptions.KeepCache"/>).</summary>
     public GeneratedAnswer[] Generate(StepForward forward, IReadOnlyList<StepRow> rows, DecodeSettings settings, Generator? random) =>
         AnswerDecoder.Generate(model, prompts, forward, rows, settings, random);

@@ -322,7 +322,7 @@ internal sealed class StepForward : IDisposable
         var logProbs = logits.log_softmax(-1).view(-1);                                     // [batch * k * vocab]
         var picked = logProbs.index_select(0, tensor(flat.ToArray(), device: device));      // [targets]
         var branchWeight = tensor(isBranch.ToArray(), device: device);                      // [targets]
-        branches = branches.scatter_add(0, tensor(owner.ToArray(), device: device), picked * branchWeight);
+        if (branchCount > 0) branches = branches.scatter_add(0, tensor(owner.ToArray(), device: device), picked * branchWeight);
         if (!promptLoss) return (branches, null);
         var promptWeight = 1 - branchWeight;                                                // [targets]
         var loss = -(picked * promptWeight).sum() / promptWeight.sum().clamp_min(1.0);      // []

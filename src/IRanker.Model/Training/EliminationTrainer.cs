@@ -145,9 +145,10 @@ public sealed class EliminationTrainer
     internal float[][] ChoiceLogProbs(IReadOnlyList<EliminationState> states)
     {
         using var scope = NewDisposeScope();
-        var rows = states.Select(Row).ToArray();
-        var forward = step.Forward(rows, StepForwardOptions.ScoresOnly);
-        return ModelStep.ChoiceLogProbs(forward, options.Temperature).Select(t => t.detach().cpu().data<float>().ToArray()).ToArray();
+        var places = states.Select(s => new StepPlace(Row(s), 0)).ToArray();
+        var forward = step.Forward(places, PolicyLosses.ForwardOptions(options, promptLoss: false), out var steps);
+        var logps = ModelStep.ChoiceLogProbs(forward, options.Temperature);
+        return steps.Select(i => logps[i].detach().cpu().data<float>().ToArray()).ToArray();
     }
 
     private static EvaluationMetrics EvaluationOf(IReadOnlyList<RankingQuery> queries, IReadOnlyList<RankingResult> results)
@@ -257,20 +258,59 @@ public sealed class EliminationTrainer
         losses.Tokens = 0;
         var random = progress.Random;
         int batch = options.WarmStartBatchSize ?? options.PromptsPerStep;
-        var states = Enumerable.Range(0, batch).Select(_ => SubListSampler.Draw(train[progress.Stream!.Next(random)], random, options.ShuffleCandidates, step.Layout)).ToArray();
-        var targets = states.Select(s => s.Worst()).Select(w => w[random.NextInt(w.Count)]).ToArray();
         double lr = LearningRateScheduler.At(options.WarmStartLearningRate ?? options.LearningRate, progress.WarmStartDone, options.WarmStartSteps, options.WarmupSteps, LearningRateSchedule.Constant);
         policy.SetLearningRate(lr);
         policy.Optimizer.zero_grad();
-        var rows = states.Select(Row).ToArray();
-        var total = Accumulate(MicroBatcher.Plan(states.Length, options.MicroBatchSize, _ => 1, i => rows[i].Prompt.Length), states.Length, chunk =>
-            options.Mode == DecodingMode.Choice
-                ? losses.ChoiceWarmStart(chunk.Select(i => (states[i], rows[i])).ToArray())
-                : losses.FreeTextWarmStart(chunk.Select(i => (rows[i].Prompt, Target(states[i].Query, targets[i]))).ToArray()), cancellationToken);
+        StepTotals total;
+        if (options.Mode == DecodingMode.Choice)
+        {
+            var (states, places) = Packs ? DrawPacked(train, batch) : DrawSingle(train, batch);
+            total = Accumulate(MicroBatcher.PlanRows(places.Select(p => p.Row).ToArray(), options.MicroBatchSize), states.Length,
+                chunk => losses.ChoiceWarmStart(chunk.Select(i => (states[i], places[i])).ToArray()), cancellationToken);
+        }
+        else
+        {
+            var states = Enumerable.Range(0, batch).Select(_ => SubListSampler.Draw(train[progress.Stream!.Next(random)], random, options.ShuffleCandidates, step.Layout)).ToArray();
+            var targets = states.Select(s => s.Worst()).Select(w => w[random.NextInt(w.Count)]).ToArray();
+            var rows = states.Select(Row).ToArray();
+            total = Accumulate(MicroBatcher.Plan(states.Length, options.MicroBatchSize, _ => 1, i => rows[i].Prompt.Length), states.Length,
+                chunk => losses.FreeTextWarmStart(chunk.Select(i => (rows[i].Prompt, Target(states[i].Query, targets[i]))).ToArray()), cancellationToken);
+        }
         policy.Step(total.Loss, options.MaxGradNorm, TrainingPhase.WarmStart, progress.WarmStartDone + 1, options.CheckpointFolder);
         var seconds = clock.Elapsed.TotalSeconds;
         return new TrainingStepMetrics(TrainingPhase.WarmStart, progress.WarmStartDone + 1, options.WarmStartSteps, total.Loss, 0,
             new Dictionary<string, double>(), total.Accuracy, 0, 0, total.Entropy, total.LanguageModelLoss, 0, lr, losses.Tokens / seconds, seconds);
+    }
+
+    /// <summary>Whether samples are packed eliminations: asked for, in Choice mode, with append-only prompts.</summary>
+    private bool Packs => options.PackEliminations && options.Mode == DecodingMode.Choice && step.Layout == PromptLayout.AppendOnly;
+
+    /// <summary><paramref name="count"/> single-step sub-list samples, each in a row of its own.</summary>
+    private (EliminationState[] States, StepPlace[] Places) DrawSingle(IReadOnlyList<RankingQuery> train, int count)
+    {
+        var random = progress.Random;
+        var states = Enumerable.Range(0, count).Select(_ => SubListSampler.Draw(train[progress.Stream!.Next(random)], random, options.ShuffleCandidates, step.Layout)).ToArray();
+        if (options.Mode == DecodingMode.Choice)   // the unpacked warm start drew a target for every state; kept so that seeds repeat
+            foreach (var s in states) { var w = s.Worst(); random.NextInt(w.Count); }
+        return (states, states.Select(s => new StepPlace(Row(s), 0)).ToArray());
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> steps from whole sub-list eliminations (<see cref="TrainingOptions.PackEliminations"/>), in
+    /// packed rows; the last elimination drawn is cut after the step that makes the count.
+    /// </summary>
+    private (EliminationState[] States, StepPlace[] Places) DrawPacked(IReadOnlyList<RankingQuery> train, int count)
+    {
+        var states = new List<EliminationState>(count);
+        var places = new List<StepPlace>(count);
+        while (states.Count < count)
+        {
+            var steps = SubListSampler.DrawElimination(train[progress.Stream!.Next(progress.Random)], progress.Random, options.ShuffleCandidates);
+            var taken = steps.Take(count - states.Count).ToArray();
+            states.AddRange(taken);
+            places.AddRange(PackedElimination.Places(step, taken, options.PackTokens, options.MaxPromptTokens));
+        }
+        return ([.. states], [.. places]);
     }
 
     /// <summary>The supervised answer that eliminates <paramref name="candidate"/>, after the tag the prompt opened, ending the turn.</summary>
@@ -311,7 +351,7 @@ public sealed class EliminationTrainer
         for (int round = 0; round < options.GradientAccumulationSteps; round++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var states = DrawStates(train, round).Select(s => new RolloutGroup(s, Row(s), [])).ToList();
+            var states = DrawGroups(train, round);
             losses.Tokens += options.Mode == DecodingMode.Choice
                 ? ChoiceRollouts.Sample(step, states, options, rewards, progress.Random)
                 : FreeTextRollouts.Sample(step, states, options, rewards, progress.Random);
@@ -326,8 +366,9 @@ public sealed class EliminationTrainer
         {
             policy.Optimizer.zero_grad();
             bool first = update == 0;
-            var chunks = MicroBatcher.Plan(groups.Count, options.MicroBatchSize,
-                i => options.Mode == DecodingMode.Choice ? 1 : groups[i].Answers.Count, i => groups[i].Row.Prompt.Length);
+            var chunks = options.Mode == DecodingMode.Choice
+                ? MicroBatcher.PlanRows(groups.Select(g => g.Row).ToArray(), options.MicroBatchSize)
+                : MicroBatcher.Plan(groups.Count, options.MicroBatchSize, i => groups[i].Answers.Count, i => groups[i].Row.Prompt.Length);
             total = Accumulate(chunks, groups.Count, chunk =>
             {
                 var batch = chunk.Select(i => groups[i]).ToArray();
@@ -345,7 +386,12 @@ public sealed class EliminationTrainer
             total.Entropy, 0, total.ValueLoss, lr, losses.Tokens / seconds, seconds);
     }
 
-    private EliminationState[] DrawStates(IReadOnlyList<RankingQuery> train, int round)
+    /// <summary>
+    /// The states of one accumulation round, each with its row: <see cref="TrainingOptions.PromptsPerStep"/> of them,
+    /// from on-policy trajectories and sub-lists as <see cref="TrainingOptions.Samples"/> says; packed sub-list
+    /// eliminations where <see cref="TrainingOptions.PackEliminations"/> applies.
+    /// </summary>
+    private List<RolloutGroup> DrawGroups(IReadOnlyList<RankingQuery> train, int round)
     {
         int n = options.PromptsPerStep;
         int fromTrajectories = options.Samples switch
@@ -354,12 +400,24 @@ public sealed class EliminationTrainer
             SampleSource.Mixed => n / 2,
             _ => 0,
         };
-        var states = new EliminationState[n];
-        for (int i = 0; i < n; i++)
-            states[i] = i < fromTrajectories
-                ? progress.Trajectories.Current(round * n + i, train, progress.Stream!, progress.Random, options.ShuffleCandidates)
-                : SubListSampler.Draw(train[progress.Stream!.Next(progress.Random)], progress.Random, options.ShuffleCandidates, step.Layout);
-        return states;
+        var groups = new List<RolloutGroup>(n);
+        for (int i = 0; i < fromTrajectories; i++)
+        {
+            var state = progress.Trajectories.Current(round * n + i, train, progress.Stream!, progress.Random, options.ShuffleCandidates);
+            groups.Add(new RolloutGroup(state, Row(state), []));
+        }
+        if (Packs)
+        {
+            var (states, places) = DrawPacked(train, n - fromTrajectories);
+            groups.AddRange(states.Select((s, i) => new RolloutGroup(s, places[i].Row, [], places[i].Point)));
+            return groups;
+        }
+        for (int i = fromTrajectories; i < n; i++)
+        {
+            var state = SubListSampler.Draw(train[progress.Stream!.Next(progress.Random)], progress.Random, options.ShuffleCandidates, step.Layout);
+            groups.Add(new RolloutGroup(state, Row(state), []));
+        }
+        return groups;
     }
 
     private void ComputeAdvantages(List<RolloutGroup> groups)

@@ -32,4 +32,21 @@ internal static class MicroBatcher
         if (current.Count > 0) batches.Add(current);
         return batches;
     }
+
+    /// <summary>
+    /// Index groups for items scored on rows (elimination steps, several of which may share a packed row): the items of
+    /// one row stay together, and a micro-batch holds at most <paramref name="maxRows"/> rows, taken in order of their
+    /// prompt length. With one item per row this is <see cref="Plan"/> with one row per item.
+    /// </summary>
+    public static List<List<int>> PlanRows(IReadOnlyList<Step.StepRow> rowOf, int maxRows)
+    {
+        var rows = new List<(Step.StepRow Row, List<int> Items)>();
+        var index = new Dictionary<Step.StepRow, int>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < rowOf.Count; i++)
+        {
+            if (!index.TryGetValue(rowOf[i], out int r)) { r = rows.Count; index[rowOf[i]] = r; rows.Add((rowOf[i], [])); }
+            rows[r].Items.Add(i);
+        }
+        return Plan(rows.Count, maxRows, _ => 1, r => rows[r].Row.Prompt.Length).Select(chunk => chunk.SelectMany(r => rows[r].Items).ToList()).ToList();
+    }
 }

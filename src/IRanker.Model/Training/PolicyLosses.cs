@@ -22,23 +22,27 @@ internal sealed class PolicyLosses(ModelStep step, TrainablePolicy policy, Train
 
     // ---- warm start ----------------------------------------------------------------------------------------------
 
-    /// <summary>Choice mode: the mass on the correct eliminations, plus the prompts' next-token loss.</summary>
-    public MicroBatchLoss ChoiceWarmStart(IReadOnlyList<(EliminationState State, StepRow Row)> items)
+    /// <summary>
+    /// Choice mode: the mass on the correct eliminations, plus the prompts' next-token loss (each row's prompt once, so a
+    /// packed elimination counts its prompt once, not once per step).
+    /// </summary>
+    public MicroBatchLoss ChoiceWarmStart(IReadOnlyList<(EliminationState State, StepPlace Place)> items)
     {
-        var forward = Forward(items.Select(x => x.Row).ToArray(), promptLoss: options.LanguageModelLossWeight > 0);
-        var logps = ModelStep.ChoiceLogProbs(forward, options.Temperature);                // per item [m]
+        var forward = Forward(items.Select(x => x.Place).ToArray(), promptLoss: options.LanguageModelLossWeight > 0, out var steps);
+        var logps = ModelStep.ChoiceLogProbs(forward, options.Temperature);                // per step [m]
         var losses = new List<Tensor>();
         double correct = 0, entropy = 0;
         for (int k = 0; k < items.Count; k++)
         {
             var s = items[k].State;
+            var logp = logps[steps[k]];
             var worst = s.Worst();
-            var isWorst = tensor(s.Remaining.Select(c => worst.Contains(c)).ToArray(), device: logps[k].device);
-            losses.Add(WarmStartLoss.Choice(logps[k], isWorst));
+            var isWorst = tensor(s.Remaining.Select(c => worst.Contains(c)).ToArray(), device: logp.device);
+            losses.Add(WarmStartLoss.Choice(logp, isWorst));
             using (no_grad())
             {
-                if (worst.Contains(s.Remaining[(int)logps[k].argmax().item<long>()])) correct++;
-                entropy += TokenEntropy.Compute(logps[k].detach()).item<float>();
+                if (worst.Contains(s.Remaining[(int)logp.argmax().item<long>()])) correct++;
+                entropy += TokenEntropy.Compute(logp.detach()).item<float>();
             }
         }
         var supervised = stack(losses).mean();                                              // []
@@ -73,14 +77,18 @@ internal sealed class PolicyLosses(ModelStep step, TrainablePolicy policy, Train
     /// <param name="firstUpdate">Whether this is the first update on these rollouts (it records their old log-probs).</param>
     public MicroBatchLoss Choice(IReadOnlyList<RolloutGroup> batch, bool firstUpdate)
     {
-        var rows = batch.Select(g => g.Row).ToArray();
-        var forward = Forward(rows, promptLoss: false);
-        var logps = ModelStep.ChoiceLogProbs(forward, options.Temperature);                // per group [m]
+        var places = batch.Select(g => g.Place).ToArray();
+        var forward = Forward(places, promptLoss: false, out var steps);
+        var all = ModelStep.ChoiceLogProbs(forward, options.Temperature);                   // per step [m]
+        var logps = steps.Select(i => all[i]).ToArray();                                    // per group [m]
         Tensor[]? reference = null;
         if (policy.HasReference)
             using (no_grad())
             using (policy.EnterReference())
-                reference = ModelStep.ChoiceLogProbs(step.On(policy.ReferenceModel).Forward(rows, StepForwardOptions.ScoresOnly), options.Temperature);
+            {
+                var referenceSteps = ModelStep.ChoiceLogProbs(step.On(policy.ReferenceModel).Forward(places, ForwardOptions(promptLoss: false), out _), options.Temperature);
+                reference = steps.Select(i => referenceSteps[i]).ToArray();
+            }
 
         var losses = new List<Tensor>();
         double kl = 0, clip = 0, entropy = 0, valueLoss = 0;
@@ -97,7 +105,7 @@ internal sealed class PolicyLosses(ModelStep step, TrainablePolicy policy, Train
             Tensor advantages, extra = zeros(1, device: device).sum();
             if (policy.ValueHead is { } head)
             {
-                var (adv, vl) = ValueTargets.OneStep(head.forward(forward.Hidden[k]), rewardsT);
+                var (adv, vl) = ValueTargets.OneStep(head.forward(forward.PointHidden[steps[k]]), rewardsT);
                 advantages = adv;
                 extra = options.ValueLossCoefficient * vl;
                 valueLoss += vl.item<float>();
@@ -149,11 +157,17 @@ internal sealed class PolicyLosses(ModelStep step, TrainablePolicy policy, Train
         return new MicroBatchLoss(part.Loss + extra, part.Kl, part.ClipFraction, part.Entropy, valueLoss);
     }
 
-    private StepForward Forward(IReadOnlyList<StepRow> rows, bool promptLoss)
+    private StepForward Forward(IReadOnlyList<StepPlace> places, bool promptLoss, out int[] steps)
     {
-        Tokens += rows.Sum(r => (long)r.NewTokens);
-        return step.Forward(rows, new StepForwardOptions(PromptLoss: promptLoss));
+        Tokens += places.Select(p => p.Row).Distinct(ReferenceEqualityComparer.Instance).Sum(r => (long)((StepRow)r!).NewTokens);
+        return step.Forward(places, ForwardOptions(promptLoss), out steps);
     }
+
+    /// <summary>The forward's options: packed rows share a sequence within <see cref="TrainingOptions.PackTokens"/>.</summary>
+    public static StepForwardOptions ForwardOptions(TrainingOptions options, bool promptLoss) =>
+        new(PromptLoss: promptLoss, PackTokens: options.PackEliminations ? options.PackTokens : 0);
+
+    private StepForwardOptions ForwardOptions(bool promptLoss) => ForwardOptions(options, promptLoss);
 
     private ScoredSequences Score(Modeling.Qwen2ForCausalLM model, IReadOnlyList<(int[] Prompt, int[] Continuation)> rows, double temperature, bool promptLoss)
     {

@@ -15,7 +15,7 @@ public class TrainingRankingAgreementTests
         items.Select(c => new RankingCandidate(c.Id, c.Text, c.Label)).ToArray();
 
     /// <summary>Labelled lists of one scenario: IDs of one token, of several tokens, and IDs that are the start of others.</summary>
-    private static IReadOnlyList<RankingQuery> Lists(RankingScenario scenario) => scenario switch
+    internal static IReadOnlyList<RankingQuery> Lists(RankingScenario scenario) => scenario switch
     {
         RankingScenario.Recommendation =>
         [

@@ -12,17 +12,17 @@ internal static class ChoiceRollouts
     {
         using var noGrad = no_grad();
         long tokens = 0;
-        foreach (var chunk in MicroBatcher.Plan(groups.Count, options.MicroBatchSize, _ => 1, i => groups[i].Row.Prompt.Length))
+        foreach (var chunk in MicroBatcher.PlanRows(groups.Select(g => g.Row).ToArray(), options.MicroBatchSize))
         {
             using var scope = NewDisposeScope();
             var batch = chunk.Select(i => groups[i]).ToArray();
-            var rows = batch.Select(g => g.Row).ToArray();
-            tokens += rows.Sum(r => (long)r.NewTokens);
-            var logps = ModelStep.ChoiceLogProbs(step.Forward(rows, StepForwardOptions.ScoresOnly), options.Temperature);   // per group [m]
+            tokens += batch.Select(g => g.Row).Distinct(ReferenceEqualityComparer.Instance).Sum(r => (long)((StepRow)r!).NewTokens);
+            var forward = step.Forward(batch.Select(g => g.Place).ToArray(), PolicyLosses.ForwardOptions(options, promptLoss: false), out var steps);
+            var logps = ModelStep.ChoiceLogProbs(forward, options.Temperature);             // per step [m]
             for (int k = 0; k < batch.Length; k++)
             {
                 var state = batch[k].State;
-                var probs = logps[k].exp().to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+                var probs = logps[steps[k]].exp().to_type(ScalarType.Float64).cpu().data<double>().ToArray();
                 for (int g = 0; g < options.GroupSize; g++)
                 {
                     int chosen = state.Remaining[random.Categorical(probs)];

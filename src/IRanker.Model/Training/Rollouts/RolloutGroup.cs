@@ -27,5 +27,9 @@ internal sealed class RolloutAnswer
     public double Advantage { get; set; }
 }
 
-/// <summary>An elimination state, its step row and the group of answers sampled for it.</summary>
-internal sealed record RolloutGroup(EliminationState State, StepRow Row, List<RolloutAnswer> Answers);
+/// <summary>An elimination state, its step row (and the state's branch point in it) and the group of answers sampled for it.</summary>
+internal sealed record RolloutGroup(EliminationState State, StepRow Row, List<RolloutAnswer> Answers, int Point = 0)
+{
+    /// <summary>Where the state is scored.</summary>
+    public StepPlace Place => new(Row, Point);
+}

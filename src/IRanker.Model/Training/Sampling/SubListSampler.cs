@@ -22,6 +22,32 @@ internal static class SubListSampler
     /// </param>
     public static EliminationState Draw(RankingQuery query, TrainingRandom random, bool shuffle = true, PromptLayout layout = PromptLayout.Rebuilt)
     {
+        var subList = SubList(query, random, shuffle);
+        int size = subList.Candidates.Count;
+        if (layout == PromptLayout.Rebuilt) return new EliminationState(subList, Enumerable.Range(0, size).ToArray());
+
+        int gone = random.NextInt(size - 1);
+        var eliminated = WorstFirst(subList, random).Take(gone).ToArray();
+        return new EliminationState(subList, Enumerable.Range(0, size).Except(eliminated).ToArray(), Eliminated: eliminated);
+    }
+
+    /// <summary>
+    /// A sub-list eliminated to the end: the state of every step, in order, each eliminating a worst remaining candidate
+    /// by label (ties in random order), as a teacher would. The packed samples (<see cref="TrainingOptions.PackEliminations"/>).
+    /// </summary>
+    public static EliminationState[] DrawElimination(RankingQuery query, TrainingRandom random, bool shuffle = true)
+    {
+        var subList = SubList(query, random, shuffle);
+        int size = subList.Candidates.Count;
+        var order = WorstFirst(subList, random);
+        return Enumerable.Range(0, size - 1)
+            .Select(k => new EliminationState(subList, Enumerable.Range(0, size).Except(order.Take(k)).ToArray(), Eliminated: order.Take(k).ToArray()))
+            .ToArray();
+    }
+
+    /// <summary>The sub-list (2..N candidates, a best one among them) as a query of its own, in the order shown.</summary>
+    private static RankingQuery SubList(RankingQuery query, TrainingRandom random, bool shuffle)
+    {
         int n = query.Candidates.Count;
         float best = query.Candidates.Max(c => c.Label!.Value);
         var positives = Enumerable.Range(0, n).Where(i => query.Candidates[i].Label!.Value == best).ToArray();
@@ -33,13 +59,14 @@ internal static class SubListSampler
         pool.AddRange(others.Take(size - 1));
         if (shuffle) random.Shuffle(pool);
         else pool.Sort();
-        var subList = query with { Candidates = pool.Select(i => query.Candidates[i]).ToArray() };
-        if (layout == PromptLayout.Rebuilt) return new EliminationState(subList, Enumerable.Range(0, size).ToArray());
+        return query with { Candidates = pool.Select(i => query.Candidates[i]).ToArray() };
+    }
 
-        int gone = random.NextInt(size - 1);
-        var worstFirst = Enumerable.Range(0, size).ToList();
-        random.Shuffle(worstFirst);
-        var eliminated = worstFirst.OrderBy(i => subList.Candidates[i].Label!.Value).Take(gone).ToArray();   // a stable sort: ties stay shuffled
-        return new EliminationState(subList, Enumerable.Range(0, size).Except(eliminated).ToArray(), Eliminated: eliminated);
+    /// <summary>The sub-list's candidates worst first by label, ties in random order.</summary>
+    private static List<int> WorstFirst(RankingQuery subList, TrainingRandom random)
+    {
+        var order = Enumerable.Range(0, subList.Candidates.Count).ToList();
+        random.Shuffle(order);
+        return order.OrderBy(i => subList.Candidates[i].Label!.Value).ToList();   // a stable sort: ties stay shuffled
     }
 }
