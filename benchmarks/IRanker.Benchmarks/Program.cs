@@ -19,6 +19,8 @@ var commands = new Dictionary<string, IBenchmarkCommand>(StringComparer.OrdinalI
     ["schedules"] = new ScheduleBenchmark(),
     ["order"] = new OrderSensitivityBenchmark(),
     ["calibrate"] = new CalibrationBenchmark(),
+    ["packing-throughput"] = new PackingThroughputBenchmark(),
+    ["packing-curve"] = new PackingCurveBenchmark(),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

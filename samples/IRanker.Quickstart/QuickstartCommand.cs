@@ -51,6 +51,13 @@ internal sealed class QuickstartCommand : RootCommand
         HelpName = "on|off",
         CustomParser = result => Switch(result, "--shuffle-candidates"),
     };
+    private readonly Option<OnOff?> _packEliminations = new("--pack-eliminations")
+    {
+        Description = "Train on whole sub-list eliminations, each in one forward pass, or on single steps " +
+            "[default: the library's]",
+        HelpName = "on|off",
+        CustomParser = result => Switch(result, "--pack-eliminations"),
+    };
     private readonly Option<string> _device = new("--device")
     {
         Description = "The device to train and rank on",
@@ -80,7 +87,7 @@ internal sealed class QuickstartCommand : RootCommand
                "mlContext.Ranking.Trainers.IRanker(), compares it with baselines on the test split, saves and reloads it.")
     {
         Option[] options = [_quick, _long, _warmStartSteps, _rlSteps, _trainLists, _testLists, _seed, _dataVersion, _taskWeights, _layout,
-            _shuffleCandidates, _device, _output, _realData, _benchmarksFile];
+            _shuffleCandidates, _packEliminations, _device, _output, _realData, _benchmarksFile];
         foreach (var option in options) Add(option);
         Options.Remove(Options.OfType<VersionOption>().Single());   // the quickstart has no version of its own
         Validators.Add(CheckTogether);
@@ -106,6 +113,7 @@ internal sealed class QuickstartCommand : RootCommand
             TaskWeights = result.GetValue(_taskWeights) ?? Defaults.TaskWeights,
             Layout = result.GetValue(_layout),
             ShuffleCandidates = result.GetValue(_shuffleCandidates) is { } shuffle ? shuffle == OnOff.On : null,
+            PackEliminations = result.GetValue(_packEliminations) is { } pack ? pack == OnOff.On : null,
             Device = result.GetValue(_device) ?? Defaults.Device,
             Output = result.GetValue(_output) ?? Defaults.Output,
             RealDataFolder = result.GetValue(_realData),

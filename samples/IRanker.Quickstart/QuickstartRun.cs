@@ -123,9 +123,17 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
         PromptLayout = settings.Layout,
         TaskWeights = settings.TaskWeights.Count > 0 ? new Dictionary<string, double>(settings.TaskWeights) : null,
         ShuffleCandidates = settings.ShuffleCandidates,
+        Training = settings.PackEliminations is { } pack ? WithPacking(pack) : null,
         Seed = settings.Seed,
         Device = settings.Device,
     };
+
+    private static TrainingOptions WithPacking(bool pack)
+    {
+        var training = IRankerOptions.ScratchTrainingDefaults();
+        training.PackEliminations = pack;
+        return training;
+    }
 
     private ITransformer Train(Func<IProgress<TrainingStepMetrics>, IEstimator<ITransformer>> trainer, IDataView trainView)
     {

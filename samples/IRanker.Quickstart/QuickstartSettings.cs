@@ -35,6 +35,8 @@ internal sealed record QuickstartSettings
     public PromptLayout? Layout { get; init; }
     /// <summary>Training prompts' candidate order (IRankerOptions.ShuffleCandidates): null = the library's default.</summary>
     public bool? ShuffleCandidates { get; init; }
+    /// <summary>--pack-eliminations: whole eliminations in one forward pass (TrainingOptions.PackEliminations); null = the library's default.</summary>
+    public bool? PackEliminations { get; init; }
 
     /// <summary>How often training draws each task's lists relative to the others (IRankerOptions.TaskWeights); empty: equally.</summary>
     public IReadOnlyDictionary<string, double> TaskWeights { get; init; } = new Dictionary<string, double>();

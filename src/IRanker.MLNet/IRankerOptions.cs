@@ -163,6 +163,17 @@ public sealed class IRankerOptions
     /// </summary>
     public TrainingOptions? Training { get; set; }
 
+    /// <summary>
+    /// A new copy of the training options that a model trained from scratch gets when <see cref="Training"/> is null (the
+    /// quickstart's recipe), to start from when changing one of them.
+    /// </summary>
+    /// <example><code>
+    /// var training = IRankerOptions.ScratchTrainingDefaults();
+    /// training.PackEliminations = true;
+    /// var options = new IRankerOptions { Training = training };
+    /// </code></example>
+    public static TrainingOptions ScratchTrainingDefaults() => ResolvedOptions.ScratchDefaults();
+
     /// <summary>Inference settings (token budget per forward batch, prefix-cache reuse, answer lengths). Their <c>Mode</c> is <see cref="DecodingMode"/>, their <c>Schedule</c> is <see cref="Schedule"/> and their <c>OrderSamples</c> is <see cref="OrderSamples"/>.</summary>
     public RankerOptions Inference { get; set; } = new();
 

@@ -58,7 +58,8 @@ internal sealed record ResolvedOptions(TrainingOptions Training, RankerOptions I
         return inference;
     }
 
-    private static TrainingOptions ScratchDefaults() => new()
+    /// <summary>The recipe for a model trained from scratch (<see cref="IRankerOptions.ScratchTrainingDefaults"/>).</summary>
+    internal static TrainingOptions ScratchDefaults() => new()
     {
         LearningRate = 3e-4,
         WarmStartLearningRate = 1e-3,

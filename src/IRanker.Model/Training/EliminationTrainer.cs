@@ -262,10 +262,12 @@ public sealed class EliminationTrainer
         policy.SetLearningRate(lr);
         policy.Optimizer.zero_grad();
         StepTotals total;
+        int trained = batch;
         if (options.Mode == DecodingMode.Choice)
         {
             var (states, places) = Packs ? DrawPacked(train, batch) : DrawSingle(train, batch);
-            total = Accumulate(MicroBatcher.PlanRows(places.Select(p => p.Row).ToArray(), options.MicroBatchSize), states.Length,
+            trained = states.Length;
+            total = Accumulate(MicroBatcher.PlanRows(places.Select(p => p.Row).ToArray(), options.MicroBatchSize), i => states[i].Weight,
                 chunk => losses.ChoiceWarmStart(chunk.Select(i => (states[i], places[i])).ToArray()), cancellationToken);
         }
         else
@@ -273,13 +275,14 @@ public sealed class EliminationTrainer
             var states = Enumerable.Range(0, batch).Select(_ => SubListSampler.Draw(train[progress.Stream!.Next(random)], random, options.ShuffleCandidates, step.Layout)).ToArray();
             var targets = states.Select(s => s.Worst()).Select(w => w[random.NextInt(w.Count)]).ToArray();
             var rows = states.Select(Row).ToArray();
-            total = Accumulate(MicroBatcher.Plan(states.Length, options.MicroBatchSize, _ => 1, i => rows[i].Prompt.Length), states.Length,
+            total = Accumulate(MicroBatcher.Plan(states.Length, options.MicroBatchSize, _ => 1, i => rows[i].Prompt.Length), _ => 1.0,
                 chunk => losses.FreeTextWarmStart(chunk.Select(i => (rows[i].Prompt, Target(states[i].Query, targets[i]))).ToArray()), cancellationToken);
         }
         policy.Step(total.Loss, options.MaxGradNorm, TrainingPhase.WarmStart, progress.WarmStartDone + 1, options.CheckpointFolder);
         var seconds = clock.Elapsed.TotalSeconds;
         return new TrainingStepMetrics(TrainingPhase.WarmStart, progress.WarmStartDone + 1, options.WarmStartSteps, total.Loss, 0,
-            new Dictionary<string, double>(), total.Accuracy, 0, 0, total.Entropy, total.LanguageModelLoss, 0, lr, losses.Tokens / seconds, seconds);
+            new Dictionary<string, double>(), total.Accuracy, 0, 0, total.Entropy, total.LanguageModelLoss, 0, lr, losses.Tokens / seconds, seconds)
+        { EliminationSteps = trained };
     }
 
     /// <summary>Whether samples are packed eliminations: asked for, in Choice mode, with append-only prompts.</summary>
@@ -296,19 +299,18 @@ public sealed class EliminationTrainer
     }
 
     /// <summary>
-    /// <paramref name="count"/> steps from whole sub-list eliminations (<see cref="TrainingOptions.PackEliminations"/>), in
-    /// packed rows; the last elimination drawn is cut after the step that makes the count.
+    /// <paramref name="count"/> whole sub-list eliminations (<see cref="TrainingOptions.PackEliminations"/>): every step
+    /// of each, in packed rows.
     /// </summary>
     private (EliminationState[] States, StepPlace[] Places) DrawPacked(IReadOnlyList<RankingQuery> train, int count)
     {
-        var states = new List<EliminationState>(count);
-        var places = new List<StepPlace>(count);
-        while (states.Count < count)
+        var states = new List<EliminationState>();
+        var places = new List<StepPlace>();
+        for (int i = 0; i < count; i++)
         {
             var steps = SubListSampler.DrawElimination(train[progress.Stream!.Next(progress.Random)], progress.Random, options.ShuffleCandidates);
-            var taken = steps.Take(count - states.Count).ToArray();
-            states.AddRange(taken);
-            places.AddRange(PackedElimination.Places(step, taken, options.PackTokens, options.MaxPromptTokens));
+            states.AddRange(steps);
+            places.AddRange(PackedElimination.Places(step, steps, options.PackTokens, options.MaxPromptTokens));
         }
         return ([.. states], [.. places]);
     }
@@ -317,17 +319,18 @@ public sealed class EliminationTrainer
     private int[] Target(RankingQuery query, int candidate) =>
         [.. step.Prompts.Encode(DecodingModes.Answer(options.Mode, query.Candidates[candidate].Id)), step.Prompts.EndOfTurnId];
 
-    /// <summary>The sums of the micro-batches' numbers, each weighted by its share of the items; the losses are back-propagated.</summary>
+    /// <summary>The sums of the micro-batches' numbers, each weighted by its share of the items' weight; the losses are back-propagated.</summary>
     private sealed record StepTotals(double Loss, double Kl, double ClipFraction, double Entropy, double ValueLoss, double LanguageModelLoss, double Accuracy);
 
-    private static StepTotals Accumulate(List<List<int>> chunks, int items, Func<List<int>, MicroBatchLoss> loss, CancellationToken cancellationToken)
+    private static StepTotals Accumulate(List<List<int>> chunks, Func<int, double> weight, Func<List<int>, MicroBatchLoss> loss, CancellationToken cancellationToken)
     {
+        double all = chunks.Sum(chunk => chunk.Sum(weight));
         double l = 0, kl = 0, clip = 0, entropy = 0, value = 0, lm = 0, accuracy = 0;
         foreach (var chunk in chunks)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
-            double share = (double)chunk.Count / items;
+            double share = chunk.Sum(weight) / all;
             var part = loss(chunk);
             (part.Loss * share).backward();
             l += part.Loss.item<float>() * share;
@@ -352,9 +355,10 @@ public sealed class EliminationTrainer
         {
             cancellationToken.ThrowIfCancellationRequested();
             var states = DrawGroups(train, round);
+            var pending = states.Where(g => g.Answers.Count == 0).ToList();   // packed trajectories come with their answers
             losses.Tokens += options.Mode == DecodingMode.Choice
-                ? ChoiceRollouts.Sample(step, states, options, rewards, progress.Random)
-                : FreeTextRollouts.Sample(step, states, options, rewards, progress.Random);
+                ? ChoiceRollouts.Sample(step, pending, options, rewards, progress.Random)
+                : FreeTextRollouts.Sample(step, pending, options, rewards, progress.Random);
             groups.AddRange(states);
         }
         foreach (var g in groups.Where(g => g.State.Trajectory >= 0))
@@ -369,7 +373,7 @@ public sealed class EliminationTrainer
             var chunks = options.Mode == DecodingMode.Choice
                 ? MicroBatcher.PlanRows(groups.Select(g => g.Row).ToArray(), options.MicroBatchSize)
                 : MicroBatcher.Plan(groups.Count, options.MicroBatchSize, i => groups[i].Answers.Count, i => groups[i].Row.Prompt.Length);
-            total = Accumulate(chunks, groups.Count, chunk =>
+            total = Accumulate(chunks, i => groups[i].State.Weight, chunk =>
             {
                 var batch = chunk.Select(i => groups[i]).ToArray();
                 return options.Mode == DecodingMode.Choice ? losses.Choice(batch, first) : losses.FreeText(batch, first);
@@ -383,13 +387,15 @@ public sealed class EliminationTrainer
         var seconds = clock.Elapsed.TotalSeconds;
         return new TrainingStepMetrics(TrainingPhase.Reinforcement, progress.ReinforcementDone + 1, totalSteps, total.Loss,
             answers.Average(x => x.a.Reward.Total), parts, accuracy, total.Kl, total.ClipFraction,
-            total.Entropy, 0, total.ValueLoss, lr, losses.Tokens / seconds, seconds);
+            total.Entropy, 0, total.ValueLoss, lr, losses.Tokens / seconds, seconds)
+        { EliminationSteps = groups.Count };
     }
 
     /// <summary>
     /// The states of one accumulation round, each with its row: <see cref="TrainingOptions.PromptsPerStep"/> of them,
-    /// from on-policy trajectories and sub-lists as <see cref="TrainingOptions.Samples"/> says; packed sub-list
-    /// eliminations where <see cref="TrainingOptions.PackEliminations"/> applies.
+    /// from on-policy trajectories and sub-lists as <see cref="TrainingOptions.Samples"/> says. Where
+    /// <see cref="TrainingOptions.PackEliminations"/> applies, sub-lists are eliminated to the end on the teacher's path
+    /// and trajectories are rolled out to the end within the round, each packed into rows.
     /// </summary>
     private List<RolloutGroup> DrawGroups(IReadOnlyList<RankingQuery> train, int round)
     {
@@ -401,16 +407,17 @@ public sealed class EliminationTrainer
             _ => 0,
         };
         var groups = new List<RolloutGroup>(n);
+        if (Packs)
+        {
+            if (fromTrajectories > 0) groups.AddRange(PackedTrajectories(train, fromTrajectories));
+            var (states, places) = DrawPacked(train, n - fromTrajectories);
+            groups.AddRange(states.Select((s, i) => new RolloutGroup(s, places[i].Row, [], places[i].Point)));
+            return groups;
+        }
         for (int i = 0; i < fromTrajectories; i++)
         {
             var state = progress.Trajectories.Current(round * n + i, train, progress.Stream!, progress.Random, options.ShuffleCandidates);
             groups.Add(new RolloutGroup(state, Row(state), []));
-        }
-        if (Packs)
-        {
-            var (states, places) = DrawPacked(train, n - fromTrajectories);
-            groups.AddRange(states.Select((s, i) => new RolloutGroup(s, places[i].Row, [], places[i].Point)));
-            return groups;
         }
         for (int i = fromTrajectories; i < n; i++)
         {
@@ -418,6 +425,45 @@ public sealed class EliminationTrainer
             groups.Add(new RolloutGroup(state, Row(state), []));
         }
         return groups;
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> on-policy trajectories, rolled out now: each drawn list starts with all its candidates,
+    /// every step samples its group of choices from the current policy and removes the first one, to the end; then each
+    /// trajectory's steps are packed into rows for the loss. The groups come with their answers.
+    /// </summary>
+    private List<RolloutGroup> PackedTrajectories(IReadOnlyList<RankingQuery> train, int count)
+    {
+        var random = progress.Random;
+        var walks = new List<(RankingQuery Query, int[] Order, int[] First, int Steps, List<RolloutGroup> Groups)>();
+        for (int i = 0; i < count; i++)
+        {
+            var query = train[progress.Stream!.Next(random)];
+            var order = Enumerable.Range(0, query.Candidates.Count).ToArray();
+            if (options.ShuffleCandidates) random.Shuffle(order);
+            walks.Add((query, order, step.Prompt(query, order, DecodingMode.Choice), query.Candidates.Count - 1, []));
+        }
+        // The walks advance together, one rollout batch per step; each state's prompt continues its list's first prompt.
+        for (int k = 0; walks.Any(w => w.Groups.Count < w.Steps); k++)
+        {
+            var active = walks.Where(w => w.Groups.Count < w.Steps).ToList();
+            var batch = active.Select(w =>
+            {
+                var history = w.Groups.Select(g => g.Answers[0].Chosen!.Value).ToArray();
+                var state = new EliminationState(w.Query, w.Order.Except(history).ToArray(), Eliminated: history);
+                var prompt = step.Prompt(state.Query, state.Remaining, state.History, DecodingMode.Choice, w.First);
+                return new RolloutGroup(state, step.Row(state.Query, state.Remaining, DecodingMode.Choice, prompt), []);
+            }).ToList();
+            losses.Tokens += ChoiceRollouts.Sample(step, batch, options, rewards, random);
+            for (int i = 0; i < active.Count; i++) active[i].Groups.Add(batch[i]);
+        }
+        var packed = new List<RolloutGroup>(count);
+        foreach (var walk in walks)
+        {
+            var places = PackedElimination.Places(step, walk.Groups.Select(g => g.State).ToArray(), options.PackTokens, options.MaxPromptTokens);
+            packed.AddRange(walk.Groups.Select((g, i) => g with { State = g.State with { Weight = 1.0 / walk.Steps }, Row = places[i].Row, Point = places[i].Point }));
+        }
+        return packed;
     }
 
     private void ComputeAdvantages(List<RolloutGroup> groups)

@@ -41,12 +41,13 @@ internal sealed class PolicyLosses(ModelStep step, TrainablePolicy policy, Train
             losses.Add(WarmStartLoss.Choice(logp, isWorst));
             using (no_grad())
             {
-                if (worst.Contains(s.Remaining[(int)logp.argmax().item<long>()])) correct++;
-                entropy += TokenEntropy.Compute(logp.detach()).item<float>();
+                if (worst.Contains(s.Remaining[(int)logp.argmax().item<long>()])) correct += s.Weight;
+                entropy += s.Weight * TokenEntropy.Compute(logp.detach()).item<float>();
             }
         }
-        var supervised = stack(losses).mean();                                              // []
-        return WithLanguageModel(supervised, forward.PromptLoss, correct / items.Count, entropy / items.Count);
+        var supervised = WeightedMean(losses, items.Select(x => x.State.Weight).ToArray());  // []
+        double total = items.Sum(x => x.State.Weight);
+        return WithLanguageModel(supervised, forward.PromptLoss, correct / total, entropy / total);
     }
 
     /// <summary>Answer and Reasoning modes: the teacher-forced answer that eliminates a correct candidate, plus the prompts' next-token loss.</summary>
@@ -62,6 +63,14 @@ internal sealed class PolicyLosses(ModelStep step, TrainablePolicy policy, Train
             entropy = MaskedMean.All(scored.Entropy, scored.Mask).item<float>();
         }
         return WithLanguageModel(nll, scored.PromptLanguageModelLoss, accuracy, entropy);
+    }
+
+    /// <summary>The mean of <paramref name="losses"/> weighted by <paramref name="weights"/> (the plain mean when every weight is 1).</summary>
+    private static Tensor WeightedMean(List<Tensor> losses, double[] weights)
+    {
+        if (weights.All(w => w == 1.0)) return stack(losses).mean();                       // []
+        var w = tensor(weights.Select(x => (float)x).ToArray(), device: losses[0].device);  // [n]
+        return (stack(losses) * w).sum() / w.sum();                                         // []
     }
 
     private MicroBatchLoss WithLanguageModel(Tensor supervised, Tensor? languageModel, double accuracy, double entropy)
@@ -103,12 +112,13 @@ internal sealed class PolicyLosses(ModelStep step, TrainablePolicy policy, Train
             var old = stack(group.Answers.Select(a => a.OldLogProbs!.to(device)).ToArray());   // [G]
             var rewardsT = tensor(group.Answers.Select(a => (float)a.Reward.Total).ToArray(), device: device); // [G]
             Tensor advantages, extra = zeros(1, device: device).sum();
+            double valueStep = 0;
             if (policy.ValueHead is { } head)
             {
                 var (adv, vl) = ValueTargets.OneStep(head.forward(forward.PointHidden[steps[k]]), rewardsT);
                 advantages = adv;
                 extra = options.ValueLossCoefficient * vl;
-                valueLoss += vl.item<float>();
+                valueStep = vl.item<float>();
             }
             else
             {
@@ -116,10 +126,11 @@ internal sealed class PolicyLosses(ModelStep step, TrainablePolicy policy, Train
             }
             var part = ChoicePolicyLoss.Compute(logps[k], picks, old, advantages, reference?[k], options.ClipEpsilon, options.EntropyCoefficient, options.KlCoefficient);
             losses.Add(part.Loss + extra);
-            kl += part.Kl; clip += part.ClipFraction; entropy += part.Entropy;
+            double w = group.State.Weight;
+            kl += w * part.Kl; clip += w * part.ClipFraction; entropy += w * part.Entropy; valueLoss += w * valueStep;
         }
-        int n = batch.Count;
-        return new MicroBatchLoss(stack(losses).mean(), kl / n, clip / n, entropy / n, valueLoss / n);
+        double n = batch.Sum(g => g.State.Weight);
+        return new MicroBatchLoss(WeightedMean(losses, batch.Select(g => g.State.Weight).ToArray()), kl / n, clip / n, entropy / n, valueLoss / n);
     }
 
     /// <summary>Answer and Reasoning modes: per-token PPO-clip, k3 and entropy on each generated response.</summary>

@@ -39,4 +39,11 @@ public sealed record TrainingStepMetrics(
     double LearningRate,
     double TokensPerSecond,
     double SecondsPerStep,
-    EvaluationMetrics? Evaluation = null);
+    EvaluationMetrics? Evaluation = null)
+{
+    /// <summary>
+    /// Elimination steps (prompts) trained in this step: the batch's prompts, or with packed eliminations
+    /// (<see cref="TrainingOptions.PackEliminations"/>) every step of the batch's eliminations.
+    /// </summary>
+    public int EliminationSteps { get; init; }
+}

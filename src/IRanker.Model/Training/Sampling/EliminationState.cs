@@ -7,6 +7,12 @@ namespace IRanker.Model.Training.Sampling;
 /// <param name="Eliminated">The candidates eliminated before this step, in order; null for none.</param>
 internal sealed record EliminationState(RankingQuery Query, IReadOnlyList<int> Remaining, int Trajectory = -1, IReadOnlyList<int>? Eliminated = null)
 {
+    /// <summary>
+    /// The step's weight in the batch's loss: 1 for a single-step sample, 1/k for each of the k steps of a packed
+    /// elimination, so that every list drawn weighs the same whatever its length (as with single steps).
+    /// </summary>
+    public double Weight { get; init; } = 1.0;
+
     /// <summary>The candidates eliminated before this step, in the order they went (what an append-only prompt shows as its dialogue).</summary>
     public IReadOnlyList<int> History => Eliminated ?? [];
 

@@ -41,7 +41,10 @@ internal static class SubListSampler
         int size = subList.Candidates.Count;
         var order = WorstFirst(subList, random);
         return Enumerable.Range(0, size - 1)
-            .Select(k => new EliminationState(subList, Enumerable.Range(0, size).Except(order.Take(k)).ToArray(), Eliminated: order.Take(k).ToArray()))
+            .Select(k => new EliminationState(subList, Enumerable.Range(0, size).Except(order.Take(k)).ToArray(), Eliminated: order.Take(k).ToArray())
+            {
+                Weight = 1.0 / (size - 1),
+            })
             .ToArray();
     }
 
