@@ -66,6 +66,31 @@ public sealed class ModelRankingEngineEndToEndTests
     }
 
     [Fact]
+    public void Packed_eliminations_train_through_the_ml_net_options_from_the_scratch_recipe()
+    {
+        var mlContext = Pipelines.Context(out _);
+        IDataView data = mlContext.Data.LoadFromEnumerable(PassageData.Rows(groups: 6, seed: 23).ToList());
+        var training = IRankerOptions.ScratchTrainingDefaults();
+        training.Should().BeEquivalentTo(IRanker.MLNet.Engine.ResolvedOptions.Resolve(new IRankerOptions(), scratch: true).Training,
+            o => o.Excluding(t => t.WarmStartSteps).Excluding(t => t.Steps).Excluding(t => t.Seed), "the defaults handed out are the recipe Fit uses");
+        IRankerOptions.ScratchTrainingDefaults().Should().NotBeSameAs(IRankerOptions.ScratchTrainingDefaults(), "each call is a fresh copy");
+        training.PackEliminations = true;
+        training.WarmStartBatchSize = 4;
+        training.PromptsPerStep = 2;
+        training.GroupSize = 4;
+        var steps = new List<TrainingStepMetrics>();
+        var options = TinyModelOptions(new SynchronousProgress(steps.Add));
+        options.Training = training;
+
+        var model = Pipelines.Pipeline(mlContext, options).Fit(data);
+
+        steps.Should().HaveCount(14);
+        steps.Where(s => s.Phase == TrainingPhase.WarmStart).Should().OnlyContain(s => s.EliminationSteps >= 4 && double.IsFinite(s.Loss));
+        steps.Should().Contain(s => s.EliminationSteps > 4, "a batch of four lists eliminated to the end trains more than four steps");
+        model.Transform(data).GetColumn<float>("Score").Should().HaveCount(30);
+    }
+
+    [Fact]
     public void Fitting_on_enumerable_rows_ranks_every_group_including_single_candidate_ones()
     {
         var mlContext = Pipelines.Context(out _);
