@@ -166,8 +166,7 @@ public sealed class EliminationTrainer
                 if (s.Match is AnswerMatch.Fuzzy or AnswerMatch.Nearest) unparsed++;
                 pool.Remove(s.Eliminated);
             }
-            float best = query.Candidates.Max(c => c.Label!.Value);
-            reciprocal += 1.0 / (result.Order.ToList().FindIndex(i => query.Candidates[i].Label!.Value == best) + 1);
+            reciprocal += ListMetrics.ReciprocalRank(result.Order, query.Candidates.Select(c => c.Label!.Value).ToArray());
         }
         return new EvaluationMetrics(queries.Count, steps == 0 ? 0 : (double)correct / steps, queries.Count == 0 ? 0 : reciprocal / queries.Count, unparsed);
     }

@@ -92,4 +92,20 @@ public class TrainingRankingAgreementTests
         metrics.Queries.Should().Be(2);
         metrics.UnparsedAnswers.Should().Be(0, "Choice mode always names a candidate");
     }
+
+    [Fact]
+    public void The_trainers_mrr_is_the_evaluations_definition_also_for_a_list_without_a_relevant_candidate()
+    {
+        var lists = Lists(RankingScenario.Passage).Append(new RankingQuery("nothing fits",
+            [new RankingCandidate("passage 1", "the sea is deep", 0), new RankingCandidate("passage 2", "k2 is tall", 0)], RankingScenario.Passage, QueryId: "p3")).ToList();
+        using var model = IRankerModel.CreateFromScratch(lists, Qwen2Config.Tiny, seed: 3, style: PromptStyle.Compact);
+        var trainer = new EliminationTrainer(model, new TrainingOptions());
+
+        var metrics = trainer.Evaluate(lists);
+
+        var ranked = trainer.Rank(lists);
+        double expected = ranked.Average(r => ListMetrics.ReciprocalRank(r.Order, r.Query.Candidates.Select(c => c.Label!.Value).ToArray()));
+        metrics.Mrr.Should().BeApproximately(expected, 1e-12);
+        ListMetrics.ReciprocalRank(ranked[^1].Order, [0f, 0f]).Should().Be(0, "no candidate of the last list is relevant");
+    }
 }
