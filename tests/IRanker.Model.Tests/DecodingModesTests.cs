@@ -16,7 +16,7 @@ public class DecodingModesTests
         DecodingModes.AssistantPrefix(mode).Should().EndWith(opened);
         DecodingModes.Answer(mode, "passage 3").Should().Be(answer);
         AnswerTags.IsWellFormed(DecodingModes.AnswerText(mode, answer), mode).Should().BeTrue();
-        AnswerTags.LastAnswer(DecodingModes.AnswerText(mode, answer)).Should().Be("passage 3");
+        AnswerParser.CompleteAnswer(DecodingModes.AnswerText(mode, answer)).Should().Be("passage 3");
     }
 
     [Fact]

@@ -8,7 +8,8 @@ namespace IRanker.Model.Answers;
 /// elimination step never fails.
 /// </summary>
 /// <remarks>
-/// <para>Extraction (<see cref="Extract"/>): the content of the last complete <c>&lt;answer&gt;…&lt;/answer&gt;</c>; else the
+/// <para>Extraction (<see cref="Extract"/>): the content of the last complete <c>&lt;answer&gt;…&lt;/answer&gt;</c> (the innermost,
+/// when an answer tag was opened twice); else the
 /// text after an unclosed <c>&lt;answer&gt;</c>, or before a lone <c>&lt;/answer&gt;</c> (an output generated after the
 /// <c>&lt;answer&gt;</c> prefix of the prompt); else the text after the last <c>&lt;/think&gt;</c>; else the whole output.</para>
 /// <para>Matching, first rule that applies:</para>
@@ -36,7 +37,7 @@ internal static class AnswerParser
     /// </summary>
     public const double FuzzyThreshold = 0.9;
 
-    private static readonly Regex CompleteAnswer = new(@"<answer>(.*?)</answer>", RegexOptions.Singleline | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled);
+    private static readonly Regex CompleteAnswerBlock = new(@"<answer>((?:(?!<answer>).)*?)</answer>", RegexOptions.Singleline | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled);
     private const string Open = AnswerTags.AnswerOpen;
     private const string Close = AnswerTags.AnswerClose;
     private const string ThinkOpen = AnswerTags.ThinkOpen;
@@ -53,24 +54,44 @@ internal static class AnswerParser
 
         var answer = Extract(modelOutput);
         if (remainingIds.Count == 1) return new ParsedAnswer(0, AnswerMatch.LastRemaining, answer);
-
-        for (int i = 0; i < remainingIds.Count; i++)
-            if (string.Equals(answer.Text, remainingIds[i].Trim(), StringComparison.Ordinal)) return new ParsedAnswer(i, AnswerMatch.Exact, answer);
+        if (MatchStrict(answer.Text, remainingIds) is var (index, rule)) return new ParsedAnswer(index, rule, answer);
 
         string normalized = Normalize(answer.Text);
         var ids = remainingIds.Select(Normalize).ToArray();
-        for (int i = 0; i < ids.Length; i++)
-            if (normalized.Length > 0 && normalized == ids[i]) return new ParsedAnswer(i, AnswerMatch.Normalized, answer);
-
         if (normalized.Length > 0 && FuzzyBest(normalized, ids) is int fuzzy) return new ParsedAnswer(fuzzy, AnswerMatch.Fuzzy, answer);
         return new ParsedAnswer(TfIdfNearest.Best(normalized, ids), AnswerMatch.Nearest, answer);
+    }
+
+    /// <summary>
+    /// The ID that an extracted answer names by the strict rules alone (<see cref="AnswerMatch.Exact"/>, then
+    /// <see cref="AnswerMatch.Normalized"/>), or null: what training rewards as naming a candidate, where ranking goes
+    /// on to the fuzzy and nearest rules so that a step never fails.
+    /// </summary>
+    /// <param name="answer">The answer text (as <see cref="Extract"/> gives it: trimmed).</param>
+    /// <param name="remainingIds">The IDs of the candidates still in the pool.</param>
+    public static (int Index, AnswerMatch Rule)? MatchStrict(string answer, IReadOnlyList<string> remainingIds)
+    {
+        for (int i = 0; i < remainingIds.Count; i++)
+            if (string.Equals(answer, remainingIds[i].Trim(), StringComparison.Ordinal)) return (i, AnswerMatch.Exact);
+        string normalized = Normalize(answer);
+        if (normalized.Length == 0) return null;
+        for (int i = 0; i < remainingIds.Count; i++)
+            if (normalized == Normalize(remainingIds[i])) return (i, AnswerMatch.Normalized);
+        return null;
+    }
+
+    /// <summary>The content of the last complete <c>&lt;answer&gt;…&lt;/answer&gt;</c> block, trimmed, or null when there is none.</summary>
+    public static string? CompleteAnswer(string modelOutput)
+    {
+        var answer = Extract(modelOutput);
+        return (answer.Format & (AnswerFormat.NoTags | AnswerFormat.Unclosed)) == 0 ? answer.Text : null;
     }
 
     /// <summary>Takes the answer out of a model output (see the remarks of <see cref="AnswerParser"/>).</summary>
     public static ExtractedAnswer Extract(string modelOutput)
     {
         ArgumentNullException.ThrowIfNull(modelOutput);
-        var complete = CompleteAnswer.Matches(modelOutput);
+        var complete = CompleteAnswerBlock.Matches(modelOutput);
         AnswerFormat format;
         string text;
         if (complete.Count > 0)

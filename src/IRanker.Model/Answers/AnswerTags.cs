@@ -40,19 +40,6 @@ internal static partial class AnswerTags
         return count;
     }
 
-    /// <summary>The content of the LAST complete <c>&lt;answer&gt;…&lt;/answer&gt;</c> block, trimmed; null if there is none.</summary>
-    internal static string? LastAnswer(string text)
-    {
-        int close = text.LastIndexOf(AnswerClose, StringComparison.Ordinal);
-        while (close >= 0)
-        {
-            int open = text.LastIndexOf(AnswerOpen, close, StringComparison.Ordinal);
-            if (open >= 0) return text[(open + AnswerOpen.Length)..close].Trim();
-            close = close == 0 ? -1 : text.LastIndexOf(AnswerClose, close - 1, StringComparison.Ordinal);
-        }
-        return null;
-    }
-
     /// <summary>Whether the text is exactly the answer shape of <paramref name="mode"/> (surrounding white space allowed), each tag once.</summary>
     internal static bool IsWellFormed(string text, DecodingMode mode)
     {
@@ -60,15 +47,9 @@ internal static partial class AnswerTags
         return mode == DecodingMode.Reasoning ? ReasoningShape().IsMatch(text) : AnswerOnlyShape().IsMatch(text);
     }
 
-    /// <summary>Collapses white space runs to one space and trims.</summary>
-    internal static string Normalize(string text) => WhiteSpace().Replace(text, " ").Trim();
-
     [GeneratedRegex(@"^\s*<think>.*</think>\s*<answer>.*</answer>\s*$", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
     private static partial Regex ReasoningShape();
 
     [GeneratedRegex(@"^\s*<answer>.*</answer>\s*$", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
     private static partial Regex AnswerOnlyShape();
-
-    [GeneratedRegex(@"\s+", RegexOptions.CultureInvariant)]
-    private static partial Regex WhiteSpace();
 }

@@ -155,4 +155,20 @@ public class RewardTests
         public string Name => "constant";
         public double Score(RewardInput input) => value;
     }
+
+    [Theory]
+    [InlineData("Passage 3.</answer>", 1.0)]                   // ranking: Normalized; the reward names it too
+    [InlineData("  PASSAGE   3 </answer>", 1.0)]
+    [InlineData("passage 3</ANSWER>", 1.0)]                    // a closing tag in another case: a complete block for both readers
+    [InlineData("<answer>passage 3</answer>", 1.0)]            // the opened tag written again: the innermost block
+    [InlineData("pasage 3</answer>", ExclusionReward.UnknownCandidate)]   // ranking's fuzzy fallback is not rewarded
+    [InlineData("bananas</answer>", ExclusionReward.UnknownCandidate)]    // nor its nearest one
+    [InlineData("passage 3", ExclusionReward.NoAnswer)]                   // no complete block
+    public void The_reward_reads_an_answer_as_ranking_does_and_credits_only_the_strict_rules(string response, double expected)
+    {
+        var input = new RewardInput(Query, All, response, null, DecodingMode.Answer);
+        new ExclusionReward().Score(input).Should().Be(expected);
+        var parsed = IRanker.Model.Answers.AnswerParser.Match(input.AssistantText, Query.Candidates.Select(c => c.Id).ToArray());
+        if (expected == 1.0) parsed.Index.Should().Be(2, "ranking eliminates the same candidate");
+    }
 }

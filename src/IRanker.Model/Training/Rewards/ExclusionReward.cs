@@ -16,9 +16,11 @@ namespace IRanker.Model.Training.Rewards;
 /// <item><c>-0.5</c> when the answer names no remaining candidate;</item>
 /// <item><c>-1</c> when the response has no <c>&lt;answer&gt;…&lt;/answer&gt;</c> block at all.</item>
 /// </list>
-/// <para>The answer is the content of the last complete answer block, trimmed; it names a candidate when it equals
-/// the candidate's ID exactly, or after case folding and collapsing white space. In Choice mode the chosen index
-/// is used directly.</para>
+/// <para>The answer is read as ranking reads it (<see cref="AnswerParser"/>): the content of the last complete answer
+/// block, trimmed; it names a candidate by the parser's strict rules only (<see cref="AnswerParser.MatchStrict"/>: the
+/// ID exactly, or after case folding, collapsing white space and removing quotes, brackets and punctuation around it),
+/// never by the fuzzy or nearest fallbacks that keep a ranking step from failing. In Choice mode the chosen index is
+/// used directly.</para>
 /// </remarks>
 /// <example><code>double r = new ExclusionReward().Score(new RewardInput(query, remaining, "", ChosenIndex: 3));</code></example>
 public sealed class ExclusionReward : IRewardFunction
@@ -38,7 +40,7 @@ public sealed class ExclusionReward : IRewardFunction
         int? eliminated = input.ChosenIndex;
         if (eliminated is null)
         {
-            var answer = AnswerTags.LastAnswer(input.AssistantText);
+            var answer = AnswerParser.CompleteAnswer(input.AssistantText);
             if (answer is null) return NoAnswer;
             eliminated = FindCandidate(input.Query, input.Remaining, answer);
             if (eliminated is null) return UnknownCandidate;
@@ -65,16 +67,9 @@ public sealed class ExclusionReward : IRewardFunction
         return 1.0 - (l - min) / (max - min);
     }
 
-    /// <summary>The remaining candidate that an answer names (exact ID, then case- and space-insensitive), or null.</summary>
-    internal static int? FindCandidate(RankingQuery query, IReadOnlyList<int> remaining, string answer)
-    {
-        foreach (int i in remaining)
-            if (string.Equals(query.Candidates[i].Id, answer, StringComparison.Ordinal)) return i;
-        var normalized = AnswerTags.Normalize(answer);
-        foreach (int i in remaining)
-            if (string.Equals(AnswerTags.Normalize(query.Candidates[i].Id), normalized, StringComparison.OrdinalIgnoreCase)) return i;
-        return null;
-    }
+    /// <summary>The remaining candidate that an answer names by the parser's strict rules, or null.</summary>
+    internal static int? FindCandidate(RankingQuery query, IReadOnlyList<int> remaining, string answer) =>
+        AnswerParser.MatchStrict(answer, remaining.Select(i => query.Candidates[i].Id).ToArray()) is var (index, _) ? remaining[index] : null;
 
     private static double LabelOf(RankingQuery query, int index) =>
         query.Candidates[index].Label

@@ -28,7 +28,7 @@ internal static class FreeTextRollouts
         {
             var group = groups[i / options.GroupSize];
             var input = new RewardInput(group.State.Query, group.State.Remaining, answers[i].Text, null, options.Mode);
-            var answerText = AnswerTags.LastAnswer(input.AssistantText);
+            var answerText = AnswerParser.CompleteAnswer(input.AssistantText);
             int[] action = answers[i].StopTokenId is int stop ? [.. answers[i].TokenIds, stop] : answers[i].TokenIds;
             tokens += action.Length;
             group.Answers.Add(new RolloutAnswer
