@@ -56,12 +56,14 @@ public sealed class TrainingOptions
     /// Whether a sample is a whole elimination in one forward pass (true) or one elimination step (false, the paper's).
     /// Packed, a sample is a sub-list (drawn as for <see cref="SampleSource.SubLists"/>) eliminated to the end, worst
     /// first by label, and every step's candidates are scored as branches at that step's place in the last step's prompt,
-    /// so that a list of N candidates costs one pass instead of N − 1 over prompts that extend one another. Every step
-    /// is a prompt of <see cref="PromptsPerStep"/> (and of <see cref="WarmStartBatchSize"/>): the warm start's loss and
-    /// the policy's log-probabilities, values and rewards are per step, as unpacked; the next-token loss counts each
-    /// prompt token once per sequence. Applies in <see cref="DecodingMode.Choice"/> with the append-only prompt layout
-    /// and to the sub-list samples (the on-policy trajectories of <see cref="SampleSource.Trajectories"/> stay single
-    /// steps); elsewhere samples are single steps. See docs/training.md for the measured effect on learning per minute.
+    /// so that a list of N candidates costs one pass instead of N − 1 over prompts that extend one another. On-policy
+    /// trajectories (<see cref="SampleSource.Trajectories"/>) are rolled out to the end within the step and packed the
+    /// same way. <see cref="PromptsPerStep"/> and <see cref="WarmStartBatchSize"/> then count lists, and each list's k
+    /// steps weigh 1/k in the loss, so that every list weighs what a single-step sample weighs; the warm start's loss and
+    /// the policy's log-probabilities, values and rewards are per step, as unpacked, and the next-token loss counts each
+    /// prompt token once per sequence. Applies in <see cref="DecodingMode.Choice"/> with the append-only prompt layout;
+    /// elsewhere samples are single steps. Off by default: on the quickstart's model it trained 1.7-1.8x the steps per
+    /// minute but learned less per minute (docs/training.md, "Packed eliminations").
     /// </summary>
     public bool PackEliminations { get; set; }
 
