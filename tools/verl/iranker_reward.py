@@ -4,10 +4,12 @@ The library (IRanker.Model.Training.Rewards) scores one answer to one eliminatio
 
     R = exclusion + format + tags
 
-* exclusion (ExclusionReward): -1 without a complete <answer>...</answer> block; -0.5 when the content of the last
-  block (trimmed) names no remaining candidate (exact ID first, then ignoring case and runs of white space); else the
-  graded credit of the eliminated candidate: 1 when its label is the smallest of the pool (or all labels are equal),
-  otherwise 1 - (l - lmin) / (lmax - lmin), so 0 for eliminating a best candidate.
+* exclusion (ExclusionReward, which reads the answer as ranking's AnswerParser does): -1 without a complete
+  <answer>...</answer> block (tags in any ASCII case; the innermost block when the tag was opened twice); -0.5 when the
+  content of the last block (trimmed) names no remaining candidate by the parser's strict rules (the trimmed ID
+  exactly, then equal after collapsing white space, removing quotes, brackets, asterisks and punctuation around it, and
+  lower-casing); else the graded credit of the eliminated candidate: 1 when its label is the smallest of the pool (or
+  all labels are equal), otherwise 1 - (l - lmin) / (lmax - lmin), so 0 for eliminating a best candidate.
 * format (FormatReward): 0 when the assistant's text is exactly <think>...</think><answer>...</answer> (Reasoning) or
   <answer>...</answer> (Answer), white space allowed around the tags, each tag once; else -1.
 * tags (TagCountReward): -0.25 for each required tag whose count is not exactly one.
@@ -16,8 +18,8 @@ The assistant's text is the tag that the step prompt opened (<think> in Reasonin
 followed by what the model wrote (verl's solution_str): the prompt is never scored.
 
 "White space" is .NET's: U+0009-U+000D, U+0085 and the Unicode separators (Zs, Zl, Zp), which is what both .NET's
-regular-expression \\s and String.Trim use; Python's own str.isspace() differs (it also takes U+001C-U+001F), so it
-is not used. "Ignoring case" is .NET's ordinal ignore-case comparison: each character's simple uppercase mapping.
+regular-expression \\s, String.Split and String.Trim use; Python's own str.isspace() differs (it also takes
+U+001C-U+001F), so it is not used. Lower-casing is .NET's invariant one: each character's simple lowercase mapping.
 
 Standard library only. tests/IRanker.Datasets.Tests (VerlRewardParityTests) runs this file against the C# rewards.
 """
@@ -63,32 +65,36 @@ def trim(text):
     return text.strip(WHITE_SPACE)
 
 
-def normalize(text):
+def collapse(text):
     """Runs of white space collapsed to one space, then trimmed."""
     return trim(_WS_RUN.sub(" ", text))
 
 
-def _simple_upper(c):
-    upper = c.upper()
-    if len(upper) == 1:
-        return upper
-    title = c.title()   # e.g. U+1F80: full uppercase is two characters, the simple mapping (= titlecase) one
-    return title if len(title) == 1 else c
+# AnswerParser's characters removed around a normalised answer.
+SURROUNDING_NOISE = "\"'`*.,;:!?[](){}<> \u201c\u201d\u2018\u2019"
 
 
-def equals_ignore_case(a, b):
-    return len(a) == len(b) and all(x == y or _simple_upper(x) == _simple_upper(y) for x, y in zip(a, b))
+def _simple_lower(c):
+    lower = c.lower()
+    if len(lower) == 1:
+        return lower
+    return "i" if c == "\u0130" else c   # U+0130: the full mapping is two characters, the simple one U+0069
+
+
+def normalize(text):
+    """AnswerParser.Normalize: white space collapsed, noise trimmed from both ends, then white space, lower-cased."""
+    return "".join(_simple_lower(c) for c in trim(collapse(text).strip(SURROUNDING_NOISE)))
+
+
+# AnswerParser's complete answer block: no answer tag opened again inside it; the tags in any (ASCII) case.
+_TAG_OPEN = "<[aA][nN][sS][wW][eE][rR]>"
+_COMPLETE_ANSWER = re.compile(_TAG_OPEN + "((?:(?!" + _TAG_OPEN + ").)*?)</[aA][nN][sS][wW][eE][rR]>", re.DOTALL)
 
 
 def last_answer(text):
     """The content of the last complete <answer>...</answer> block, trimmed; None if there is none."""
-    close = text.rfind(ANSWER_CLOSE)
-    while close >= 0:
-        opening = text.rfind(ANSWER_OPEN, 0, close)
-        if opening >= 0:
-            return trim(text[opening + len(ANSWER_OPEN):close])
-        close = text.rfind(ANSWER_CLOSE, 0, close) if close > 0 else -1
-    return None
+    blocks = _COMPLETE_ANSWER.findall(text)
+    return trim(blocks[-1]) if blocks else None
 
 
 def is_well_formed(text, mode):
@@ -99,13 +105,15 @@ def is_well_formed(text, mode):
 
 
 def find_candidate(ids, answer):
-    """The index of the candidate that the answer names, or None."""
+    """The index of the candidate that the answer names by AnswerParser's strict rules, or None."""
     for i, candidate in enumerate(ids):
-        if candidate == answer:
+        if trim(candidate) == answer:
             return i
     normalized = normalize(answer)
+    if not normalized:
+        return None
     for i, candidate in enumerate(ids):
-        if equals_ignore_case(normalize(candidate), normalized):
+        if normalize(candidate) == normalized:
             return i
     return None
 

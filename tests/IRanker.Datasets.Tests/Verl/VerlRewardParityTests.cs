@@ -63,7 +63,7 @@ public class VerlRewardParityTests(ITestOutputHelper output)
         cases.Count.Should().BeGreaterThanOrEqualTo(300);
         // The cases reach every outcome of every part, so that a wrong rule in either language shows.
         var all = totals.Values.SelectMany(v => v).ToHashSet();
-        all.Should().Contain([1.0, 0.0, -0.5, -1.0, -2.0]);
+        all.Should().Contain([1.0, 0.0, -0.5, -1.0, -1.75]);
         all.Should().Contain(v => v > 0 && v < 1, "graded labels give partial credit");
         all.Should().Contain(v => v < -2.0, "a response with no answer and broken tags scores below -2");
     }
@@ -142,7 +142,7 @@ public class VerlRewardParityTests(ITestOutputHelper output)
         yield return ("wrong candidate", Valid(Pick() + " or " + Pick()));
         yield return ("wrong candidate", Valid(Pick()[..^1]));
 
-        // Case and white space: the exact ID wins, then case- and space-insensitive matching.
+        // Case, white space and punctuation: the exact ID wins, then AnswerParser's normalised match.
         string id2 = Pick();
         yield return ("case/whitespace", Valid(id2.ToUpperInvariant()));
         yield return ("case/whitespace", Valid(id2.ToLowerInvariant()));
@@ -152,6 +152,10 @@ public class VerlRewardParityTests(ITestOutputHelper output)
         yield return ("case/whitespace", Valid(id2.Replace(" ", "\u3000", StringComparison.Ordinal)));
         yield return ("case/whitespace", Valid($"\u001c{id2}\u001f"));   // separators that Python calls space and .NET does not
         yield return ("case/whitespace", Valid($"\u200b{id2}"));         // zero-width space: not white space in either
+        yield return ("case/whitespace", Valid($"\"{id2}.\""));          // quotes and punctuation around the ID
+        yield return ("case/whitespace", Valid($"**{id2.ToUpperInvariant()}**!"));
+        yield return ("case/whitespace", Valid($"{id2}-"));               // a character the parser does not remove
+        yield return ("case/whitespace", mode == DecodingMode.Reasoning ? $"</think>\n<ANSWER>{id2}</ANSWER>" : $"{id2}</Answer>");   // tags in another case
         yield return (mode == DecodingMode.Reasoning ? "case/whitespace" : "malformed", $"  {Valid(id2)}  \n");
 
         // Malformed: text outside the tags, missing or unclosed tags, no answer at all.
