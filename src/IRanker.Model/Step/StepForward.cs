@@ -26,8 +26,9 @@ internal sealed class StepForward : IDisposable
     private float[][]? branchArrays;
 
     private StepForward(KVCache? cache, Tensor lastLogits, Tensor keep, Tensor hidden, Tensor pointHidden, Tensor branchLogProbs, int[] branchCounts,
-        int[] pointCounts, Tensor? promptLoss, PrefixCache?[] prefixes)
+        int[] pointCounts, long newTokens, Tensor? promptLoss, PrefixCache?[] prefixes)
     {
+        NewTokens = newTokens;
         Cache = cache;
         LastLogits = lastLogits;
         Keep = keep;
@@ -70,6 +71,9 @@ internal sealed class StepForward : IDisposable
 
     /// <summary>Per row, how many steps (branch points) it scored.</summary>
     public int[] PointCounts { get; }
+
+    /// <summary>Real tokens the pass ran: every row's new prompt tokens and branch tokens (<see cref="StepRow.NewTokens"/>), padding not counted.</summary>
+    public long NewTokens { get; }
 
     /// <summary>The mean next-token loss over the new prompt tokens of all rows (when asked for), [].</summary>
     public Tensor? PromptLoss { get; }
@@ -153,7 +157,7 @@ internal sealed class StepForward : IDisposable
             var branchCounts = rows.SelectMany(r => Enumerable.Range(0, r.PointCount).Select(p => r.Point(p).Branches.Count)).ToArray();
             return new StepForward(kvCache, lastLogits.MoveToOuterDisposeScope(), keepMask.MoveToOuterDisposeScope(), lastHidden.MoveToOuterDisposeScope(),
                 pointHidden.MoveToOuterDisposeScope(), branchScores.MoveToOuterDisposeScope(), branchCounts, rows.Select(r => r.PointCount).ToArray(),
-                promptLoss?.MoveToOuterDisposeScope(), prefixes);
+                rows.Sum(r => (long)r.NewTokens), promptLoss?.MoveToOuterDisposeScope(), prefixes);
         }
         catch
         {

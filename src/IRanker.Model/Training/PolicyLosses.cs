@@ -170,8 +170,9 @@ internal sealed class PolicyLosses(ModelStep step, TrainablePolicy policy, Train
 
     private StepForward Forward(IReadOnlyList<StepPlace> places, bool promptLoss, out int[] steps)
     {
-        Tokens += places.Select(p => p.Row).Distinct(ReferenceEqualityComparer.Instance).Sum(r => (long)((StepRow)r!).NewTokens);
-        return step.Forward(places, ForwardOptions(promptLoss), out steps);
+        var forward = step.Forward(places, ForwardOptions(promptLoss), out steps);
+        Tokens += forward.NewTokens;
+        return forward;
     }
 
     /// <summary>The forward's options: packed rows share a sequence within <see cref="TrainingOptions.PackTokens"/>.</summary>

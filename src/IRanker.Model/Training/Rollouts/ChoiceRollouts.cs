@@ -16,8 +16,8 @@ internal static class ChoiceRollouts
         {
             using var scope = NewDisposeScope();
             var batch = chunk.Select(i => groups[i]).ToArray();
-            tokens += batch.Select(g => g.Row).Distinct(ReferenceEqualityComparer.Instance).Sum(r => (long)((StepRow)r!).NewTokens);
             var forward = step.Forward(batch.Select(g => g.Place).ToArray(), PolicyLosses.ForwardOptions(options, promptLoss: false), out var steps);
+            tokens += forward.NewTokens;
             var logps = ModelStep.ChoiceLogProbs(forward, options.Temperature);             // per step [m]
             for (int k = 0; k < batch.Length; k++)
             {
