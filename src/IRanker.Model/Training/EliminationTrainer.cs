@@ -44,6 +44,7 @@ public sealed class EliminationTrainer
     private readonly PolicyLosses losses;
     private readonly EliminationRewards rewards;
     private readonly TrainerProgress progress;
+    private readonly TrainingSamples samples;
 
     /// <summary>Creates a trainer for a model bundle, which it trains in place; the step prompts are the bundle's templates.</summary>
     /// <param name="model">The policy with its tokenizer and prompt templates.</param>
@@ -78,6 +79,7 @@ public sealed class EliminationTrainer
         losses = new PolicyLosses(step, policy, this.options);
         rewards = new EliminationRewards(this.options.Rewards ?? EliminationRewards.Standard(this.options.Mode));
         progress = new TrainerProgress(this.options);
+        samples = new TrainingSamples(step, this.options, progress, rewards);
     }
 
     /// <summary>The options in use (a validated copy).</summary>
@@ -145,7 +147,7 @@ public sealed class EliminationTrainer
     internal float[][] ChoiceLogProbs(IReadOnlyList<EliminationState> states)
     {
         using var scope = NewDisposeScope();
-        var places = states.Select(s => new StepPlace(Row(s), 0)).ToArray();
+        var places = states.Select(s => new StepPlace(samples.Row(s), 0)).ToArray();
         var forward = step.Forward(places, PolicyLosses.ForwardOptions(options, promptLoss: false), out var steps);
         var logps = ModelStep.ChoiceLogProbs(forward, options.Temperature);
         return steps.Select(i => logps[i].detach().cpu().data<float>().ToArray()).ToArray();
@@ -238,80 +240,27 @@ public sealed class EliminationTrainer
     private int ReinforcementSteps(int queries) => options.Steps ??
         (int)Math.Ceiling(options.Epochs * queries / (options.PromptsPerStep * options.GradientAccumulationSteps));
 
-    /// <summary>The step row of a state: its prompt (within <see cref="TrainingOptions.MaxPromptTokens"/>) and, in Choice mode, its candidates.</summary>
-    private StepRow Row(EliminationState state)
-    {
-        var prompt = step.Prompt(state.Query, state.Remaining, state.History, options.Mode);
-        if (prompt.Length > options.MaxPromptTokens)
-            throw new InvalidOperationException(
-                $"The prompt of query '{state.Query.QueryId ?? state.Query.Context}' with {state.Remaining.Count} candidates has {prompt.Length} tokens, " +
-                $"more than TrainingOptions.MaxPromptTokens = {options.MaxPromptTokens}. Raise MaxPromptTokens or shorten the candidates' texts.");
-        return step.Row(state.Query, state.Remaining, options.Mode, prompt);
-    }
-
     // ---- warm start ----------------------------------------------------------------------------------------------
 
     private TrainingStepMetrics WarmStartStep(IReadOnlyList<RankingQuery> train, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         losses.Tokens = 0;
-        var random = progress.Random;
         int batch = options.WarmStartBatchSize ?? options.PromptsPerStep;
         double lr = LearningRateScheduler.At(options.WarmStartLearningRate ?? options.LearningRate, progress.WarmStartDone, options.WarmStartSteps, options.WarmupSteps, LearningRateSchedule.Constant);
         policy.SetLearningRate(lr);
         policy.Optimizer.zero_grad();
-        StepTotals total;
-        int trained = batch;
-        if (options.Mode == DecodingMode.Choice)
-        {
-            var (states, places) = Packs ? DrawPacked(train, batch) : DrawSingle(train, batch);
-            trained = states.Length;
-            total = Accumulate(MicroBatcher.PlanRows(places.Select(p => p.Row).ToArray(), options.MicroBatchSize), i => states[i].Weight,
-                chunk => losses.ChoiceWarmStart(chunk.Select(i => (states[i], places[i])).ToArray()), cancellationToken);
-        }
-        else
-        {
-            var states = Enumerable.Range(0, batch).Select(_ => SubListSampler.Draw(train[progress.Stream!.Next(random)], random, options.ShuffleCandidates, step.Layout)).ToArray();
-            var targets = states.Select(s => s.Worst()).Select(w => w[random.NextInt(w.Count)]).ToArray();
-            var rows = states.Select(Row).ToArray();
-            total = Accumulate(MicroBatcher.Plan(states.Length, options.MicroBatchSize, _ => 1, i => rows[i].Prompt.Length), _ => 1.0,
-                chunk => losses.FreeTextWarmStart(chunk.Select(i => (rows[i].Prompt, Target(states[i].Query, targets[i]))).ToArray()), cancellationToken);
-        }
+        var (states, places, targets) = samples.WarmStartBatch(train, batch);
+        var total = options.Mode == DecodingMode.Choice
+            ? Accumulate(MicroBatcher.PlanRows(places.Select(p => p.Row).ToArray(), options.MicroBatchSize), i => states[i].Weight,
+                chunk => losses.ChoiceWarmStart(chunk.Select(i => (states[i], places[i])).ToArray()), cancellationToken)
+            : Accumulate(MicroBatcher.Plan(states.Length, options.MicroBatchSize, _ => 1, i => places[i].Row.Prompt.Length), _ => 1.0,
+                chunk => losses.FreeTextWarmStart(chunk.Select(i => (places[i].Row.Prompt, Target(states[i].Query, targets![i]))).ToArray()), cancellationToken);
         policy.Step(total.Loss, options.MaxGradNorm, TrainingPhase.WarmStart, progress.WarmStartDone + 1, options.CheckpointFolder);
         var seconds = clock.Elapsed.TotalSeconds;
         return new TrainingStepMetrics(TrainingPhase.WarmStart, progress.WarmStartDone + 1, options.WarmStartSteps, total.Loss, 0,
             new Dictionary<string, double>(), total.Accuracy, 0, 0, total.Entropy, total.LanguageModelLoss, 0, lr, losses.Tokens / seconds, seconds)
-        { EliminationSteps = trained };
-    }
-
-    /// <summary>Whether samples are packed eliminations: asked for, in Choice mode, with append-only prompts.</summary>
-    private bool Packs => options.PackEliminations && options.Mode == DecodingMode.Choice && step.Layout == PromptLayout.AppendOnly;
-
-    /// <summary><paramref name="count"/> single-step sub-list samples, each in a row of its own.</summary>
-    private (EliminationState[] States, StepPlace[] Places) DrawSingle(IReadOnlyList<RankingQuery> train, int count)
-    {
-        var random = progress.Random;
-        var states = Enumerable.Range(0, count).Select(_ => SubListSampler.Draw(train[progress.Stream!.Next(random)], random, options.ShuffleCandidates, step.Layout)).ToArray();
-        if (options.Mode == DecodingMode.Choice)   // the unpacked warm start drew a target for every state; kept so that seeds repeat
-            foreach (var s in states) { var w = s.Worst(); random.NextInt(w.Count); }
-        return (states, states.Select(s => new StepPlace(Row(s), 0)).ToArray());
-    }
-
-    /// <summary>
-    /// <paramref name="count"/> whole sub-list eliminations (<see cref="TrainingOptions.PackEliminations"/>): every step
-    /// of each, in packed rows.
-    /// </summary>
-    private (EliminationState[] States, StepPlace[] Places) DrawPacked(IReadOnlyList<RankingQuery> train, int count)
-    {
-        var states = new List<EliminationState>();
-        var places = new List<StepPlace>();
-        for (int i = 0; i < count; i++)
-        {
-            var steps = SubListSampler.DrawElimination(train[progress.Stream!.Next(progress.Random)], progress.Random, options.ShuffleCandidates);
-            states.AddRange(steps);
-            places.AddRange(PackedElimination.Places(step, steps, options.PackTokens, options.MaxPromptTokens));
-        }
-        return ([.. states], [.. places]);
+        { EliminationSteps = states.Length };
     }
 
     /// <summary>The supervised answer that eliminates <paramref name="candidate"/>, after the tag the prompt opened, ending the turn.</summary>
@@ -353,7 +302,8 @@ public sealed class EliminationTrainer
         for (int round = 0; round < options.GradientAccumulationSteps; round++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var states = DrawGroups(train, round);
+            var states = samples.ReinforcementRound(train, round, out long rolloutTokens);
+            losses.Tokens += rolloutTokens;
             var pending = states.Where(g => g.Answers.Count == 0).ToList();   // packed trajectories come with their answers
             losses.Tokens += options.Mode == DecodingMode.Choice
                 ? ChoiceRollouts.Sample(step, pending, options, rewards, progress.Random)
@@ -388,81 +338,6 @@ public sealed class EliminationTrainer
             answers.Average(x => x.a.Reward.Total), parts, accuracy, total.Kl, total.ClipFraction,
             total.Entropy, 0, total.ValueLoss, lr, losses.Tokens / seconds, seconds)
         { EliminationSteps = groups.Count };
-    }
-
-    /// <summary>
-    /// The states of one accumulation round, each with its row: <see cref="TrainingOptions.PromptsPerStep"/> of them,
-    /// from on-policy trajectories and sub-lists as <see cref="TrainingOptions.Samples"/> says. Where
-    /// <see cref="TrainingOptions.PackEliminations"/> applies, sub-lists are eliminated to the end on the teacher's path
-    /// and trajectories are rolled out to the end within the round, each packed into rows.
-    /// </summary>
-    private List<RolloutGroup> DrawGroups(IReadOnlyList<RankingQuery> train, int round)
-    {
-        int n = options.PromptsPerStep;
-        int fromTrajectories = options.Samples switch
-        {
-            SampleSource.Trajectories => n,
-            SampleSource.Mixed => n / 2,
-            _ => 0,
-        };
-        var groups = new List<RolloutGroup>(n);
-        if (Packs)
-        {
-            if (fromTrajectories > 0) groups.AddRange(PackedTrajectories(train, fromTrajectories));
-            var (states, places) = DrawPacked(train, n - fromTrajectories);
-            groups.AddRange(states.Select((s, i) => new RolloutGroup(s, places[i].Row, [], places[i].Point)));
-            return groups;
-        }
-        for (int i = 0; i < fromTrajectories; i++)
-        {
-            var state = progress.Trajectories.Current(round * n + i, train, progress.Stream!, progress.Random, options.ShuffleCandidates);
-            groups.Add(new RolloutGroup(state, Row(state), []));
-        }
-        for (int i = fromTrajectories; i < n; i++)
-        {
-            var state = SubListSampler.Draw(train[progress.Stream!.Next(progress.Random)], progress.Random, options.ShuffleCandidates, step.Layout);
-            groups.Add(new RolloutGroup(state, Row(state), []));
-        }
-        return groups;
-    }
-
-    /// <summary>
-    /// <paramref name="count"/> on-policy trajectories, rolled out now: each drawn list starts with all its candidates,
-    /// every step samples its group of choices from the current policy and removes the first one, to the end; then each
-    /// trajectory's steps are packed into rows for the loss. The groups come with their answers.
-    /// </summary>
-    private List<RolloutGroup> PackedTrajectories(IReadOnlyList<RankingQuery> train, int count)
-    {
-        var random = progress.Random;
-        var walks = new List<(RankingQuery Query, int[] Order, int[] First, int Steps, List<RolloutGroup> Groups)>();
-        for (int i = 0; i < count; i++)
-        {
-            var query = train[progress.Stream!.Next(random)];
-            var order = Enumerable.Range(0, query.Candidates.Count).ToArray();
-            if (options.ShuffleCandidates) random.Shuffle(order);
-            walks.Add((query, order, step.Prompt(query, order, DecodingMode.Choice), query.Candidates.Count - 1, []));
-        }
-        // The walks advance together, one rollout batch per step; each state's prompt continues its list's first prompt.
-        for (int k = 0; walks.Any(w => w.Groups.Count < w.Steps); k++)
-        {
-            var active = walks.Where(w => w.Groups.Count < w.Steps).ToList();
-            var batch = active.Select(w =>
-            {
-                var history = w.Groups.Select(g => g.Answers[0].Chosen!.Value).ToArray();
-                var state = new EliminationState(w.Query, w.Order.Except(history).ToArray(), Eliminated: history);
-                var prompt = step.Prompt(state.Query, state.Remaining, state.History, DecodingMode.Choice, w.First);
-                return new RolloutGroup(state, step.Row(state.Query, state.Remaining, DecodingMode.Choice, prompt), []);
-            }).ToList();
-            losses.Tokens += ChoiceRollouts.Sample(step, batch, options, rewards, random);
-            for (int i = 0; i < active.Count; i++) active[i].Groups.Add(batch[i]);
-        }
-        var packed = new List<RolloutGroup>(count);
-        foreach (var walk in walks)
-        {
-            var places = PackedElimination.Places(step, walk.Groups.Select(g => g.State).ToArray(), options.PackTokens, options.MaxPromptTokens);
-            packed.AddRange(walk.Groups.Select((g, i) => g with { State = g.State with { Weight = 1.0 / walk.Steps }, Row = places[i].Row, Point = places[i].Point }));
-        }
-        return packed;
     }
 
     private void ComputeAdvantages(List<RolloutGroup> groups)

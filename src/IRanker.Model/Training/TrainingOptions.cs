@@ -284,6 +284,16 @@ public sealed class TrainingOptions
             throw new ArgumentException("TrainingOptions.Rewards is empty; give at least one reward function or leave it null for the standard set.", nameof(Rewards));
     }
 
+    /// <summary>Checks one step prompt against <see cref="MaxPromptTokens"/> (given as <paramref name="maxPromptTokens"/>).</summary>
+    /// <exception cref="InvalidOperationException">The prompt is longer; the message names the query and the option.</exception>
+    internal static void CheckPromptLength(RankingQuery query, int candidates, int promptTokens, int maxPromptTokens)
+    {
+        if (promptTokens > maxPromptTokens)
+            throw new InvalidOperationException(
+                $"The prompt of query '{query.QueryId ?? query.Context}' with {candidates} candidates has {promptTokens} tokens, " +
+                $"more than TrainingOptions.MaxPromptTokens = {maxPromptTokens}. Raise MaxPromptTokens or shorten the candidates' texts.");
+    }
+
     private static void Require(bool ok, string name, object? value, string allowed)
     {
         if (!ok) throw new ArgumentException($"TrainingOptions.{name} is {value?.ToString() ?? "null"}; it must be {allowed}.", name);

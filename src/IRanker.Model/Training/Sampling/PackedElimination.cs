@@ -30,10 +30,7 @@ internal static class PackedElimination
         var branches = states.Select(s => s.Remaining.Select(c => step.Continuation(query, c)).ToArray()).ToArray();
         for (int k = 0; k < states.Count; k++)
         {
-            if (prompts[k].Length > maxPromptTokens)
-                throw new InvalidOperationException(
-                    $"The prompt of query '{query.QueryId ?? query.Context}' with {states[k].Remaining.Count} candidates has {prompts[k].Length} tokens, " +
-                    $"more than TrainingOptions.MaxPromptTokens = {maxPromptTokens}. Raise MaxPromptTokens or shorten the candidates' texts.");
+            TrainingOptions.CheckPromptLength(query, states[k].Remaining.Count, prompts[k].Length, maxPromptTokens);
             if (k > 0 && !prompts[k].AsSpan(0, prompts[k - 1].Length).SequenceEqual(prompts[k - 1]))
                 throw new InvalidOperationException($"Step {k} of query '{query.QueryId ?? query.Context}' does not extend the step before it; packed eliminations need the append-only layout.");
         }
