@@ -33,15 +33,15 @@ internal sealed class LearningCurveBenchmark : IBenchmarkCommand
 
     public string Run(string[] args)
     {
-        var tasks = Option(args, "--tasks", "Passage-5,Passage-7,Passage-9").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        int steps = Int(args, "--steps", 2400), batch = Int(args, "--batch", 16), every = Int(args, "--every", 400);
-        int trainLists = Int(args, "--train", 3000), testLists = Int(args, "--test", 60), threads = Int(args, "--threads", 2), seed = Int(args, "--seed", 1);
+        var tasks = BenchmarkArguments.Option(args, "--tasks", "Passage-5,Passage-7,Passage-9").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        int steps = BenchmarkArguments.Int(args, "--steps", 2400), batch = BenchmarkArguments.Int(args, "--batch", 16), every = BenchmarkArguments.Int(args, "--every", 400);
+        int trainLists = BenchmarkArguments.Int(args, "--train", 3000), testLists = BenchmarkArguments.Int(args, "--test", 60), threads = BenchmarkArguments.Int(args, "--threads", 2), seed = BenchmarkArguments.Int(args, "--seed", 1);
         const double defaultLr = 1e-3, defaultLmWeight = 1.0;
-        double lr = Double(args, "--lr", defaultLr), lmWeight = Double(args, "--lm-weight", defaultLmWeight);
+        double lr = BenchmarkArguments.Double(args, "--lr", defaultLr, zeroAllowed: true), lmWeight = BenchmarkArguments.Double(args, "--lm-weight", defaultLmWeight, zeroAllowed: true);
         var shape = Qwen2Config.Small(1);
-        double ropeTheta = Double(args, "--rope-theta", shape.RopeTheta);
-        int hidden = Int(args, "--hidden", shape.HiddenSize), heads = Int(args, "--heads", shape.NumAttentionHeads);
-        int kvHeads = Int(args, "--kv-heads", shape.NumKeyValueHeads), layers = Int(args, "--layers", shape.NumHiddenLayers);
+        double ropeTheta = BenchmarkArguments.Double(args, "--rope-theta", shape.RopeTheta, zeroAllowed: true);
+        int hidden = BenchmarkArguments.Int(args, "--hidden", shape.HiddenSize), heads = BenchmarkArguments.Int(args, "--heads", shape.NumAttentionHeads);
+        int kvHeads = BenchmarkArguments.Int(args, "--kv-heads", shape.NumKeyValueHeads), layers = BenchmarkArguments.Int(args, "--layers", shape.NumHiddenLayers);
         Qwen2Config Config(int vocab)
         {
             var config = Qwen2Config.Small(vocab);
@@ -122,25 +122,4 @@ internal sealed class LearningCurveBenchmark : IBenchmarkCommand
     }
 
     private static string Percent(double value) => (100 * value).ToString("F1", CultureInfo.InvariantCulture);
-
-
-    private static string Option(string[] args, string name, string fallback)
-    {
-        int at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
-    }
-
-    private static double Double(string[] args, string name, double fallback)
-    {
-        string text = Option(args, name, fallback.ToString(CultureInfo.InvariantCulture));
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value >= 0
-            ? value : throw new ArgumentException($"Option {name} needs a number of at least 0, not '{text}'.");
-    }
-
-    private static int Int(string[] args, string name, int fallback)
-    {
-        string text = Option(args, name, fallback.ToString(CultureInfo.InvariantCulture));
-        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value > 0
-            ? value : throw new ArgumentException($"Option {name} needs a whole number above 0, not '{text}'.");
-    }
 }

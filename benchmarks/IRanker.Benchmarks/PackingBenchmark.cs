@@ -26,12 +26,12 @@ internal sealed class PackingThroughputBenchmark : IBenchmarkCommand
 
     public string Run(string[] args)
     {
-        int steps = PackingRuns.Int(args, "--steps", 12), threads = PackingRuns.Int(args, "--threads", 2);
-        int packTokens = PackingRuns.Int(args, "--pack-tokens", new TrainingOptions().PackTokens);
+        int steps = BenchmarkArguments.Int(args, "--steps", 12), threads = BenchmarkArguments.Int(args, "--threads", 2);
+        int packTokens = BenchmarkArguments.Int(args, "--pack-tokens", new TrainingOptions().PackTokens);
         TorchRuntime.EnsureInitialized();
         set_num_threads(threads);
         var version = DataVersionArgument.From(args);
-        var tasks = PackingRuns.Option(args, "--tasks", "Passage-5,Passage-9").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var tasks = BenchmarkArguments.Option(args, "--tasks", "Passage-5,Passage-9").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var data = RankingBenchMini.Generate(new RankingBenchMiniOptions { Seed = 1, TrainQueriesPerTask = 150, TestQueriesPerTask = 5, Tasks = tasks, Version = version });
 
         var rows = new List<string>();
@@ -100,10 +100,10 @@ internal sealed class PackingCurveBenchmark : IBenchmarkCommand
 
     public string Run(string[] args)
     {
-        double minutes = PackingRuns.Double(args, "--minutes", 4), every = PackingRuns.Double(args, "--every", 1);
-        int threads = PackingRuns.Int(args, "--threads", 2);
-        int packTokens = PackingRuns.Int(args, "--pack-tokens", new TrainingOptions().PackTokens);
-        var seeds = PackingRuns.Option(args, "--seeds", "1,2").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        double minutes = BenchmarkArguments.Double(args, "--minutes", 4, zeroAllowed: false), every = BenchmarkArguments.Double(args, "--every", 1, zeroAllowed: false);
+        int threads = BenchmarkArguments.Int(args, "--threads", 2);
+        int packTokens = BenchmarkArguments.Int(args, "--pack-tokens", new TrainingOptions().PackTokens);
+        var seeds = BenchmarkArguments.Option(args, "--seeds", "1,2").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         TorchRuntime.EnsureInitialized();
         set_num_threads(threads);
         var version = DataVersionArgument.From(args);
@@ -205,24 +205,4 @@ internal static class PackingRuns
     };
 
     public static string VersionArgument(RankingBenchMiniVersion version) => version == RankingBenchMiniVersion.V1 ? "" : $" --data-version {(int)version}";
-
-    public static string Option(string[] args, string name, string fallback)
-    {
-        int at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
-    }
-
-    public static int Int(string[] args, string name, int fallback)
-    {
-        string text = Option(args, name, fallback.ToString(CultureInfo.InvariantCulture));
-        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value > 0
-            ? value : throw new ArgumentException($"Option {name} needs a whole number above 0, not '{text}'.");
-    }
-
-    public static double Double(string[] args, string name, double fallback)
-    {
-        string text = Option(args, name, fallback.ToString(CultureInfo.InvariantCulture));
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value > 0
-            ? value : throw new ArgumentException($"Option {name} needs a number above 0, not '{text}'.");
-    }
 }

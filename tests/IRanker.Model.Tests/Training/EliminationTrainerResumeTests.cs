@@ -2,7 +2,6 @@ using IRanker.Model.Modeling;
 using IRanker.Model.Runtime;
 using IRanker.Model.Text;
 using IRanker.Model.Training;
-using static TorchSharp.torch;
 
 namespace IRanker.Model.Tests.Training;
 
@@ -46,9 +45,7 @@ public sealed class EliminationTrainerResumeTests : IDisposable
     private static Qwen2ForCausalLM Copy(Qwen2ForCausalLM like)
     {
         var model = new Qwen2ForCausalLM(like.Config);
-        var source = like.named_parameters().ToDictionary(p => p.name, p => p.parameter);
-        using (no_grad())
-            foreach (var (name, p) in model.named_parameters()) p.copy_(source[name]);
+        TrainablePolicy.CopyWeights(like, model);
         return model;
     }
 

@@ -2,7 +2,6 @@ using IRanker.Model.Modeling;
 using IRanker.Model.Prompts;
 using IRanker.Model.Runtime;
 using IRanker.Model.Training;
-using static TorchSharp.torch;
 
 namespace IRanker.Model.Tests.Training;
 
@@ -42,9 +41,7 @@ public sealed class PackedTrainingTests : IDisposable
     private static IRankerModel Copy(IRankerModel like)
     {
         var model = new Qwen2ForCausalLM(like.Model.Config);
-        var source = like.Model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
-        using (no_grad())
-            foreach (var (name, p) in model.named_parameters()) p.copy_(source[name]);
+        TrainablePolicy.CopyWeights(like.Model, model);
         return new IRankerModel(model, like.Tokenizer, style: like.Style, layout: like.Layout);
     }
 
