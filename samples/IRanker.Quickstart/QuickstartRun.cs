@@ -10,6 +10,7 @@ using IRanker.Model.Prompts;
 using IRanker.Model.Training;
 using IRanker.Quickstart.Baselines;
 using IRanker.Quickstart.Evaluation;
+using IRanker.Quickstart.Models;
 using IRanker.Quickstart.Reporting;
 using Microsoft.ML;
 using Spectre.Console;
@@ -21,6 +22,10 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
 {
     private const string IRankerMethod = "IRanker (trained)";
     private const string UntrainedMethod = "IRanker (untrained)";
+    private const string BaseMethod = "base model";
+    private const string ZeroShotMethod = "IRanker-mini zero-shot";
+    private const string FineTunedMethod = "IRanker-mini fine-tuned";
+    private const string HeldOutMark = "†";
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     public int Run()
@@ -46,20 +51,43 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
         var allGroups = ml.Transforms.SelectColumns("GroupId").Fit(trainView)
             .Transform(ml.Data.LoadFromEnumerable(RankingRows.FromQueries(data.Train).Concat(RankingRows.FromQueries(data.Test))));
 
-        // 2. IRanker from scratch through ML.NET: warm start, then GRPO.
-        ITransformer model = Train(progress => ml.Transforms.Conversion.MapValueToKey("GroupId", keyData: allGroups)
-            .Append(ml.Ranking.Trainers.IRanker(Options(settings.WarmStartSteps, settings.RlSteps, progress))), trainView);
-        Say($"Trained in {_clock.Elapsed.TotalMinutes:0.0} min (so far).");
+        IEstimator<ITransformer> Pipeline(IRankerOptions options) => ml.Transforms.Conversion.MapValueToKey("GroupId", keyData: allGroups)
+            .Append(ml.Ranking.Trainers.IRanker(options));
 
-        // 3. The untrained model: the same path with no training steps.
-        var untrained = ml.Transforms.Conversion.MapValueToKey("GroupId", keyData: allGroups)
-            .Append(ml.Ranking.Trainers.IRanker(Options(0, 0)))
-            .Fit(trainView);
+        // 2. The models: each is an ML.NET pipeline fitted on the training split (with no training steps a fit only loads).
+        var models = new List<(string Method, ITransformer Model)>();
+        IReadOnlySet<string> heldOut = new HashSet<string>();
+        if (settings.FromScratch)
+        {
+            // A new small model trained from nothing (warm start, then GRPO), and the same path with no training steps.
+            var trained = Train(progress => Pipeline(ScratchOptions(settings.WarmStartSteps, settings.RlSteps, progress)), trainView);
+            Say($"Trained in {_clock.Elapsed.TotalMinutes:0.0} min (so far).");
+            models.Add((UntrainedMethod, Pipeline(ScratchOptions(0, 0)).Fit(trainView)));
+            models.Add((IRankerMethod, trained));
+        }
+        else
+        {
+            // IRanker-mini as shipped (zero-shot), its base model and an untrained model of its shape (the controls), then
+            // IRanker-mini fine-tuned on the training split of all nine tasks.
+            var shipped = ShippedModel.Resolve(settings.ModelFolder);
+            heldOut = shipped.HeldOut;
+            string untrainedFolder = shipped.WriteUntrained(Path.Combine(settings.Output, "iranker-mini-untrained"), settings.Seed);
+            Say($"IRanker-mini: {shipped.Folder}; base model: {shipped.BaseFolder}" +
+                (heldOut.Count > 0 ? $"; held out of its ranking training (zero-shot, marked {HeldOutMark}): {string.Join(", ", tasks.Where(heldOut.Contains))}." : "."));
+            models.Add((UntrainedMethod, Pipeline(CheckpointOptions(untrainedFolder, 0, 0)).Fit(trainView)));
+            models.Add((BaseMethod, Pipeline(CheckpointOptions(shipped.BaseFolder, 0, 0)).Fit(trainView)));
+            models.Add((ZeroShotMethod, Pipeline(CheckpointOptions(shipped.Folder, 0, 0)).Fit(trainView)));
+            var fineTuned = Train(progress => Pipeline(CheckpointOptions(shipped.Folder, settings.WarmStartSteps, settings.RlSteps, progress)), trainView);
+            Say($"Fine-tuned in {_clock.Elapsed.TotalMinutes:0.0} min (so far).");
+            models.Add((FineTunedMethod, fineTuned));
+        }
+        var model = models[^1].Model;   // the trained one: saved, reloaded and shown below
+        string mainMethod = models[^1].Method;
 
-        // 4. Scores on the test split, per task, for every method.
+        // 3. Scores on the test split, per task, for every method.
         var results = new List<TaskMetrics>();
-        var trainedScores = ScoreByTask(ml, model, testView, data);
-        var untrainedScores = ScoreByTask(ml, untrained, testView, data);
+        var scores = models.ToDictionary(m => m.Method, m => ScoreByTask(ml, m.Model, testView, data));
+        var trainedScores = scores[mainMethod];
         var lightGbm = new LightGbmBaseline(ml);
         lightGbm.Fit(data.Train);
         foreach (var task in data.Tasks)
@@ -68,16 +96,16 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
                 TaskEvaluation.ScoresOf(new RandomRanker(settings.Seed).Rank(task.Test))));
             results.Add(TaskEvaluation.Evaluate(ml, "BM25", task.Name, task.Test, task.Test.Select(new Bm25Ranker().Score).ToList()));
             results.Add(TaskEvaluation.Evaluate(ml, "LightGBM", task.Name, task.Test, lightGbm.Score(task.Test)));
-            results.Add(TaskEvaluation.Evaluate(ml, UntrainedMethod, task.Name, task.Test, untrainedScores[task.Name]));
-            results.Add(TaskEvaluation.Evaluate(ml, IRankerMethod, task.Name, task.Test, trainedScores[task.Name]));
+            foreach (var (method, _) in models)
+                results.Add(TaskEvaluation.Evaluate(ml, method, task.Name, task.Test, scores[method][task.Name]));
         }
-        string[] methods = ["random", "BM25", "LightGBM", UntrainedMethod, IRankerMethod];
-        ResultTable.Print(results, methods, tasks);
+        string[] methods = ["random", "BM25", "LightGBM", .. models.Select(m => m.Method)];
+        ResultTable.Print(results, methods, tasks, heldOut, HeldOutMark);
         Say($"LightGBM = ML.NET LambdaMART on: {LightGbmBaseline.Description}.");
-        var comparisons = Comparisons(results, tasks);
+        var comparisons = Comparisons(results, tasks, models.Select(m => m.Method).ToList(), heldOut);
         comparisons.ForEach(line => Say(line));
 
-        // 5. Save, reload in a new MLContext, and check that the scores are identical.
+        // 4. Save, reload in a new MLContext, and check that the scores are identical.
         string zip = Path.Combine(settings.Output, "iranker-model.zip");
         ml.Model.Save(model, trainView.Schema, zip);
         var reloadContext = new MLContext(seed: settings.Seed);
@@ -90,7 +118,7 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
 
         ShowExample(reloaded, data);
 
-        if (settings.BenchmarksFile is { } file) AppendToBenchmarks(file, results, methods, tasks, comparisons);
+        if (settings.BenchmarksFile is { } file) AppendToBenchmarks(file, results, methods, tasks, comparisons, heldOut);
         Say($"Done in {_clock.Elapsed.TotalMinutes:0.0} min.");
         return identical ? 0 : 1;
     }
@@ -111,7 +139,7 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
             $"{result.Query.Candidates.Max(c => c.Label ?? 0).ToString(CultureInfo.InvariantCulture)}.", markup: true);
     }
 
-    private IRankerOptions Options(int warmStartSteps, int rlSteps, IProgress<TrainingStepMetrics>? progress = null) => new()
+    private IRankerOptions ScratchOptions(int warmStartSteps, int rlSteps, IProgress<TrainingStepMetrics>? progress = null) => new()
     {
         TrainingProgress = progress,
         ModelPath = null,                    // a new small model, trained from scratch
@@ -127,6 +155,37 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
         Seed = settings.Seed,
         Device = settings.Device,
     };
+
+    /// <summary>A checkpoint folder loaded through <see cref="IRankerOptions.ModelPath"/>, fine-tuned when given steps.</summary>
+    private IRankerOptions CheckpointOptions(string folder, int warmStartSteps, int rlSteps, IProgress<TrainingStepMetrics>? progress = null) => new()
+    {
+        TrainingProgress = progress,
+        ModelPath = folder,                  // a Hugging Face folder, loaded as a Qwen2.5 checkpoint is
+        TaskColumnName = "Task",
+        CandidateIdColumnName = "CandidateId",
+        WarmStartSteps = warmStartSteps,
+        TrainingSteps = rlSteps,
+        DecodingMode = DecodingMode.Choice,
+        PromptLayout = settings.Layout,
+        TaskWeights = settings.TaskWeights.Count > 0 ? new Dictionary<string, double>(settings.TaskWeights) : null,
+        ShuffleCandidates = settings.ShuffleCandidates,
+        Training = FineTuning(),
+        Seed = settings.Seed,
+        Device = settings.Device,
+    };
+
+    /// <summary>
+    /// How IRanker-mini is fine-tuned: the scratch recipe (docs/training.md) with lower learning rates, since the weights
+    /// already rank (docs/iranker-mini.md).
+    /// </summary>
+    private TrainingOptions FineTuning()
+    {
+        var training = IRankerOptions.ScratchTrainingDefaults();
+        training.WarmStartLearningRate = 5e-4;
+        training.LearningRate = 2e-4;
+        if (settings.PackEliminations is { } pack) training.PackEliminations = pack;
+        return training;
+    }
 
     private static TrainingOptions WithPacking(bool pack)
     {
@@ -178,31 +237,37 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
     }
 
     /// <summary>
-    /// The summary lines under the table: on how many tasks IRanker's MRR is above each baseline's, and on how many the
-    /// gap is beyond the draw of the test lists (a paired sign-flip permutation test on the per-list reciprocal ranks,
-    /// p &lt; 0.05, <see cref="PairedComparison"/>).
+    /// The summary lines under the table: per model, on how many tasks its MRR is above random, BM25 and LightGBM (and,
+    /// for the zero-shot model, above the controls on the held-out tasks), and on how many the gap is beyond the draw of
+    /// the test lists (a paired sign-flip permutation test on the per-list reciprocal ranks, p &lt; 0.05,
+    /// <see cref="PairedComparison"/>).
     /// </summary>
-    private static List<string> Comparisons(List<TaskMetrics> results, List<string> tasks)
+    private static List<string> Comparisons(List<TaskMetrics> results, List<string> tasks, List<string> models, IReadOnlySet<string> heldOut)
     {
         TaskMetrics Of(string method, string task) => results.Single(r => r.Method == method && r.Task == task);
-        string Against(string method, string name)
+        string Against(string model, string method, string name, IReadOnlyList<string> over)
         {
-            var above = tasks.Where(t => Of(IRankerMethod, t).Mrr > Of(method, t).Mrr).ToList();
-            var beyond = above.Where(t => PairedComparison.Of(Of(IRankerMethod, t).ReciprocalRanks, Of(method, t).ReciprocalRanks).FirstIsBetter()).ToList();
-            return $"{name} on {above.Count}/{tasks.Count} ({beyond.Count} beyond chance{(beyond.Count > 0 ? ": " + string.Join(", ", beyond) : "")})";
+            var above = over.Where(t => Of(model, t).Mrr > Of(method, t).Mrr).ToList();
+            var beyond = above.Where(t => PairedComparison.Of(Of(model, t).ReciprocalRanks, Of(method, t).ReciprocalRanks).FirstIsBetter()).ToList();
+            return $"{name} on {above.Count}/{over.Count} ({beyond.Count} beyond chance{(beyond.Count > 0 ? ": " + string.Join(", ", beyond) : "")})";
         }
-        var lightGbmWins = tasks.Where(t => Of("LightGBM", t).Mrr > Of(IRankerMethod, t).Mrr).ToList();
-        return
-        [
-            $"IRanker's MRR is above {Against("random", "random")}, {Against(UntrainedMethod, "the untrained model")}, {Against("BM25", "BM25")}.",
-            "Beyond chance: the paired sign-flip permutation test on the per-list reciprocal ranks gives p < 0.05; with "
-                + $"{results[0].Lists} test lists per task, smaller gaps may be the draw of the lists.",
-            lightGbmWins.Count == 0 ? "LightGBM beats IRanker on no task."
-                : $"LightGBM beats IRanker on {lightGbmWins.Count} task(s): {string.Join(", ", lightGbmWins)}.",
-        ];
+        var lines = new List<string>();
+        foreach (var model in models)
+        {
+            string line = $"{model}: MRR above {Against(model, "random", "random", tasks)}, {Against(model, "BM25", "BM25", tasks)}, " +
+                          $"{Against(model, "LightGBM", "LightGBM", tasks)}";
+            var held = tasks.Where(heldOut.Contains).ToList();
+            if (model == ZeroShotMethod && held.Count > 0)
+                line += $"; on the held-out tasks above {Against(model, UntrainedMethod, "the untrained model", held)}, {Against(model, BaseMethod, "the base model", held)}";
+            if (model == IRankerMethod) line += $"; above {Against(model, UntrainedMethod, "the untrained model", tasks)}";
+            lines.Add(line + ".");
+        }
+        lines.Add("Beyond chance: the paired sign-flip permutation test on the per-list reciprocal ranks gives p < 0.05; with "
+            + $"{results[0].Lists} test lists per task, smaller gaps may be the draw of the lists.");
+        return lines;
     }
 
-    private void AppendToBenchmarks(string file, List<TaskMetrics> results, string[] methods, List<string> tasks, List<string> comparisons)
+    private void AppendToBenchmarks(string file, List<TaskMetrics> results, string[] methods, List<string> tasks, List<string> comparisons, IReadOnlySet<string> heldOut)
     {
         string cpu = File.Exists("/proc/cpuinfo")
             ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown"
@@ -212,9 +277,9 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
             ### Quickstart{(settings.Quick ? " (--quick)" : "")}, {DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}
 
             Machine: {cpu}, {Environment.ProcessorCount} cores. Command: `dotnet run --project samples/IRanker.Quickstart -c Release -- {string.Join(' ', Environment.GetCommandLineArgs().Skip(1))}`.
-            Seed {settings.Seed}; {settings.TrainListsPerTask} training and {settings.TestListsPerTask} test lists per task; {settings.WarmStartSteps} warm-start steps, {settings.RlSteps} GRPO steps{Weights()}; wall time {_clock.Elapsed.TotalMinutes:0.0} min.
+            Seed {settings.Seed}; {settings.TrainListsPerTask} training and {settings.TestListsPerTask} test lists per task; {(settings.FromScratch ? "from scratch" : "IRanker-mini fine-tuned with")} {settings.WarmStartSteps} warm-start steps, {settings.RlSteps} GRPO steps{Weights()}; data version {(int)settings.DataVersion}; wall time {_clock.Elapsed.TotalMinutes:0.0} min.
 
-            {ResultTable.ToMarkdown(results, methods, tasks)}
+            {ResultTable.ToMarkdown(results, methods, tasks, heldOut, HeldOutMark)}
             {string.Join(Environment.NewLine, comparisons)}
 
             """;

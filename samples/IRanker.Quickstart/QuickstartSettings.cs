@@ -10,16 +10,20 @@ internal sealed record QuickstartSettings
 {
     /// <summary>--quick: the same path, smaller (<see cref="WithQuickPreset"/>).</summary>
     public bool Quick { get; init; }
+    /// <summary>--from-scratch: a new small model trained from nothing instead of the shipped IRanker-mini (<see cref="WithScratchPreset"/>).</summary>
+    public bool FromScratch { get; init; }
+    /// <summary>--model: the IRanker-mini folder to start from; null: the one shipped with the quickstart (models/iranker-mini).</summary>
+    public string? ModelFolder { get; init; }
     /// <summary>--seed: seed of data, model and training.</summary>
     public int Seed { get; init; } = 1;
     /// <summary>--train-lists: training lists per task.</summary>
     public int TrainListsPerTask { get; init; } = 150;
     /// <summary>--test-lists: test lists per task.</summary>
-    public int TestListsPerTask { get; init; } = 30;
-    /// <summary>--warm-start-steps: supervised warm-start steps.</summary>
-    public int WarmStartSteps { get; init; } = 800;
+    public int TestListsPerTask { get; init; } = 100;
+    /// <summary>--warm-start-steps: supervised warm-start steps (of the fine-tuning, or from scratch).</summary>
+    public int WarmStartSteps { get; init; } = 300;
     /// <summary>--rl-steps: GRPO steps after the warm start.</summary>
-    public int RlSteps { get; init; } = 120;
+    public int RlSteps { get; init; } = 40;
     /// <summary>--output: where data, the model zip and results go.</summary>
     public string Output { get; init; } = Path.Combine("samples", "IRanker.Quickstart", "output");
     /// <summary>--real-data: a folder of real Ranking-bench files to evaluate on as well; null: none.</summary>
@@ -29,7 +33,7 @@ internal sealed record QuickstartSettings
     /// <summary>--write-benchmarks: a Markdown file the result table is appended to; null: none.</summary>
     public string? BenchmarksFile { get; init; }
     /// <summary>--data-version: the Ranking-bench-mini generator version (RankingBenchMiniOptions.Version).</summary>
-    public RankingBenchMiniVersion DataVersion { get; init; } = RankingBenchMiniVersion.V1;
+    public RankingBenchMiniVersion DataVersion { get; init; } = RankingBenchMiniVersion.V2;
 
     /// <summary>The prompt layout to train and rank in (IRankerOptions.PromptLayout); null: the library's default.</summary>
     public PromptLayout? Layout { get; init; }
@@ -45,6 +49,13 @@ internal sealed record QuickstartSettings
     public QuickstartSettings WithQuickPreset() =>
         this with { Quick = true, TrainListsPerTask = 12, TestListsPerTask = 3, WarmStartSteps = 8, RlSteps = 2 };
 
+    /// <summary>
+    /// --from-scratch: the path of the quickstart before IRanker-mini shipped, with its defaults (version 1 data, 30 test
+    /// lists per task, 800 warm-start and 120 GRPO steps from a new model), so that its documented tables reproduce.
+    /// </summary>
+    public QuickstartSettings WithScratchPreset() =>
+        this with { FromScratch = true, DataVersion = RankingBenchMiniVersion.V1, TestListsPerTask = 30, WarmStartSteps = 800, RlSteps = 120 };
+
     /// <summary>--long: more data and training steps (about 20 minutes on two cores).</summary>
     public QuickstartSettings WithLongPreset() =>
         this with { TrainListsPerTask = 500, TestListsPerTask = 100, WarmStartSteps = 2000, RlSteps = 150 };
@@ -56,6 +67,7 @@ internal sealed record QuickstartSettings
     public string? Problem()
     {
         if (TestListsPerTask == 0 || TrainListsPerTask == 0) return "--train-lists and --test-lists must be at least 1.";
+        if (FromScratch && ModelFolder is not null) return "--model and --from-scratch exclude each other: --model names the checkpoint to fine-tune, --from-scratch trains a new model.";
         int lists = TrainListsPerTask + TestListsPerTask, most = RankingBenchMini.MaxRoutingListsPerTask;
         return lists <= most ? null
             : $"--train-lists {TrainListsPerTask} and --test-lists {TestListsPerTask} make {lists} lists per task; " +

@@ -7,10 +7,15 @@ namespace IRanker.Quickstart.Reporting;
 /// <summary>Prints every method's metrics per task as one table, the best MRR of each task in bold.</summary>
 internal static class ResultTable
 {
-    public static void Print(IReadOnlyList<TaskMetrics> metrics, IReadOnlyList<string> methods, IReadOnlyList<string> tasks)
+    /// <param name="metrics">Every method's metrics per task.</param>
+    /// <param name="methods">The columns, in order.</param>
+    /// <param name="tasks">The rows, in order.</param>
+    /// <param name="heldOut">Tasks to mark with <paramref name="mark"/> (held out of a model's training).</param>
+    /// <param name="mark">The mark.</param>
+    public static void Print(IReadOnlyList<TaskMetrics> metrics, IReadOnlyList<string> methods, IReadOnlyList<string> tasks, IReadOnlySet<string> heldOut, string mark)
     {
         // Redirected output defaults to 80 columns; the table needs more to keep one line per task.
-        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 160);
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 40 + 26 * methods.Count);
         var table = new Table().Border(TableBorder.Rounded)
             .Title("[bold]Test split, x100: MRR | NDCG@1/@3/@5/@10 (mlContext.Ranking.Evaluate) | Hit@1[/]");
         table.AddColumn("task");
@@ -19,7 +24,7 @@ internal static class ResultTable
         {
             var row = metrics.Where(x => x.Task == task).ToList();
             double best = row.Max(x => x.Mrr);
-            var cells = new List<string> { $"{Markup.Escape(task)} ({row[0].Lists})" };
+            var cells = new List<string> { $"{Markup.Escape(task)}{(heldOut.Contains(task) ? " " + mark : "")} ({row[0].Lists})" };
             foreach (var m in methods)
             {
                 var x = row.Single(r => r.Method == m);
@@ -35,7 +40,7 @@ internal static class ResultTable
     }
 
     /// <summary>The same numbers as a Markdown table (for docs/benchmarks.md).</summary>
-    public static string ToMarkdown(IReadOnlyList<TaskMetrics> metrics, IReadOnlyList<string> methods, IReadOnlyList<string> tasks)
+    public static string ToMarkdown(IReadOnlyList<TaskMetrics> metrics, IReadOnlyList<string> methods, IReadOnlyList<string> tasks, IReadOnlySet<string> heldOut, string mark)
     {
         var sb = new System.Text.StringBuilder();
         sb.AppendLine("MRR x100 per task (NDCG@10 x100 from `mlContext.Ranking.Evaluate` in brackets); the best MRR of each task in bold:");
@@ -46,7 +51,7 @@ internal static class ResultTable
         {
             var row = metrics.Where(x => x.Task == task).ToList();
             double best = row.Max(x => x.Mrr);
-            sb.Append($"| {task} |");
+            sb.Append($"| {task}{(heldOut.Contains(task) ? " " + mark : "")} |");
             foreach (var m in methods)
             {
                 var x = row.Single(r => r.Method == m);
@@ -58,6 +63,7 @@ internal static class ResultTable
         sb.Append("| mean MRR |");
         foreach (var m in methods) sb.Append($" {F(metrics.Where(x => x.Method == m).Average(x => x.Mrr))} |");
         sb.AppendLine();
+        if (heldOut.Count > 0) sb.AppendLine($"\n{mark} held out of IRanker-mini's ranking training: its zero-shot column is zero-shot there.");
         return sb.ToString();
     }
 
