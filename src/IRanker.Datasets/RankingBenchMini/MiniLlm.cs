@@ -61,7 +61,7 @@ internal sealed record MiniLlm(string Name, double PricePerMillion, double[] Qua
     private static string Join(List<string> items) =>
         items.Count == 1 ? items[0] : string.Join(", ", items.Take(items.Count - 1)) + " and " + items[^1];
 
-    private static string KindName(QueryType type) => type switch
+    internal static string KindName(QueryType type) => type switch
     {
         QueryType.Math => "math",
         QueryType.Coding => "coding",

@@ -100,7 +100,7 @@ internal sealed class PassageGenerator : ITaskGenerator
     internal static string Passage(Random random, List<string> words) =>
         string.Join(' ', Enumerable.Range(0, words.Count / 2).Select(i => Sentence(random, words[2 * i], words[2 * i + 1])));
 
-    private static string Sentence(Random random, string first, string second)
+    internal static string Sentence(Random random, string first, string second)
     {
         var text = string.Format(random.Pick(Sentences), first, second);
         return char.ToUpperInvariant(text[0]) + text[1..];

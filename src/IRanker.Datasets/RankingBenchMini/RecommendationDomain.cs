@@ -22,13 +22,13 @@ internal sealed class RecommendationDomain
         "Forest", "Frontier", "Heart", "House", "Journey", "Legacy", "Moon", "Night", "Orchard", "Tide",
     ];
 
-    private static readonly string[] FirstNames =
+    internal static readonly string[] FirstNames =
     [
         "Nina", "Leo", "Maya", "Oscar", "Ivy", "Felix", "Clara", "Hugo", "Ruby", "Milo",
         "Elsa", "Jonah", "Lena", "Otis", "Vera", "Caleb", "Iris", "Rafael", "Stella", "Theo",
     ];
 
-    private static readonly string[] LastNames =
+    internal static readonly string[] LastNames =
     [
         "Vale", "Stone", "Rivers", "Hart", "Frost", "Lane", "Marsh", "Bloom", "Cross", "Wolfe",
         "Reyes", "Quinn", "Adler", "Moss", "Keller", "Sloan", "Duval", "Okafor", "Lindqvist", "Ward",

@@ -86,7 +86,7 @@ internal sealed class RecommendationGenerator : ITaskGenerator
     private static RankingCandidate Candidate(RecommendationItem item, float label) => new(item.Title, item.Title, label);
 
     /// <summary>Every pair of genres gets the same number of items, in either genre order; names are unique.</summary>
-    private static List<RecommendationItem> BuildCatalog(RecommendationDomain domain, Random random)
+    internal static List<RecommendationItem> BuildCatalog(RecommendationDomain domain, Random random)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         var catalog = new List<RecommendationItem>();
