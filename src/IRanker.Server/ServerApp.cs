@@ -52,12 +52,12 @@ internal static class ServerApp
         return app;
     }
 
-    /// <summary>Kestrel refuses bodies over <see cref="ServerOptions.MaxBodyBytes"/> too; its minimum data rate drops slow bodies.</summary>
+    /// <summary>Kestrel refuses bodies over <see cref="ServerOptions.EffectiveMaxBodyBytes"/> too; its minimum data rate drops slow bodies.</summary>
     private sealed class ConfigureKestrel(IOptions<ServerOptions> options) : IConfigureOptions<KestrelServerOptions>
     {
         public void Configure(KestrelServerOptions kestrel)
         {
-            kestrel.Limits.MaxRequestBodySize = options.Value.MaxBodyBytes;
+            kestrel.Limits.MaxRequestBodySize = options.Value.EffectiveMaxBodyBytes;
             kestrel.AddServerHeader = false;
         }
     }

@@ -98,8 +98,30 @@ public sealed class ServerOptions
     /// </summary>
     public int MaxTotalChars { get; set; } = 1_004_000;
 
-    /// <summary>The largest request body in bytes. Default 4 MiB: <see cref="MaxTotalChars"/> of text in JSON, even where most characters take 3 bytes of UTF-8.</summary>
-    public long MaxBodyBytes { get; set; } = 4L << 20;
+    /// <summary>
+    /// The largest request body in bytes (also Kestrel's limit); null (the default) derives it from the document
+    /// limits: <see cref="BodyBytesFor"/>, 6,345,536 bytes (about 6 MiB) at the defaults. Set it to bound bodies
+    /// tighter or looser than the document limits do.
+    /// </summary>
+    public long? MaxBodyBytes { get; set; }
+
+    /// <summary>The body limit in force: <see cref="MaxBodyBytes"/> when set, otherwise <see cref="BodyBytesFor"/> of these options.</summary>
+    public long EffectiveMaxBodyBytes => MaxBodyBytes ?? BodyBytesFor(this);
+
+    /// <summary>
+    /// The body that fits the largest request within the document limits, however its client escapes JSON: the text of
+    /// <see cref="MaxDocuments"/> documents of <see cref="MaxDocumentChars"/> and the longest query (at most
+    /// <see cref="MaxTotalChars"/>), at 6 bytes per character (a <c>\uXXXX</c> escape, as Python's <c>json.dumps</c>
+    /// writes non-ASCII text), 256 bytes per document for its quotes, separators and object fields, and 64 KiB for
+    /// the other fields.
+    /// </summary>
+    public static long BodyBytesFor(ServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        long documents = Math.Max(0, options.MaxDocuments);
+        long chars = Math.Min(Math.Max(0, options.MaxTotalChars), Math.Max(0, options.MaxQueryChars) + documents * Math.Max(0, options.MaxDocumentChars));
+        return 6 * chars + 256 * documents + (64 << 10);
+    }
 
     /// <summary>Padded tokens per forward batch; null = the model's own setting (16,384 by default).</summary>
     public int? TokenBudget { get; set; }

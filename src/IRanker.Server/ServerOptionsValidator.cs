@@ -28,7 +28,7 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         Positive(errors, nameof(options.MaxQueryChars), options.MaxQueryChars);
         Positive(errors, nameof(options.MaxTotalChars), options.MaxTotalChars);
         Positive(errors, nameof(options.ShutdownTimeoutSeconds), options.ShutdownTimeoutSeconds);
-        if (options.MaxBodyBytes < 1) errors.Add($"IRanker:MaxBodyBytes must be at least 1 (it is {options.MaxBodyBytes}).");
+        if (options.MaxBodyBytes is < 1) errors.Add($"IRanker:MaxBodyBytes must be at least 1 (it is {options.MaxBodyBytes}); leave it unset to derive it from the document limits.");
         if (options.TokenBudget is < 1) errors.Add($"IRanker:TokenBudget must be at least 1 (it is {options.TokenBudget}).");
         if (!Enum.IsDefined(options.Scenario))
             errors.Add($"IRanker:Scenario must be one of {string.Join(", ", Enum.GetNames<RankingScenario>())}.");

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace IRanker.Server.Api;
 
 /// <summary>
-/// Reads a JSON request body into a request type, within <see cref="ServerOptions.MaxBodyBytes"/>, and turns every
+/// Reads a JSON request body into a request type, within <see cref="ServerOptions.EffectiveMaxBodyBytes"/>, and turns every
 /// way it can be wrong into a 4xx problem that names the field: not JSON, too large, malformed, not an object, a
 /// field of the wrong type.
 /// </summary>
@@ -20,7 +20,7 @@ internal static partial class JsonBody
     /// <summary>The request, or the problem to answer with.</summary>
     public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpContext context, ServerOptions options) where T : class
     {
-        long maxBytes = options.MaxBodyBytes;
+        long maxBytes = options.EffectiveMaxBodyBytes;
         var request = context.Request;
         if (!IsJson(request.ContentType)) return (null, Problems.NotJson(request.ContentType));
         if (request.ContentLength > maxBytes) return (null, Problems.BodyTooLarge(options));

@@ -12,11 +12,22 @@ internal static class Problems
     public static IResult Invalid(string field, string detail, long? limit = null) =>
         Problem(StatusCodes.Status400BadRequest, "Invalid request", detail, field, limit);
 
-    /// <summary>413: the body is larger than <see cref="ServerOptions.MaxBodyBytes"/>; the detail names the document limits it fits.</summary>
-    public static IResult BodyTooLarge(ServerOptions options) => Problem(StatusCodes.Status413PayloadTooLarge, "Request body too large",
-        $"The request body is larger than {options.MaxBodyBytes:N0} bytes, this server's limit (IRanker:MaxBodyBytes), which fits its limits on documents: " +
-        $"at most {options.MaxDocuments:N0} documents (IRanker:MaxDocuments) of at most {options.MaxDocumentChars:N0} characters each (IRanker:MaxDocumentChars), " +
-        $"{options.MaxTotalChars:N0} characters in all (IRanker:MaxTotalChars). Send fewer or shorter documents, or split the request.", "body", options.MaxBodyBytes);
+    /// <summary>
+    /// 413: the body is larger than <see cref="ServerOptions.EffectiveMaxBodyBytes"/>; the detail names the document
+    /// limits it fits and the setting that raises it.
+    /// </summary>
+    public static IResult BodyTooLarge(ServerOptions options)
+    {
+        long limit = options.EffectiveMaxBodyBytes;
+        bool derived = options.MaxBodyBytes is null;
+        string documentLimits = $"at most {options.MaxDocuments:N0} documents (IRanker:MaxDocuments) of at most {options.MaxDocumentChars:N0} characters each " +
+            $"(IRanker:MaxDocumentChars), {options.MaxTotalChars:N0} characters in all (IRanker:MaxTotalChars)";
+        return Problem(StatusCodes.Status413PayloadTooLarge, "Request body too large",
+            $"The request body is larger than {limit:N0} bytes, this server's body limit (IRanker:MaxBodyBytes" +
+            (derived ? $", derived from its document limits: {documentLimits}). " : $"; its document limits: {documentLimits}). ") +
+            "Send fewer or shorter documents, or split the request; an operator raises the limit with IRanker:MaxBodyBytes" +
+            (derived ? ", or with the document limits it is derived from." : "."), "body", limit);
+    }
 
     /// <summary>408 or 400: the body could not be read (too slow, or broken framing).</summary>
     public static IResult UnreadableBody(int status, string reason) => Problem(status, "Request body unreadable",
