@@ -7,6 +7,9 @@ if (args.Length > 0 && args[0].Equals("gpu", StringComparison.OrdinalIgnoreCase)
 // "verl export" writes a training set in verl's data layout (docs/scale-out.md); it writes no docs section either.
 if (args.Length > 0 && args[0].Equals("verl", StringComparison.OrdinalIgnoreCase)) return VerlCommand.Run(args.Skip(1).ToArray());
 
+// "iranker-mini" makes the project's ready checkpoint (docs/iranker-mini.md); it writes model folders, not a docs section.
+if (args.Length > 0 && args[0].Equals("iranker-mini", StringComparison.OrdinalIgnoreCase)) return IRanker.Benchmarks.Mini.IRankerMiniCommand.Run(args.Skip(1).ToArray());
+
 // Each subcommand measures one thing and writes its own section of docs/benchmarks.md.
 var commands = new Dictionary<string, IBenchmarkCommand>(StringComparer.OrdinalIgnoreCase)
 {
@@ -25,7 +28,7 @@ var commands = new Dictionary<string, IBenchmarkCommand>(StringComparer.OrdinalI
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
 {
-    Console.Error.WriteLine($"usage: dotnet run --project benchmarks/IRanker.Benchmarks -c Release -- <{string.Join("|", commands.Keys)}|gpu|verl> [--docs <path to benchmarks.md>]");
+    Console.Error.WriteLine($"usage: dotnet run --project benchmarks/IRanker.Benchmarks -c Release -- <{string.Join("|", commands.Keys)}|gpu|verl|iranker-mini> [--docs <path to benchmarks.md>]");
     return 2;
 }
 // A measurement that runs in a child process of its own prints its result line and writes no section.

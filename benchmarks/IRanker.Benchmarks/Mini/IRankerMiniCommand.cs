@@ -1,0 +1,290 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using IRanker.Datasets;
+using IRanker.Model;
+using IRanker.Model.Modeling;
+using IRanker.Model.Prompts;
+using IRanker.Model.Runtime;
+using IRanker.Model.Text;
+using IRanker.Model.Training;
+using static TorchSharp.torch;
+
+namespace IRanker.Benchmarks.Mini;
+
+/// <summary>
+/// <c>iranker-mini</c>: makes IRanker-mini, the project's ready checkpoint, with the project's own code
+/// (docs/iranker-mini.md): a byte-level BPE tokenizer learned on the mini world's text, a language-model stage on that
+/// text (the base model), then the warm start and GRPO on the training lists of six of Ranking-bench-mini's nine tasks
+/// (one task per scenario held out). Every stage is resumable: run the same command again after a stop.
+/// </summary>
+/// <remarks>
+/// Writes <c>--output</c> (the model, a Hugging Face folder that <c>IRankerOptions.ModelPath</c> loads) and
+/// <c>--output</c>-base (the base model, after the language-model stage only), each with <c>recipe.json</c>: the command,
+/// seeds, steps, wall times, parameter count and the weights' SHA-256. Working state (checkpoints) goes to <c>--work</c>.
+/// </remarks>
+internal static class IRankerMiniCommand
+{
+    public static int Run(string[] args)
+    {
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            Console.WriteLine("""
+                usage: dotnet run --project benchmarks/IRanker.Benchmarks -c Release -- iranker-mini [options]
+                  --output <folder>        the model folder (default models/iranker-mini; the base model goes to <folder>-base)
+                  --work <folder>          checkpoints and the tokenizer of a run in progress (default runs/iranker-mini)
+                  --seed <n>               seed of data, corpus and weights (default 1001; the quickstart uses 1 and 2)
+                  --held-out <tasks>       tasks left out of ranking training, comma-separated (default Game,Balance,Passage-9)
+                  --exclude-scenario <s>   leave a whole scenario out of the corpus and of training (Recommendation, Routing or Passage)
+                  --vocab <n>              tokenizer size (default 2048)
+                  --hidden <n> --layers <n> --heads <n> --kv-heads <n> --intermediate <n>   model shape (default 192, 3, 6, 2, 512)
+                  --lm-steps <n>           language-model steps (default 1500), 16 sequences of 256 tokens each
+                  --warm-start-steps <n>   warm-start steps (default 1200)
+                  --rl-steps <n>           GRPO steps (default 150)
+                """);
+            return 0;
+        }
+        var recipe = IRankerMiniRecipe.FromArguments(args);
+        recipe.Run(Console.Out);
+        return 0;
+    }
+}
+
+/// <summary>The recipe's settings and stages.</summary>
+internal sealed record IRankerMiniRecipe
+{
+    public string Output { get; init; } = Path.Combine("models", "iranker-mini");
+    public string Work { get; init; } = Path.Combine("runs", "iranker-mini");
+    public int Seed { get; init; } = 1001;
+    public IReadOnlyList<string> HeldOut { get; init; } = ["Game", "Balance", "Passage-9"];
+    public RankingScenario? ExcludedScenario { get; init; }
+    public int Vocab { get; init; } = 2048;
+    public int Hidden { get; init; } = 192;
+    public int Layers { get; init; } = 3;
+    public int Heads { get; init; } = 6;
+    public int KvHeads { get; init; } = 2;
+    public int Intermediate { get; init; } = 512;
+    public int LanguageModelSteps { get; init; } = 1500;
+    public int WarmStartSteps { get; init; } = 1200;
+    public int RlSteps { get; init; } = 150;
+
+    /// <summary>Training lists per passage and recommendation task; the routing tasks take what their request pools allow.</summary>
+    public const int ListsPerTask = 3000;
+
+    /// <summary>The quickstart's seeds: the mini's routing training lists never share a request with their test lists.</summary>
+    public static readonly int[] QuickstartSeeds = [1, 2];
+
+    /// <summary>The quickstart's test lists per task (the filter above reads exactly those lists).</summary>
+    public const int QuickstartTestLists = 100;
+
+    /// <summary>The quickstart's training lists per task.</summary>
+    public const int QuickstartTrainLists = 150;
+
+    public string BaseOutput => Output.TrimEnd('/', '\\') + "-base";
+
+    public static IRankerMiniRecipe FromArguments(string[] args)
+    {
+        string Opt(string name, string fallback) => BenchmarkArguments.Option(args, name, fallback);
+        int Int(string name, int fallback) => BenchmarkArguments.Int(args, name, fallback);
+        var recipe = new IRankerMiniRecipe();
+        RankingScenario? excluded = null;
+        string scenario = Opt("--exclude-scenario", "");
+        if (scenario.Length > 0)
+        {
+            excluded = Enum.TryParse<RankingScenario>(scenario, ignoreCase: true, out var s) && Enum.IsDefined(s)
+                ? s : throw new ArgumentException($"--exclude-scenario '{scenario}' is no scenario: use Recommendation, Routing or Passage.");
+        }
+        var heldOut = Opt("--held-out", string.Join(',', recipe.HeldOut)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var unknown = heldOut.Where(t => !RankingBenchMini.TaskNames.Contains(t)).ToList();
+        if (unknown.Count > 0) throw new ArgumentException($"--held-out names unknown task(s) {string.Join(", ", unknown)}; the tasks are {string.Join(", ", RankingBenchMini.TaskNames)}.");
+        return recipe with
+        {
+            Output = Opt("--output", recipe.Output),
+            Work = Opt("--work", recipe.Work),
+            Seed = Int("--seed", recipe.Seed),
+            HeldOut = heldOut,
+            ExcludedScenario = excluded,
+            Vocab = Int("--vocab", recipe.Vocab),
+            Hidden = Int("--hidden", recipe.Hidden),
+            Layers = Int("--layers", recipe.Layers),
+            Heads = Int("--heads", recipe.Heads),
+            KvHeads = Int("--kv-heads", recipe.KvHeads),
+            Intermediate = Int("--intermediate", recipe.Intermediate),
+            LanguageModelSteps = Int("--lm-steps", recipe.LanguageModelSteps),
+            WarmStartSteps = Int("--warm-start-steps", recipe.WarmStartSteps),
+            RlSteps = Int("--rl-steps", recipe.RlSteps),
+        };
+    }
+
+    /// <summary>The tasks the model is trained to rank: all nine less the held-out ones and the excluded scenario's.</summary>
+    public IReadOnlyList<string> TrainedTasks => RankingBenchMini.TaskNames
+        .Where(t => !HeldOut.Contains(t) && (ExcludedScenario is null || RankingTasks.ScenarioOf(t) != ExcludedScenario))
+        .ToList();
+
+    public void Run(TextWriter log)
+    {
+        TorchRuntime.EnsureInitialized();
+        set_num_threads(Environment.ProcessorCount);
+        var clock = Stopwatch.StartNew();
+        var times = new Dictionary<string, double>();
+        Directory.CreateDirectory(Work);
+
+        // 1. Ranking lists of the trained tasks (version 2, the recipe's seed), never a quickstart test request.
+        var train = TrainingLists(log);
+
+        // 2. The mini world's text and the tokenizer learned on it (with the scaffolding of the training prompts).
+        var stage = Stopwatch.StartNew();
+        string tokenizerFolder = Path.Combine(Work, "tokenizer");
+        if (!File.Exists(Path.Combine(tokenizerFolder, QwenTokenizer.FileName)))
+        {
+            var texts = MiniWorld.Corpus(Seed, ExcludedScenario).Take(MiniWorld.TokenizerDocuments).Concat(PromptTexts(train.Take(600)));
+            MiniWorld.TrainTokenizer(texts, Vocab, tokenizerFolder);
+        }
+        var tokenizer = QwenTokenizer.Load(tokenizerFolder);
+        times["tokenizer"] = stage.Elapsed.TotalSeconds;
+        log.WriteLine($"Tokenizer: {tokenizer.VocabSize:N0} ids ({tokenizerFolder}).");
+
+        // 3. The base model: random weights of the recipe's shape, then next-token training on the corpus.
+        stage.Restart();
+        if (!File.Exists(Path.Combine(BaseOutput, "recipe.json")))
+        {
+            manual_seed(Seed);
+            using var model = new Qwen2ForCausalLM(Shape(tokenizer.VocabSize));
+            log.WriteLine($"Model: {model.ParameterCount:N0} parameters (hidden {Hidden}, {Layers} layers, {Heads} heads, {KvHeads} KV heads, MLP {Intermediate}).");
+            var lm = new LanguageModelTrainer(model, tokenizer, new LanguageModelOptions
+            {
+                Steps = LanguageModelSteps, SequenceLength = 256, BatchSize = 16, LearningRate = 1e-3, WarmupSteps = 100,
+                CheckpointFolder = Path.Combine(Work, "lm"), CheckpointInterval = 100,
+            });
+            var summary = lm.Train(MiniWorld.Corpus(Seed, ExcludedScenario), new LineProgress<LanguageModelStepMetrics>(m =>
+            {
+                if (m.Step % 50 == 0 || m.Step == m.TotalSteps)
+                    log.WriteLine($"LM step {m.Step}/{m.TotalSteps}: loss {m.Loss:F3}, lr {m.LearningRate:G3}, {m.TokensPerSecond:N0} tokens/s, {m.Seconds:F2} s/step");
+            }));
+            double heldOutLoss = lm.Evaluate(MiniWorld.Corpus(Seed + 1, ExcludedScenario), 64);
+            log.WriteLine($"LM stage: {summary.Steps} steps in {summary.Seconds / 60:F1} min{(summary.ResumedFromStep is { } r ? $" (resumed at {r})" : "")}; held-out loss {heldOutLoss:F3} nats/token.");
+            using var bundle = new IRankerModel(model, tokenizer, style: PromptStyle.Compact, layout: PromptLayout.AppendOnly);
+            SaveWithRecipe(bundle, BaseOutput, "base", new Dictionary<string, object>
+            {
+                ["language_model_steps"] = LanguageModelSteps,
+                ["language_model_sequence"] = "16 x 256 tokens",
+                ["held_out_loss_nats_per_token"] = Math.Round(heldOutLoss, 4),
+                ["stage_minutes"] = Math.Round(stage.Elapsed.TotalMinutes, 1),
+            });
+        }
+        times["language model"] = stage.Elapsed.TotalSeconds;
+
+        // 4. Ranking: warm start and GRPO on the trained tasks, from the base model.
+        stage.Restart();
+        using (var ranker = IRankerModel.Load(BaseOutput))
+        {
+            ranker.Model.train();
+            var options = RankingTraining();
+            var trainer = new EliminationTrainer(ranker, options);
+            var progress = new LineProgress<TrainingStepMetrics>(m =>
+            {
+                if (m.Step % 25 == 0 || m.Step == m.TotalSteps)
+                    log.WriteLine($"{m.Phase} step {m.Step}/{m.TotalSteps}: loss {m.Loss:F3}, LM loss {m.LanguageModelLoss:F3}, reward {m.Reward:F3}, accuracy {m.EliminationAccuracy:P0}, {m.SecondsPerStep:F2} s/step");
+            });
+            trainer.WarmStart(train, progress);
+            trainer.Train(train, null, progress);
+            ranker.Model.eval();
+            times["ranking"] = stage.Elapsed.TotalSeconds;
+            SaveWithRecipe(ranker, Output, "model", new Dictionary<string, object>
+            {
+                ["base"] = Path.GetFileName(BaseOutput),
+                ["trained_tasks"] = TrainedTasks,
+                ["held_out_tasks"] = RankingBenchMini.TaskNames.Except(TrainedTasks).ToList(),
+                ["training_lists"] = train.Count,
+                ["warm_start_steps"] = WarmStartSteps,
+                ["grpo_steps"] = RlSteps,
+                ["stage_minutes"] = Math.Round(stage.Elapsed.TotalMinutes, 1),
+            });
+        }
+        log.WriteLine($"IRanker-mini written to {Output} (base model: {BaseOutput}) in {clock.Elapsed.TotalMinutes:F1} min this run.");
+    }
+
+    private Qwen2Config Shape(int vocab) => new()
+    {
+        HiddenSize = Hidden, NumHiddenLayers = Layers, NumAttentionHeads = Heads, NumKeyValueHeads = KvHeads,
+        IntermediateSize = Intermediate, VocabSize = vocab, MaxPositionEmbeddings = 4096, TieWordEmbeddings = true,
+    };
+
+    /// <summary>The scratch recipe of the quickstart (docs/training.md), with this recipe's steps, seed and checkpoints.</summary>
+    private TrainingOptions RankingTraining()
+    {
+        var options = IRanker.MLNet.IRankerOptions.ScratchTrainingDefaults();
+        options.WarmStartSteps = WarmStartSteps;
+        options.Steps = RlSteps;
+        options.Seed = Seed;
+        options.Mode = DecodingMode.Choice;
+        options.CheckpointFolder = Path.Combine(Work, "ranking");
+        options.CheckpointInterval = 100;
+        return options;
+    }
+
+    private List<RankingQuery> TrainingLists(TextWriter log)
+    {
+        var tasks = TrainedTasks;
+        var quickstartTests = QuickstartSeeds.SelectMany(seed => RankingBenchMini.Generate(new RankingBenchMiniOptions
+        {
+            Seed = seed, Version = RankingBenchMiniVersion.V2, TrainQueriesPerTask = QuickstartTrainLists, TestQueriesPerTask = QuickstartTestLists,
+        }).Test).Select(q => (q.Task, q.Context)).ToHashSet();
+        var lists = new List<RankingQuery>();
+        foreach (var task in tasks)
+        {
+            bool routing = RankingTasks.ScenarioOf(task) == RankingScenario.Routing;
+            var generated = RankingBenchMini.Generate(new RankingBenchMiniOptions
+            {
+                Seed = Seed, Version = RankingBenchMiniVersion.V2, Tasks = [task],
+                TrainQueriesPerTask = routing ? RankingBenchMini.MaxRoutingListsPerTask : ListsPerTask, TestQueriesPerTask = 0,
+            }).Train;
+            var kept = generated.Where(q => !quickstartTests.Contains((q.Task, q.Context))).ToList();
+            log.WriteLine($"{task}: {kept.Count} training lists ({generated.Count - kept.Count} dropped: a quickstart test list has the same context).");
+            lists.AddRange(kept);
+        }
+        return lists;
+    }
+
+    /// <summary>Step prompts of a few lists in the compact style, so that the tokenizer learns the prompts' scaffolding too.</summary>
+    private static IEnumerable<string> PromptTexts(IEnumerable<RankingQuery> queries)
+    {
+        foreach (var query in queries)
+        {
+            var template = PromptTemplate.For(query.Scenario, PromptStyle.Compact);
+            yield return template.BuildStep(query, Enumerable.Range(0, query.Candidates.Count).ToArray(), DecodingMode.Choice).Text
+                + template.NextTurn(query, DecodingMode.Choice);
+        }
+    }
+
+    private void SaveWithRecipe(IRankerModel model, string folder, string what, Dictionary<string, object> facts)
+    {
+        string temp = folder + ".tmp";
+        if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+        model.Save(temp);
+        string weights = Path.Combine(temp, "model.safetensors");
+        var recipe = new Dictionary<string, object>
+        {
+            ["name"] = what == "base" ? "IRanker-mini base" : "IRanker-mini",
+            ["command"] = "dotnet run --project benchmarks/IRanker.Benchmarks -c Release -- iranker-mini " + string.Join(' ', Environment.GetCommandLineArgs().Skip(2)),
+            ["seed"] = Seed,
+            ["data"] = "Ranking-bench-mini version 2",
+            ["parameters"] = model.Model.ParameterCount,
+            ["shape"] = new { hidden = Hidden, layers = Layers, heads = Heads, kv_heads = KvHeads, intermediate = Intermediate, vocab = model.Tokenizer.VocabSize },
+            ["excluded_scenario"] = ExcludedScenario?.ToString() ?? "none",
+            ["model_safetensors_sha256"] = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(weights))),
+            ["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in facts) recipe[key] = value;
+        File.WriteAllText(Path.Combine(temp, "recipe.json"), JsonSerializer.Serialize(recipe, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        Directory.Move(temp, folder);
+    }
+
+    /// <summary>Reports on the training thread.</summary>
+    private sealed class LineProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}
