@@ -16,7 +16,8 @@ namespace IRanker.Model.Elimination;
 /// <para>All lists advance one step together. Each step's prompts are grouped into forward batches of at most
 /// <see cref="RankerOptions.TokenBudget"/> padded tokens; lists of different lengths simply stop taking part once one
 /// candidate is left, which costs no model call (<see cref="AnswerMatch.LastRemaining"/>).</para>
-/// <para>How a step decides (<see cref="RankerOptions.Mode"/>):</para>
+/// <para>How a step decides is chosen once, when the ranker is built, from <see cref="RankerOptions.Mode"/> and
+/// <see cref="RankerOptions.OrderSamples"/>, or is a judge of your own (<see cref="IEliminationJudge"/>):</para>
 /// <list type="bullet">
 /// <item><see cref="DecodingMode.Choice"/> (default): one forward pass scores every remaining candidate's ID followed by
 /// <c>&lt;/answer&gt;</c> as the continuation of <c>&lt;answer&gt;</c>. An ID of several tokens scores the sum of its
@@ -28,6 +29,10 @@ namespace IRanker.Model.Elimination;
 /// remaining ID (exact, normalised, fuzzy, nearest: one is always eliminated).</item>
 /// <item><see cref="DecodingMode.Reasoning"/>: the model writes <c>&lt;think&gt;…&lt;/think&gt;&lt;answer&gt;…&lt;/answer&gt;</c>,
 /// matched the same way.</item>
+/// <item>With <see cref="RankerOptions.OrderSamples"/> above 1 (Choice mode), the step shows the pool in that many
+/// orders and eliminates by the average of their distributions.</item>
+/// <item>With an <see cref="IEliminationJudge"/>, the judge's scores take the place of the model's sequence log-probs
+/// (Choice steps, no model call).</item>
 /// </list>
 /// <para>With <see cref="RankerOptions.ReusePrefixCache"/> each list keeps the key/value cache of its last prompt and the
 /// next step runs only the tokens after the longest common token prefix: the system turn, the context, the instruction
@@ -47,44 +52,45 @@ namespace IRanker.Model.Elimination;
 public sealed class IterativeRanker : IListRanker
 {
     private readonly ModelStep step;
-    private readonly ChoiceJudge? judge;
+    private readonly IStepDecider decider;
 
     /// <summary>Creates a ranker over <paramref name="model"/>.</summary>
     /// <param name="model">The model bundle.</param>
-    /// <param name="options">Settings; null = the defaults of <see cref="RankerOptions"/>.</param>
+    /// <param name="options">Settings; null = the defaults of <see cref="RankerOptions"/>. The ranker keeps a copy.</param>
+    /// <exception cref="ArgumentException">The options are invalid, or ask for a mode the model's prompt layout cannot run.</exception>
     public IterativeRanker(IRankerModel model, RankerOptions? options = null)
-        : this(new ModelStep((model ?? throw new ArgumentNullException(nameof(model))).Model, new TemplatePromptSource(model)), options)
+        : this(StepOf(model), options, null)
     {
-    }
-
-    /// <summary>Creates a ranker whose prompts come from <paramref name="prompts"/> (the benchmark's random token ids).</summary>
-    internal IterativeRanker(Qwen2ForCausalLM model, IStepPromptSource prompts, RankerOptions? options)
-        : this(new ModelStep(model, prompts), options)
-    {
-    }
-
-    /// <summary>Creates a ranker that takes its steps through <paramref name="step"/> (the trainer's evaluation).</summary>
-    internal IterativeRanker(ModelStep step, RankerOptions? options)
-    {
-        this.step = step;
-        Options = options ?? new RankerOptions();
-        Options.Validate();
-        CheckLayout(step.Layout, Options.Mode, "IterativeRanker");
     }
 
     /// <summary>
-    /// Creates a ranker whose Choice steps take their distribution from <paramref name="judge"/> instead of the model
-    /// (the benchmark's simulated ranker with controlled noise): prompts, windows, schedules, tournaments and relevance
-    /// are the library's own; only the forward pass is replaced, so a step costs no model call.
+    /// Creates a ranker whose steps are decided by <paramref name="judge"/> instead of the model's forward pass; the
+    /// prompts of <paramref name="model"/> (and its positions) still decide which lists are ranked in windows.
     /// </summary>
-    /// <exception cref="ArgumentException">The options are not Choice mode with one candidate order.</exception>
-    internal IterativeRanker(ModelStep step, RankerOptions? options, ChoiceJudge judge)
-        : this(step, options)
+    /// <param name="model">The model bundle whose prompts and position limit the ranker plans with; its weights are not run.</param>
+    /// <param name="judge">Scores each step's pool (see <see cref="IEliminationJudge"/>).</param>
+    /// <param name="options">Settings (Choice mode, one candidate order); null = the defaults of <see cref="RankerOptions"/>. The ranker keeps a copy.</param>
+    /// <exception cref="ArgumentException">The options are not Choice mode with <see cref="RankerOptions.OrderSamples"/> = 1.</exception>
+    public static IterativeRanker WithJudge(IRankerModel model, IEliminationJudge judge, RankerOptions? options = null) =>
+        new(StepOf(model), options, judge ?? throw new ArgumentNullException(nameof(judge)));
+
+    /// <summary>Creates a ranker that takes its steps through <paramref name="step"/> (the trainer's evaluation ranks over the trainer's own step).</summary>
+    internal IterativeRanker(ModelStep step, RankerOptions? options)
+        : this(step, options, null)
     {
-        if (Options.Mode != DecodingMode.Choice || Options.OrderSamples != 1)
-            throw new ArgumentException($"A simulated judge decides Choice steps over one candidate order; the options ask for {Options.Mode} mode with OrderSamples = {Options.OrderSamples}.", nameof(options));
-        this.judge = judge ?? throw new ArgumentNullException(nameof(judge));
     }
+
+    private IterativeRanker(ModelStep step, RankerOptions? options, IEliminationJudge? judge)
+    {
+        this.step = step;
+        Options = options?.Clone() ?? new RankerOptions();
+        Options.Validate();
+        CheckLayout(step.Layout, Options.Mode, "IterativeRanker");
+        decider = StepDeciders.For(step, Options, judge);
+    }
+
+    private static ModelStep StepOf(IRankerModel model) =>
+        new((model ?? throw new ArgumentNullException(nameof(model))).Model, new TemplatePromptSource(model));
 
     /// <summary>Throws when <paramref name="mode"/> cannot run in <paramref name="layout"/>: an append-only prompt records answers, which Reasoning mode does not write alone.</summary>
     /// <exception cref="ArgumentException">Reasoning mode with <see cref="PromptLayout.AppendOnly"/>.</exception>
@@ -96,7 +102,8 @@ public sealed class IterativeRanker : IListRanker
                 "and DecodingMode.Answer only, but the decoding mode is Reasoning. Use Choice or Answer with this model, or a model trained in PromptLayout.Rebuilt for Reasoning.");
     }
 
-    /// <summary>The settings in use.</summary>
+    /// <summary>The settings in use: a copy of those given, taken when the ranker was built (how a step decides is chosen then).</summary>
+    /// <remarks>Changing them after the ranker is built has no effect; build another ranker for other settings.</remarks>
     public RankerOptions Options { get; }
 
     /// <summary>
@@ -237,65 +244,6 @@ public sealed class IterativeRanker : IListRanker
         return step.Row(state.Query, state.Remaining, Options.Mode, prompt, Options.ReusePrefixCache ? state.Cache : null);
     }
 
-    private void RunBatch(IReadOnlyList<ListState> states, IReadOnlyList<StepRow> rows, Generator? random)
-    {
-        if (judge is not null)
-        {
-            LastCounters += new InferenceCounters(1, rows.Sum(r => (long)r.Prompt.Length), 0, rows.Sum(r => (long)r.Branches.Sum(b => b.Length)), 0);
-            foreach (var state in states)
-            {
-                var scores = judge(state.Query, state.Remaining);
-                if (scores.Length != state.Remaining.Count)
-                    throw new InvalidOperationException($"The simulated judge gave {scores.Length} scores for a pool of {state.Remaining.Count} candidates.");
-                EliminateByChoice(state, ChoiceDecision.MostLikely(scores).LogProbs);
-            }
-            return;
-        }
-        bool generates = DecodingModes.GeneratesText(Options.Mode);
-        if (!generates && Options.OrderSamples > 1)
-        {
-            var (combined, cost) = OrderSampledStep.Run(step, Options, states, rows);
-            LastCounters += cost;
-            for (int b = 0; b < states.Count; b++) EliminateByChoice(states[b], combined[b]);
-            return;
-        }
-        using var forward = step.Forward(rows, new StepForwardOptions(KeepPrefixes: Options.ReusePrefixCache, KeepCache: generates));
-        LastCounters += new InferenceCounters(1, rows.Sum(r => (long)r.Prompt.Length), rows.Sum(r => (long)r.PastLength),
-            rows.Sum(r => (long)r.Branches.Sum(b => b.Length)), 0)
-        {
-            LargestBatchTokens = (long)rows.Count * (rows.Max(r => r.PastLength) + rows.Max(r => r.NewTokens)),
-        };
-        for (int b = 0; b < states.Count; b++) states[b].ReplaceCache(forward.Prefixes[b]);
-
-        if (!generates)
-        {
-            var scores = forward.BranchLogProbArrays();
-            for (int b = 0; b < states.Count; b++) EliminateByChoice(states[b], ChoiceDecision.MostLikely(scores[b]).LogProbs);
-            return;
-        }
-
-        var outputs = step.Generate(forward, rows, Options.DecodeSettings(Options.StepTokens), random);
-        LastCounters += InferenceCounters.Zero with { GeneratedTokens = outputs.Sum(o => (long)o.TokenIds.Length) };
-        for (int b = 0; b < states.Count; b++)
-        {
-            var state = states[b];
-            var ids = state.Remaining.Select(i => state.Query.Candidates[i].Id).ToArray();
-            var match = AnswerParser.Match(DecodingModes.AnswerText(Options.Mode, outputs[b].Text), ids);
-            LastStatistics.Record(match);
-            state.Eliminate(state.Remaining[match.Index], outputs[b].Text, match.Rule, null);
-        }
-    }
-
-    /// <summary>
-    /// Eliminates the schedule's count of the most likely candidates of a Choice step, most likely first (ties: input
-    /// order); <paramref name="logProbs"/> (per pool candidate, in pool order) is recorded once, on the first of them.
-    /// </summary>
-    private void EliminateByChoice(ListState state, float[] logProbs)
-    {
-        var pool = state.Remaining.ToArray();
-        var worstFirst = Enumerable.Range(0, pool.Length).OrderByDescending(i => logProbs[i]).ThenBy(i => i)
-            .Take(Math.Min(Options.Schedule.EliminationsAt(pool.Length), state.Eliminable)).ToArray();
-        for (int k = 0; k < worstFirst.Length; k++)
-            state.Eliminate(pool[worstFirst[k]], "", AnswerMatch.Choice, MathF.Exp(logProbs[worstFirst[k]]), k == 0 ? logProbs : null, pool);
-    }
+    private void RunBatch(IReadOnlyList<ListState> states, IReadOnlyList<StepRow> rows, Generator? random) =>
+        LastCounters += decider.Decide(states, rows, random, LastStatistics);
 }

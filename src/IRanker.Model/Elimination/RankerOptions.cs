@@ -81,9 +81,6 @@ public sealed class RankerOptions
     /// </summary>
     public bool ReusePrefixCache { get; set; } = true;
 
-    /// <summary>Generate exactly the maximum number of tokens, ignoring stop tokens (for throughput measurements). Default false.</summary>
-    internal bool ForceFullLength { get; set; }
-
     /// <summary>Most tokens a step may generate in <see cref="Mode"/> (0 in Choice mode, which generates nothing).</summary>
     internal int StepTokens => Mode switch
     {
@@ -93,7 +90,7 @@ public sealed class RankerOptions
     };
 
     /// <summary>How to write an answer of at most <paramref name="maxTokens"/> tokens under these settings.</summary>
-    internal Step.DecodeSettings DecodeSettings(int maxTokens) => new(maxTokens, Sample, Temperature, TopP, ForceFullLength);
+    internal Step.DecodeSettings DecodeSettings(int maxTokens) => new(maxTokens, Sample, Temperature, TopP);
 
     /// <summary>A copy of these options.</summary>
     public RankerOptions Clone() => (RankerOptions)MemberwiseClone();

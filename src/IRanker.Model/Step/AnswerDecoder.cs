@@ -44,9 +44,9 @@ internal static class AnswerDecoder
                 {
                     if (done[b]) continue;
                     int id = (int)picked[b];
-                    if (!settings.ForceFullLength && stops.Contains(id)) { done[b] = true; stopped[b] = id; continue; }
+                    if (stops.Contains(id)) { done[b] = true; stopped[b] = id; continue; }
                     tokens[b].Add(id);
-                    if (!settings.ForceFullLength && source.Decode(tokens[b]).TrimEnd().EndsWith(AnswerTags.AnswerClose, StringComparison.Ordinal)) done[b] = true;
+                    if (source.Decode(tokens[b]).TrimEnd().EndsWith(AnswerTags.AnswerClose, StringComparison.Ordinal)) done[b] = true;
                 }
                 if (step == settings.MaxTokens - 1 || done.All(d => d)) break;
 

@@ -7,5 +7,4 @@ namespace IRanker.Model.Step;
 /// <param name="Sample">Sample instead of taking the most likely token.</param>
 /// <param name="Temperature">Sampling temperature.</param>
 /// <param name="TopP">Nucleus mass (1 = no cut).</param>
-/// <param name="ForceFullLength">Write exactly <paramref name="MaxTokens"/> tokens, ignoring stops (throughput measurements).</param>
-internal sealed record DecodeSettings(int MaxTokens, bool Sample = false, double Temperature = 1.0, double TopP = 1.0, bool ForceFullLength = false);
+internal sealed record DecodeSettings(int MaxTokens, bool Sample = false, double Temperature = 1.0, double TopP = 1.0);

@@ -235,7 +235,7 @@ public class AppendOnlyLayoutTests
         var prompts = new CountingPromptSource(new TemplatePromptSource(model));
         var queries = new[] { ColourQuery("paint for a kitchen", 4, 0, 8, 2, 6), ColourQuery("a bathroom", 2, 5, 1, 7, 3, 0, 6, 8, 4) };
 
-        var results = new IterativeRanker(model.Model, prompts, new RankerOptions()).Rank(queries);
+        var results = new IterativeRanker(new ModelStep(model.Model, prompts), new RankerOptions()).Rank(queries);
 
         results.Select(r => r.Order.Count).Should().Equal(5, 9);
         foreach (var query in queries)

@@ -174,7 +174,12 @@ public class LongListTests
     }
 
     /// <summary>A judge that knows each candidate's true place (<paramref name="place"/>, 0 = best) and names the worst with certainty.</summary>
-    private static ChoiceJudge Perfect(int[] place) => (_, pool) => pool.Select(c => 20f * place[c]).ToArray();
+    private static IEliminationJudge Perfect(int[] place) => new PerfectJudge(place);
+
+    private sealed class PerfectJudge(int[] place) : IEliminationJudge
+    {
+        public float[] Score(RankingQuery query, IReadOnlyList<int> pool) => pool.Select(c => 20f * place[c]).ToArray();
+    }
 
     [Theory]
     [InlineData("OnePerStep")]
@@ -186,12 +191,11 @@ public class LongListTests
         var query = Passages(100);
         var place = Enumerable.Range(0, 100).ToArray();
         new Random(7).Shuffle(place);
-        var step = new ModelStep(model.Model, new TemplatePromptSource(model));
         var options = new RankerOptions { TokenBudget = 1 << 20, Schedule = EliminationSchedule.Parse(schedule) };
 
-        var whole = new IterativeRanker(step, options, Perfect(place)).Rank([query]).Single();
+        var whole = IterativeRanker.WithJudge(model, Perfect(place), options).Rank([query]).Single();
         options.TokenBudget = BudgetFor(model, query, 12);
-        var windowed = new IterativeRanker(step, options, Perfect(place));
+        var windowed = IterativeRanker.WithJudge(model, Perfect(place), options);
         var result = windowed.Rank([query]).Single();
 
         whole.Order.Select(c => place[c]).Should().Equal(Enumerable.Range(0, 100), "one prompt and a judge without noise give the true order");
@@ -204,13 +208,14 @@ public class LongListTests
     }
 
     [Fact]
-    public void A_simulated_judge_takes_Choice_steps_only()
+    public void A_judge_takes_Choice_steps_over_one_order_only()
     {
         using var model = Random();
-        var step = new ModelStep(model.Model, new TemplatePromptSource(model));
 
-        var answer = () => new IterativeRanker(step, new RankerOptions { Mode = DecodingMode.Answer }, Perfect([0, 1]));
+        var answer = () => IterativeRanker.WithJudge(model, Perfect([0, 1]), new RankerOptions { Mode = DecodingMode.Answer });
+        var orders = () => IterativeRanker.WithJudge(model, Perfect([0, 1]), new RankerOptions { OrderSamples = 2 });
 
         answer.Should().Throw<ArgumentException>().WithMessage("*Choice steps*Answer mode*");
+        orders.Should().Throw<ArgumentException>().WithMessage("*Choice steps*OrderSamples = 2*");
     }
 }
