@@ -118,7 +118,7 @@ internal sealed class LongInputBenchmark : IBenchmarkCommand
     private static int PromptTokens(ITransformer model, RankingRow[] rows)
     {
         var transformer = ((IEnumerable<ITransformer>)model).OfType<IRanker.MLNet.IRankerTransformer>().Single();
-        var irModel = ((IRanker.MLNet.Engine.ModelRankingEngine)transformer.Engine).Model;
+        var irModel = transformer.Model ?? throw new InvalidOperationException("The pipeline's transformer holds no IRanker model.");
         var query = new RankingQuery(rows[0].Query, rows.Select(r => new RankingCandidate(r.CandidateId, r.Candidate)).ToArray(), RankingScenario.Passage, "Passage-5");
         var prompt = irModel.TemplateFor(query).BuildStep(query, Enumerable.Range(0, rows.Length).ToArray(), DecodingMode.Choice).Text;
         return irModel.Tokenizer.Encode(prompt).Count;

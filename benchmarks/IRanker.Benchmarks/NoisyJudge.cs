@@ -1,4 +1,5 @@
 using IRanker.Model;
+using IRanker.Model.Elimination;
 
 namespace IRanker.Benchmarks;
 
@@ -8,8 +9,9 @@ namespace IRanker.Benchmarks;
 /// softmax over the pool of −(u_c + σ·ε_c), where ε_c ~ N(0, 1) is drawn afresh for every candidate at every step.
 /// σ = 0 never errs; at σ = 1 one judgement's noise is as wide as the spread of the utilities.
 /// </summary>
-/// <remarks>The noise does not grow with the pool: a real model that reads a longer prompt may err more, which this judge does not model.</remarks>
-internal sealed class NoisyJudge(double noise, int seed)
+/// <remarks>The noise does not grow with the pool: a real model that reads a longer prompt may err more, which this judge does not model.
+/// It plugs into the library's loop as any user's judge does (<see cref="IterativeRanker.WithJudge"/>).</remarks>
+internal sealed class NoisyJudge(double noise, int seed) : IEliminationJudge
 {
     private readonly Random random = new(seed);
     private readonly Dictionary<RankingQuery, double[]> utilities = new(ReferenceEqualityComparer.Instance);
@@ -39,7 +41,7 @@ internal sealed class NoisyJudge(double noise, int seed)
     public void Add(RankingQuery query, double[] utility) => utilities[query] = utility;
 
     /// <summary>The step's score of each candidate of <paramref name="pool"/> as the worst, in pool order: −(u + σ·ε); the ranker takes their softmax.</summary>
-    public float[] Judge(RankingQuery query, IReadOnlyList<int> pool)
+    public float[] Score(RankingQuery query, IReadOnlyList<int> pool)
     {
         var utility = utilities[query];
         return pool.Select(c => (float)-(utility[c] + noise * Gaussian(random))).ToArray();

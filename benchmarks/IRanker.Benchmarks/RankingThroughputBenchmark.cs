@@ -14,7 +14,8 @@ namespace IRanker.Benchmarks;
 /// <summary>
 /// Rankings per second of <see cref="IterativeRanker"/> on random weights and random token ids, with the lengths of the
 /// Hugging Face transformers peer script hf_iranker_peer.py: lists x candidates, a fixed head, a fixed block per candidate,
-/// forced-length answers in Answer mode, one forward per step in Choice mode; each with and without prefix reuse.
+/// answers of the full token allowance in Answer mode (the random prompts' tokenizer has no stop token), one forward
+/// per step in Choice mode; each with and without prefix reuse.
 /// </summary>
 /// <remarks>
 /// Options: <c>--shape tiny|0.5B|3B</c> (default tiny), <c>--device cpu|cuda</c> (default cpu), <c>--lists</c> (16),
@@ -58,8 +59,8 @@ internal sealed class RankingThroughputBenchmark : IBenchmarkCommand
         manual_seed(0);
         using var model = new Qwen2ForCausalLM(config).To(torchDevice, dtype);
         model.eval();
-        var prompts = new RandomPromptSource();
-        var queries = prompts.CreateLists(lists, candidates, headTokens, candidateTokens, seed: 0);
+        var bundle = RandomPrompts.Bundle(model);
+        var queries = RandomPrompts.CreateLists(lists, candidates, headTokens, candidateTokens, seed: 0);
         long peerPromptTokens = (long)lists * Enumerable.Range(0, candidates - 1).Sum(s => headTokens + candidateTokens * (candidates - s));
 
         var table = new StringBuilder();
@@ -69,9 +70,9 @@ internal sealed class RankingThroughputBenchmark : IBenchmarkCommand
             {
                 var options = new RankerOptions
                 {
-                    Mode = mode, MaxAnswerTokens = answerTokens, ReusePrefixCache = reuse, TokenBudget = budget, ForceFullLength = true,
+                    Mode = mode, MaxAnswerTokens = answerTokens, ReusePrefixCache = reuse, TokenBudget = budget,
                 };
-                var ranker = new IterativeRanker(model, prompts, options);
+                var ranker = new IterativeRanker(bundle, options);
                 ranker.Rank(queries.Take(Math.Min(2, lists)).ToList());          // warm-up
                 var seconds = new List<double>();
                 bool complete = true;
@@ -91,10 +92,14 @@ internal sealed class RankingThroughputBenchmark : IBenchmarkCommand
                     ["params"] = model.ParameterCount, ["lists"] = lists, ["candidates"] = candidates, ["mode"] = mode.ToString(),
                     ["answer_tokens"] = mode == DecodingMode.Answer ? answerTokens : 0, ["prefix_reuse"] = reuse,
                     ["prompt_tokens"] = counters.PromptTokens, ["computed_prompt_tokens"] = counters.ComputedPromptTokens,
+                    ["generated_tokens"] = counters.GeneratedTokens,
                     ["peer_prompt_tokens"] = peerPromptTokens, ["seconds"] = Math.Round(median, 4),
                     ["rankings_per_s"] = Math.Round(lists / median, 3), ["threads"] = get_num_threads(),
                     ["repeats"] = repeats, ["complete_rankings"] = complete,
                 };
+                long fullAnswers = mode == DecodingMode.Answer ? (long)lists * (candidates - 1) * answerTokens : 0;
+                if (counters.GeneratedTokens != fullAnswers)
+                    throw new InvalidOperationException($"{mode} mode generated {counters.GeneratedTokens} tokens, not the {fullAnswers} of full-length answers: the measurement would not be the peer's.");
                 if (Measured is null) Console.WriteLine(JsonSerializer.Serialize(line));
                 else Measured(line);
                 table.AppendLine(CultureInfo.InvariantCulture,

@@ -8,7 +8,6 @@ using IRanker.Model.Elimination;
 using IRanker.Model.Modeling;
 using IRanker.Model.Prompts;
 using IRanker.Model.Runtime;
-using IRanker.Model.Step;
 using Microsoft.ML;
 using static System.FormattableString;
 using static TorchSharp.torch;
@@ -164,7 +163,7 @@ internal sealed class ScheduleBenchmark : IBenchmarkCommand
         body.AppendLine("Labels from the true place: 4 for the best, 3 for places 2-3, 2 for 4-6, 1 for 7-10, 0 below, so NDCG@10 measures");
         body.AppendLine("how well the true top ten come first and MRR where the best lands. Prompts: random token ids with the speed table's");
         body.AppendLine("lengths (120 head tokens, 30 per candidate), `Rebuilt` layout; the schedules, windows and tournaments are the");
-        body.AppendLine("library's own, only the model's forward pass is replaced by the simulation. `one prompt` has positions enough for");
+        body.AppendLine("library's own, only the model's forward pass is replaced by the simulation (an `IEliminationJudge`). `one prompt` has positions enough for");
         body.AppendLine("any list; the other two are ranked in windows wherever the list does not fit that many positions (a 1.5B-class");
         body.AppendLine("model's context is larger; these limits stand for a small model or a small token budget). `passes`: the steps");
         body.AppendLine("that judged the list. MRR / NDCG@10 x100.");
@@ -186,8 +185,7 @@ internal sealed class ScheduleBenchmark : IBenchmarkCommand
                 double largestError = 0;
                 int lists = n switch { <= 20 => 2000, <= 100 => 1000, _ => 160 };
                 var (utilities, labels) = NoisyJudge.Draw(lists, n, seed: n);
-                var prompts = new RandomPromptSource(PromptLayout.Rebuilt);
-                var queries = prompts.CreateLists(lists, n, 120, 30, seed: 0, label: (q, c) => labels[q][c]);
+                var queries = RandomPrompts.CreateLists(lists, n, 120, 30, seed: 0, label: (q, c) => labels[q][c]);
                 foreach (double noise in noises)
                 foreach (var (name, schedule) in Schedules)
                 {
@@ -196,8 +194,8 @@ internal sealed class ScheduleBenchmark : IBenchmarkCommand
                     {
                         var judge = new NoisyJudge(noise, seed: 1);
                         for (int q = 0; q < lists; q++) judge.Add(queries[q], utilities[q]);
-                        var ranker = new IterativeRanker(new Model.Step.ModelStep(models[positions], prompts),
-                            new RankerOptions { Schedule = schedule, TokenBudget = Math.Max(new RankerOptions().TokenBudget, positions) }, judge.Judge);
+                        var ranker = IterativeRanker.WithJudge(RandomPrompts.Bundle(models[positions]), judge,
+                            new RankerOptions { Schedule = schedule, TokenBudget = Math.Max(new RankerOptions().TokenBudget, positions) });
                         var results = ranker.Rank(queries);
                         if (results.Any(r => r.Order.Count != n)) throw new InvalidOperationException("A ranking is not a full permutation.");
                         double passes = results.Average(r => r.Steps.Count(s => s.LogProbs is not null));
@@ -255,9 +253,8 @@ internal sealed class ScheduleBenchmark : IBenchmarkCommand
                 foreach (var layout in new[] { PromptLayout.Rebuilt, PromptLayout.AppendOnly })
                 foreach (var (name, schedule) in Schedules)
                 {
-                    var prompts = new RandomPromptSource(layout);
-                    var queries = prompts.CreateLists(lists, n, 120, 30, seed: 0);
-                    var ranker = new IterativeRanker(model, prompts, new RankerOptions { Schedule = schedule });
+                    var queries = RandomPrompts.CreateLists(lists, n, 120, 30, seed: 0);
+                    var ranker = new IterativeRanker(RandomPrompts.Bundle(model, layout), new RankerOptions { Schedule = schedule });
                     var watch = Stopwatch.StartNew();
                     var results = ranker.Rank(queries);
                     double perSecond = lists / watch.Elapsed.TotalSeconds;

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using IRanker.Datasets;
 using IRanker.Model;
-using IRanker.Model.Answers;
 using IRanker.Model.Modeling;
 using IRanker.Model.Prompts;
 using IRanker.Model.Runtime;
@@ -26,6 +25,9 @@ namespace IRanker.Benchmarks;
 /// </remarks>
 internal sealed class TrainingBenchmark : IBenchmarkCommand
 {
+    /// <summary>The tag that closes an answer: every Choice continuation (a candidate's ID) ends with it.</summary>
+    private const string AnswerClose = "</answer>";
+
     public string Title => "Training from scratch (CPU): warm start + GRPO on Passage-5";
 
     public string Run(string[] args)
@@ -43,7 +45,7 @@ internal sealed class TrainingBenchmark : IBenchmarkCommand
         var data = RankingBenchMini.Generate(new RankingBenchMiniOptions { Seed = 7, TrainQueriesPerTask = trainLists, TestQueriesPerTask = 100, Tasks = ["Passage-5"], Version = DataVersionArgument.From(args) });
         var task = data.Tasks.Single();
         var template = PromptTemplate.For(task.Scenario);
-        var corpus = task.Train.Concat(task.Test).SelectMany(q => q.Candidates.Select(c => c.Id + AnswerTags.AnswerClose)
+        var corpus = task.Train.Concat(task.Test).SelectMany(q => q.Candidates.Select(c => c.Id + AnswerClose)
             .Prepend(template.BuildStep(q, Enumerable.Range(0, q.Candidates.Count).ToArray(), DecodingMode.Choice).Text)
             .Append(layout == PromptLayout.AppendOnly ? template.NextTurn(q, DecodingMode.Choice) : ""));
         var tokenizer = CompactTokenizer.Build(corpus);

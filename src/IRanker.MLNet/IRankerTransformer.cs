@@ -54,9 +54,6 @@ public sealed class IRankerTransformer : ITransformer, IDisposable
     /// <summary>The options the model was trained with.</summary>
     internal IRankerOptions Options { get; }
 
-    /// <summary>The engine (for benchmarks that look inside it).</summary>
-    internal IRankingEngine Engine => _engine;
-
     /// <summary>The name of the engine's factory, saved in the zip.</summary>
     internal string EngineName { get; }
 
