@@ -17,8 +17,6 @@ namespace IRanker.Model.Modeling;
 internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     private readonly double eps;
-    // Held by the module so the native call never sees a Scalar that the GC finalised mid-call.
-    private readonly Scalar epsScalar;
 
     // Named as in Hugging Face state dicts: "<prefix>.weight".
     private readonly Parameter weight;
@@ -31,7 +29,6 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
     internal RmsNorm(string name, long hiddenSize, double eps, ParameterInit init) : base(name)
     {
         this.eps = eps;
-        epsScalar = eps.ToScalar();
         weight = init.Ones(hiddenSize);
         RegisterComponents();
     }
@@ -45,6 +42,9 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var dtype = x.dtype;
         var x32 = x.to(ScalarType.Float32);                                  // [..., hidden]
+        // A Scalar of this call, disposed after it: a Scalar kept in the module was disposed with the DisposeScope that
+        // was open when the module was built, and a later call read freed memory (a crash on one quickstart seed).
+        using var epsScalar = eps.ToScalar();
         var normed = x32 * rsqrt(x32.square().mean([-1L], keepdim: true).add_(epsScalar));
         return (weight * normed.to(dtype)).MoveToOuterDisposeScope();
     }
