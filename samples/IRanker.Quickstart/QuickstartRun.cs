@@ -143,10 +143,20 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
             $"{result.Query.Candidates.Max(c => c.Label ?? 0).ToString(CultureInfo.InvariantCulture)}.", markup: true);
     }
 
-    private IRankerOptions ScratchOptions(int warmStartSteps, int rlSteps, IProgress<TrainingStepMetrics>? progress = null) => new()
+    /// <summary>A new small model trained from scratch (the library's scratch recipe, with packing where asked).</summary>
+    private IRankerOptions ScratchOptions(int warmStartSteps, int rlSteps, IProgress<TrainingStepMetrics>? progress = null) =>
+        Options(null, settings.PackEliminations is { } pack ? WithPacking(pack) : null, warmStartSteps, rlSteps, progress);
+
+    /// <summary>A checkpoint folder loaded through <see cref="IRankerOptions.ModelPath"/>, fine-tuned when given steps.</summary>
+    private IRankerOptions CheckpointOptions(string folder, int warmStartSteps, int rlSteps, IProgress<TrainingStepMetrics>? progress = null) =>
+        Options(folder, FineTuning(), warmStartSteps, rlSteps, progress);
+
+    /// <param name="modelPath">A Hugging Face folder, loaded as a Qwen2.5 checkpoint is; null: a new small model, trained from scratch.</param>
+    /// <param name="training">The training recipe; null: the library's for the model.</param>
+    private IRankerOptions Options(string? modelPath, TrainingOptions? training, int warmStartSteps, int rlSteps, IProgress<TrainingStepMetrics>? progress) => new()
     {
         TrainingProgress = progress,
-        ModelPath = null,                    // a new small model, trained from scratch
+        ModelPath = modelPath,
         TaskColumnName = "Task",             // one model for all nine tasks; the task picks the prompt
         CandidateIdColumnName = "CandidateId",
         WarmStartSteps = warmStartSteps,
@@ -155,25 +165,7 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
         PromptLayout = settings.Layout,
         TaskWeights = settings.TaskWeights.Count > 0 ? new Dictionary<string, double>(settings.TaskWeights) : null,
         ShuffleCandidates = settings.ShuffleCandidates,
-        Training = settings.PackEliminations is { } pack ? WithPacking(pack) : null,
-        Seed = settings.Seed,
-        Device = settings.Device,
-    };
-
-    /// <summary>A checkpoint folder loaded through <see cref="IRankerOptions.ModelPath"/>, fine-tuned when given steps.</summary>
-    private IRankerOptions CheckpointOptions(string folder, int warmStartSteps, int rlSteps, IProgress<TrainingStepMetrics>? progress = null) => new()
-    {
-        TrainingProgress = progress,
-        ModelPath = folder,                  // a Hugging Face folder, loaded as a Qwen2.5 checkpoint is
-        TaskColumnName = "Task",
-        CandidateIdColumnName = "CandidateId",
-        WarmStartSteps = warmStartSteps,
-        TrainingSteps = rlSteps,
-        DecodingMode = DecodingMode.Choice,
-        PromptLayout = settings.Layout,
-        TaskWeights = settings.TaskWeights.Count > 0 ? new Dictionary<string, double>(settings.TaskWeights) : null,
-        ShuffleCandidates = settings.ShuffleCandidates,
-        Training = FineTuning(),
+        Training = training,
         Seed = settings.Seed,
         Device = settings.Device,
     };
