@@ -74,9 +74,7 @@ public sealed class LanguageModelTrainer
             {
                 if (cancellationToken.IsCancellationRequested) break;
                 var stepClock = Stopwatch.StartNew();
-                var batch = new long[_options.BatchSize * (_options.SequenceLength + 1)];
-                for (int b = 0; b < _options.BatchSize; b++)
-                    NextSequence(sequences, step * _options.BatchSize + b).CopyTo(batch, b * (_options.SequenceLength + 1));
+                var batch = NextBatch(sequences, _options.BatchSize, step * _options.BatchSize);
 
                 double learningRate = LearningRateScheduler.At(_options.LearningRate, step, _options.Steps, _options.WarmupSteps, _options.Schedule);
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
@@ -132,8 +130,7 @@ public sealed class LanguageModelTrainer
             for (int done = 0; done < sequenceCount; done += _options.BatchSize)
             {
                 int count = Math.Min(_options.BatchSize, sequenceCount - done);
-                var batch = new long[count * (_options.SequenceLength + 1)];
-                for (int b = 0; b < count; b++) NextSequence(sequences, done + b).CopyTo(batch, b * (_options.SequenceLength + 1));
+                var batch = NextBatch(sequences, count, done);
                 using var scope = NewDisposeScope();
                 total += NextTokenLoss(batch).item<float>() * count;
             }
@@ -174,6 +171,15 @@ public sealed class LanguageModelTrainer
                 filled = 0;
             }
         }
+    }
+
+    /// <summary>The next <paramref name="count"/> sequences, packed row after row; <paramref name="firstIndex"/> numbers them for the error.</summary>
+    private long[] NextBatch(IEnumerator<long[]> sequences, int count, int firstIndex)
+    {
+        int length = _options.SequenceLength + 1;
+        var batch = new long[count * length];
+        for (int b = 0; b < count; b++) NextSequence(sequences, firstIndex + b).CopyTo(batch, b * length);
+        return batch;
     }
 
     private long[] NextSequence(IEnumerator<long[]> sequences, int index) => sequences.MoveNext() ? sequences.Current
