@@ -42,6 +42,9 @@ internal static class IRankerMiniCommand
                   --lm-steps <n>           language-model steps (default 1500), 16 sequences of 256 tokens each
                   --warm-start-steps <n>   warm-start steps (default 1200)
                   --rl-steps <n>           GRPO steps (default 150)
+                  --more-warm-start-steps <n>  a second warm-start pass from the first pass's model (default 0: none); the
+                                           first pass's model then goes to <work>/first-pass
+                  --more-rl-steps <n>      GRPO steps after the second warm-start pass (default 0)
                 """);
             return 0;
         }
@@ -68,6 +71,11 @@ internal sealed record IRankerMiniRecipe
     public int LanguageModelSteps { get; init; } = 1500;
     public int WarmStartSteps { get; init; } = 1200;
     public int RlSteps { get; init; } = 150;
+    public int MoreWarmStartSteps { get; init; }
+    public int MoreRlSteps { get; init; }
+
+    /// <summary>Where the first ranking pass writes its model when a second pass follows.</summary>
+    public string FirstPassOutput => Path.Combine(Work, "first-pass");
 
     /// <summary>Training lists per passage and recommendation task; the routing tasks take what their request pools allow.</summary>
     public const int ListsPerTask = 3000;
@@ -114,6 +122,8 @@ internal sealed record IRankerMiniRecipe
             LanguageModelSteps = Int("--lm-steps", recipe.LanguageModelSteps),
             WarmStartSteps = Int("--warm-start-steps", recipe.WarmStartSteps),
             RlSteps = Int("--rl-steps", recipe.RlSteps),
+            MoreWarmStartSteps = Int("--more-warm-start-steps", recipe.MoreWarmStartSteps),
+            MoreRlSteps = Int("--more-rl-steps", recipe.MoreRlSteps),
         };
     }
 
@@ -177,6 +187,11 @@ internal sealed record IRankerMiniRecipe
 
         // 4. Ranking: warm start and GRPO on the trained tasks, from the base model.
         stage.Restart();
+        bool secondPass = MoreWarmStartSteps > 0 || MoreRlSteps > 0;
+        string firstOutput = secondPass ? FirstPassOutput : Output;
+        if (secondPass && File.Exists(Path.Combine(firstOutput, "recipe.json")))
+            log.WriteLine($"First ranking pass: done ({firstOutput}).");
+        else
         using (var ranker = IRankerModel.Load(BaseOutput))
         {
             ranker.Model.train();
@@ -191,6 +206,40 @@ internal sealed record IRankerMiniRecipe
             trainer.Train(train, null, progress);
             ranker.Model.eval();
             times["ranking"] = stage.Elapsed.TotalSeconds;
+            SaveWithRecipe(ranker, firstOutput, "model", new Dictionary<string, object>
+            {
+                ["base"] = Path.GetFileName(BaseOutput),
+                ["trained_tasks"] = TrainedTasks,
+                ["held_out_tasks"] = RankingBenchMini.TaskNames.Except(TrainedTasks).ToList(),
+                ["training_lists"] = train.Count,
+                ["warm_start_steps"] = WarmStartSteps,
+                ["grpo_steps"] = RlSteps,
+                ["stage_minutes"] = Math.Round(stage.Elapsed.TotalMinutes, 1),
+            });
+        }
+
+        // 5. Optionally a second pass from the first pass's model: more warm-start steps (fresh optimiser state, the
+        // same recipe and lists, the next seed for the draws), then GRPO.
+        if (secondPass)
+        {
+            stage.Restart();
+            using var ranker = IRankerModel.Load(firstOutput);
+            ranker.Model.train();
+            var options = RankingTraining();
+            options.WarmStartSteps = MoreWarmStartSteps;
+            options.Steps = MoreRlSteps;
+            options.CheckpointFolder = Path.Combine(Work, "ranking-more");
+            options.Seed = Seed + 1; // the first pass's seed would draw the same sub-lists in the same order again
+            var trainer = new EliminationTrainer(ranker, options);
+            var progress = new LineProgress<TrainingStepMetrics>(m =>
+            {
+                if (m.Step % 25 == 0 || m.Step == m.TotalSteps)
+                    log.WriteLine($"Second pass {m.Phase} step {m.Step}/{m.TotalSteps}: loss {m.Loss:F3}, LM loss {m.LanguageModelLoss:F3}, reward {m.Reward:F3}, accuracy {m.EliminationAccuracy:P0}, {m.SecondsPerStep:F2} s/step");
+            });
+            if (MoreWarmStartSteps > 0) trainer.WarmStart(train, progress);
+            if (MoreRlSteps > 0) trainer.Train(train, null, progress);
+            ranker.Model.eval();
+            var first = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(File.ReadAllText(Path.Combine(firstOutput, "recipe.json")))!;
             SaveWithRecipe(ranker, Output, "model", new Dictionary<string, object>
             {
                 ["base"] = Path.GetFileName(BaseOutput),
@@ -199,6 +248,10 @@ internal sealed record IRankerMiniRecipe
                 ["training_lists"] = train.Count,
                 ["warm_start_steps"] = WarmStartSteps,
                 ["grpo_steps"] = RlSteps,
+                ["first_pass_sha256"] = first["model_safetensors_sha256"].GetString()!,
+                ["first_pass_minutes"] = first["stage_minutes"].GetDouble(),
+                ["second_pass_warm_start_steps"] = MoreWarmStartSteps,
+                ["second_pass_grpo_steps"] = MoreRlSteps,
                 ["stage_minutes"] = Math.Round(stage.Elapsed.TotalMinutes, 1),
             });
         }
