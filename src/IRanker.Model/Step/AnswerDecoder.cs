@@ -6,8 +6,9 @@ using static TorchSharp.torch;
 namespace IRanker.Model.Step;
 
 /// <summary>
-/// Continues the prompts of a <see cref="StepForward"/> token by token over its cache (greedy or sampled) until each
-/// row has closed its answer (<see cref="AnswerTags.AnswerClose"/>), hit a stop token, or used its token allowance.
+/// Continues the prompts of a <see cref="StepForward"/> token by token over its cache (greedy or sampled, through
+/// <see cref="DecodeLoop"/>) until each row has closed its answer (<see cref="AnswerTags.AnswerClose"/>), hit a stop
+/// token, or used its token allowance.
 /// </summary>
 internal static class AnswerDecoder
 {
@@ -19,54 +20,25 @@ internal static class AnswerDecoder
     /// <param name="settings">Length, greedy or sampling.</param>
     /// <param name="random">The sampler's random source (null for greedy).</param>
     public static GeneratedAnswer[] Generate(Qwen2ForCausalLM model, IStepPromptSource source, StepForward forward, IReadOnlyList<StepRow> rows,
+        DecodeSettings settings, Generator? random) =>
+        Decode(model, source, forward, rows, settings, random).Select(r => new GeneratedAnswer(r.TokenIds, source.Decode(r.TokenIds), r.StopTokenId)).ToArray();
+
+    /// <summary>
+    /// The tokens of each row's answer and their log-probs, as <see cref="DecodeLoop"/> wrote them: a stop token ends a
+    /// row and is left out, and a row whose text ends with <see cref="AnswerTags.AnswerClose"/> ends there.
+    /// </summary>
+    /// <inheritdoc cref="Generate" path="/param"/>
+    internal static DecodedRow[] Decode(Qwen2ForCausalLM model, IStepPromptSource source, StepForward forward, IReadOnlyList<StepRow> rows,
         DecodeSettings settings, Generator? random)
     {
         if (forward.Cache is null) throw new InvalidOperationException("The step's forward pass kept no cache to decode from.");
-        using var noGrad = no_grad();
-        int batch = rows.Count;
-        var generation = new GenerationOptions { DoSample = settings.Sample, Temperature = settings.Temperature, TopP = settings.TopP };
-        var stops = new HashSet<int>(source.StopTokenIds);
-        var tokens = Enumerable.Range(0, batch).Select(_ => new List<int>()).ToArray();
-        var done = new bool[batch];
-        var stopped = new int?[batch];
-        var device = model.Device;
-
-        var logits = forward.LastLogits.alias();                                           // [batch, vocab]
-        var keep = forward.Keep.alias();                                                   // [batch, columns]
-        try
+        var options = new GenerationOptions
         {
-            for (int step = 0; step < settings.MaxTokens; step++)
-            {
-                using var scope = NewDisposeScope();
-                var (chosen, _) = TokenGenerator.Choose(logits, generation, random);       // [batch]
-                var picked = chosen.cpu().data<long>().ToArray();
-                for (int b = 0; b < batch; b++)
-                {
-                    if (done[b]) continue;
-                    int id = (int)picked[b];
-                    if (stops.Contains(id)) { done[b] = true; stopped[b] = id; continue; }
-                    tokens[b].Add(id);
-                    if (source.Decode(tokens[b]).TrimEnd().EndsWith(AnswerTags.AnswerClose, StringComparison.Ordinal)) done[b] = true;
-                }
-                if (step == settings.MaxTokens - 1 || done.All(d => d)) break;
-
-                var next = tensor(picked.Select((t, b) => done[b] ? source.PadTokenId : t).ToArray(), [batch, 1], device: device); // [batch, 1]
-                var positions = tensor(rows.Select(r => (long)(r.Prompt.Length + step)).ToArray(), [batch, 1], device: device);    // [batch, 1]
-                var grown = cat([keep, ones([batch, 1], ScalarType.Int64, device)], 1);   // [batch, columns + 1]
-                using var output = model.Forward(next, grown, positions, forward.Cache, logitPositions: zeros([batch], ScalarType.Int64, device));
-                var nextLogits = output.Logits.select(1, 0).to(ScalarType.Float32);       // [batch, vocab]
-
-                logits.Dispose();
-                keep.Dispose();
-                logits = nextLogits.DetachFromDisposeScope();
-                keep = grown.DetachFromDisposeScope();
-            }
-        }
-        finally
-        {
-            logits.Dispose();
-            keep.Dispose();
-        }
-        return tokens.Select((t, b) => new GeneratedAnswer([.. t], source.Decode(t), stopped[b])).ToArray();
+            MaxNewTokens = settings.MaxTokens, DoSample = settings.Sample, Temperature = settings.Temperature, TopP = settings.TopP,
+            StopTokenIds = source.StopTokenIds, PadTokenId = source.PadTokenId,
+        };
+        using var firstPositions = tensor(rows.Select(r => (long)r.Prompt.Length).ToArray(), device: model.Device); // [batch]
+        return DecodeLoop.Run(model, forward.Cache, forward.LastLogits, forward.Keep, firstPositions, options, random, keepStopToken: false,
+            tokens => source.Decode(tokens).TrimEnd().EndsWith(AnswerTags.AnswerClose, StringComparison.Ordinal));
     }
 }
