@@ -1,6 +1,7 @@
 using IRanker.Model.Prompts;
 using IRanker.Model.Step;
 using static IRanker.Model.Tests.Elimination.TinyRankerModels;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace IRanker.Model.Tests.Step;
@@ -54,5 +55,35 @@ public class DecodeLoopTests
             }
             else if (answer.End == DecodeEnd.Length) generated[b].TokenIds.Should().HaveCount(maxTokens);
         }
+    }
+
+    [Fact]
+    public void Decoding_leaves_no_tensor_alive()
+    {
+        using var model = Random(seed: 8);
+        var source = new TemplatePromptSource(model);
+        var step = new ModelStep(model.Model, source);
+        var rows = MixedQueries().Skip(2).Take(3).Select(q =>
+        {
+            var remaining = Enumerable.Range(0, q.Candidates.Count).ToList();
+            return step.Row(q, remaining, DecodingMode.Answer, step.Prompt(q, remaining, DecodingMode.Answer));
+        }).ToList();
+        var prompts = rows.Select(r => (IReadOnlyList<int>)r.Prompt).ToList();
+        var free = new TokenGenerator(model.Model).Generate(prompts, new GenerationOptions { MaxNewTokens = 6 });
+        // A stop token that ends one row early, so that the others run on past it.
+        var options = new GenerationOptions { MaxNewTokens = 6, DoSample = true, Seed = 3, StopTokenIds = [free[1].TokenIds[2]] };
+
+        void Decode()
+        {
+            new TokenGenerator(model.Model).Generate(prompts, options);
+            using var forward = step.Forward(rows, new StepForwardOptions(KeepCache: true));
+            using var random = new Generator(5, model.Device);
+            step.Generate(forward, rows, new DecodeSettings(6, Sample: true), random);
+        }
+
+        Decode();
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        for (int i = 0; i < 3; i++) Decode();
+        DisposeScopeManager.Statistics.ThreadTotalLiveCount.Should().Be(before);
     }
 }
