@@ -143,17 +143,17 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
             $"{result.Query.Candidates.Max(c => c.Label ?? 0).ToString(CultureInfo.InvariantCulture)}.", markup: true);
     }
 
-    /// <summary>A new small model trained from scratch (the library's scratch recipe, with packing where asked).</summary>
+    /// <summary>A new small model trained from scratch (the library's scratch recipe, with this run's training settings).</summary>
     private IRankerOptions ScratchOptions(int warmStartSteps, int rlSteps, IProgress<TrainingStepMetrics>? progress = null) =>
-        Options(null, settings.PackEliminations is { } pack ? WithPacking(pack) : null, warmStartSteps, rlSteps, progress);
+        Options(null, WithSettings(IRankerOptions.ScratchTrainingDefaults()), warmStartSteps, rlSteps, progress);
 
     /// <summary>A checkpoint folder loaded through <see cref="IRankerOptions.ModelPath"/>, fine-tuned when given steps.</summary>
     private IRankerOptions CheckpointOptions(string folder, int warmStartSteps, int rlSteps, IProgress<TrainingStepMetrics>? progress = null) =>
-        Options(folder, FineTuning(), warmStartSteps, rlSteps, progress);
+        Options(folder, WithSettings(FineTuning()), warmStartSteps, rlSteps, progress);
 
     /// <param name="modelPath">A Hugging Face folder, loaded as a Qwen2.5 checkpoint is; null: a new small model, trained from scratch.</param>
-    /// <param name="training">The training recipe; null: the library's for the model.</param>
-    private IRankerOptions Options(string? modelPath, TrainingOptions? training, int warmStartSteps, int rlSteps, IProgress<TrainingStepMetrics>? progress) => new()
+    /// <param name="training">The training recipe.</param>
+    private IRankerOptions Options(string? modelPath, TrainingOptions training, int warmStartSteps, int rlSteps, IProgress<TrainingStepMetrics>? progress) => new()
     {
         TrainingProgress = progress,
         ModelPath = modelPath,
@@ -163,8 +163,6 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
         TrainingSteps = rlSteps,
         DecodingMode = DecodingMode.Choice,
         PromptLayout = settings.Layout,
-        TaskWeights = settings.TaskWeights.Count > 0 ? new Dictionary<string, double>(settings.TaskWeights) : null,
-        ShuffleCandidates = settings.ShuffleCandidates,
         Training = training,
         Seed = settings.Seed,
         Device = settings.Device,
@@ -174,19 +172,20 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
     /// How IRanker-mini is fine-tuned: the scratch recipe (docs/training.md) with lower learning rates, since the weights
     /// already rank (docs/iranker-mini.md).
     /// </summary>
-    private TrainingOptions FineTuning()
+    private static TrainingOptions FineTuning()
     {
         var training = IRankerOptions.ScratchTrainingDefaults();
         training.WarmStartLearningRate = 5e-4;
         training.LearningRate = 2e-4;
-        if (settings.PackEliminations is { } pack) training.PackEliminations = pack;
         return training;
     }
 
-    private static TrainingOptions WithPacking(bool pack)
+    /// <summary><paramref name="training"/> with the run's packing, task weights and candidate order where given.</summary>
+    private TrainingOptions WithSettings(TrainingOptions training)
     {
-        var training = IRankerOptions.ScratchTrainingDefaults();
-        training.PackEliminations = pack;
+        if (settings.PackEliminations is { } pack) training.PackEliminations = pack;
+        if (settings.TaskWeights.Count > 0) training.TaskWeights = new Dictionary<string, double>(settings.TaskWeights);
+        if (settings.ShuffleCandidates is { } shuffle) training.ShuffleCandidates = shuffle;
         return training;
     }
 

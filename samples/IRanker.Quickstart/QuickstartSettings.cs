@@ -37,12 +37,12 @@ internal sealed record QuickstartSettings
 
     /// <summary>The prompt layout to train and rank in (IRankerOptions.PromptLayout); null: the library's default.</summary>
     public PromptLayout? Layout { get; init; }
-    /// <summary>Training prompts' candidate order (IRankerOptions.ShuffleCandidates): null = the library's default.</summary>
+    /// <summary>Training prompts' candidate order (TrainingOptions.ShuffleCandidates): null = the recipe's.</summary>
     public bool? ShuffleCandidates { get; init; }
     /// <summary>--pack-eliminations: whole eliminations in one forward pass (TrainingOptions.PackEliminations); null = the library's default.</summary>
     public bool? PackEliminations { get; init; }
 
-    /// <summary>How often training draws each task's lists relative to the others (IRankerOptions.TaskWeights); empty: equally.</summary>
+    /// <summary>How often training draws each task's lists relative to the others (TrainingOptions.TaskWeights); empty: equally.</summary>
     public IReadOnlyDictionary<string, double> TaskWeights { get; init; } = new Dictionary<string, double>();
 
     /// <summary>--quick: the same path with little data and few steps (about a minute); what CI runs.</summary>

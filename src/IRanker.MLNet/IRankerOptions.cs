@@ -47,24 +47,6 @@ public sealed class IRankerOptions
     public string? RelevanceColumnName { get; set; } = "Relevance";
 
     /// <summary>
-    /// How many candidates each elimination step removes when ranking. Default <see cref="EliminationSchedule.OnePerStep"/>
-    /// (the paper's loop); <see cref="EliminationSchedule.Fraction"/> and <see cref="EliminationSchedule.OnePass"/> are
-    /// faster and need <see cref="DecodingMode.Choice"/>. Saved with the model; change it on a trained model with
-    /// <see cref="IRankerTransformer.WithSchedule"/>. Takes precedence over <see cref="RankerOptions.Schedule"/> in <see cref="Inference"/>.
-    /// </summary>
-    public EliminationSchedule Schedule { get; set; } = EliminationSchedule.OnePerStep;
-
-    /// <summary>
-    /// In how many orders each elimination step shows the remaining candidates when ranking: the step averages the
-    /// orders' Choice distributions, so that a candidate's place in its group weighs less (<see cref="RankerOptions.OrderSamples"/>;
-    /// with a value of at least n! for n candidates the ranking does not depend on the rows' order). Default 1 (one
-    /// order: the rows' own). Costs about that many times the prompt tokens per step; needs <see cref="DecodingMode.Choice"/>.
-    /// Saved with the model; change it on a trained model with <see cref="IRankerTransformer.WithOrderSamples"/>. Takes
-    /// precedence over <see cref="RankerOptions.OrderSamples"/> in <see cref="Inference"/>.
-    /// </summary>
-    public int OrderSamples { get; set; } = 1;
-
-    /// <summary>
     /// Optional text column with the IDs the model sees and answers with. Default <c>null</c>: for
     /// <see cref="RankingScenario.Passage"/> and <see cref="RankingScenario.Generic"/> the IDs are <c>passage 1</c>,
     /// <c>passage 2</c>, … in row order within the group; for <see cref="RankingScenario.Recommendation"/> and
@@ -102,22 +84,9 @@ public sealed class IRankerOptions
     public int TrainingSteps { get; set; } = 200;
 
     /// <summary>
-    /// How often training draws the groups of each task (the values of <see cref="TaskColumnName"/>), relative to the
-    /// others: 2 draws a task's groups twice as often as its share of the training data, 0 never; tasks not named weigh
-    /// 1. Takes precedence over <see cref="TrainingOptions.TaskWeights"/> in <see cref="Training"/>. Default <c>null</c>:
-    /// every group equally often. A name that is no task of the training data is an error at <c>Fit</c>.
+    /// Seed of every random choice (initialisation, sub-list sampling, rollouts, sampled answers). Default 0. The one
+    /// place to set it: <see cref="Training"/>'s and <see cref="Inference"/>'s own seeds must stay at their defaults.
     /// </summary>
-    public Dictionary<string, double>? TaskWeights { get; set; }
-
-    /// <summary>
-    /// Whether every training prompt (warm start and reinforcement learning) lists its candidates in a fresh random
-    /// order, against the model learning to favour positions. Takes precedence over
-    /// <see cref="TrainingOptions.ShuffleCandidates"/> in <see cref="Training"/>. Default <c>null</c>: that setting, or for
-    /// a model trained from scratch without <see cref="Training"/>, the scratch recipe's (docs/training.md).
-    /// </summary>
-    public bool? ShuffleCandidates { get; set; }
-
-    /// <summary>Seed of every random choice (initialisation, sub-list sampling, rollouts). Default 0.</summary>
     public int Seed { get; set; }
 
     /// <summary><c>"auto"</c> (a GPU where available, else the CPU), <c>"cpu"</c>, <c>"cuda"</c> or <c>"cuda:N"</c>. Default <c>"auto"</c>.</summary>
@@ -126,7 +95,8 @@ public sealed class IRankerOptions
     /// <summary>
     /// How each elimination decision is decoded, in training rollouts and when ranking. Default
     /// <see cref="DecodingMode.Choice"/> (the remaining IDs are scored directly: one forward pass per step, no answer to
-    /// repair); <see cref="DecodingMode.Reasoning"/> is the paper's think-then-answer format.
+    /// repair); <see cref="DecodingMode.Reasoning"/> is the paper's think-then-answer format. The one place to set it:
+    /// <see cref="Training"/>'s and <see cref="Inference"/>'s own modes must stay at their defaults.
     /// </summary>
     public DecodingMode DecodingMode { get; set; } = DecodingMode.Choice;
 
@@ -155,8 +125,12 @@ public sealed class IRankerOptions
     public PromptLayout? PromptLayout { get; set; }
 
     /// <summary>
-    /// The training hyper-parameters (docs/training.md). <see cref="WarmStartSteps"/>, <see cref="TrainingSteps"/>,
-    /// <see cref="Seed"/> and <see cref="DecodingMode"/> above take precedence over the same settings here. Default
+    /// The training hyper-parameters (docs/training.md), among them <see cref="TrainingOptions.TaskWeights"/> (how often
+    /// each task's groups are drawn) and <see cref="TrainingOptions.ShuffleCandidates"/>. Four of its settings are set
+    /// above and only there: <see cref="WarmStartSteps"/>, <see cref="TrainingSteps"/>, <see cref="Seed"/> and
+    /// <see cref="DecodingMode"/>; a value other than its default in <see cref="TrainingOptions.WarmStartSteps"/>,
+    /// <see cref="TrainingOptions.Steps"/>, <see cref="TrainingOptions.Seed"/> or <see cref="TrainingOptions.Mode"/> that
+    /// differs from the one above is an error at <c>Fit</c> (the message names both). Default
     /// <c>null</c>: <see cref="TrainingOptions"/>' defaults (the paper's, for a pretrained checkpoint), or, for a model
     /// trained from scratch, the recipe that the quickstart uses (warm-start learning rate 1e-3, RL learning rate 3e-4,
     /// 8 prompts of 8 samples per step, warm-start batches of 16, no KL penalty).
@@ -174,7 +148,18 @@ public sealed class IRankerOptions
     /// </code></example>
     public static TrainingOptions ScratchTrainingDefaults() => ResolvedOptions.ScratchDefaults();
 
-    /// <summary>Inference settings (token budget per forward batch, prefix-cache reuse, answer lengths). Their <c>Mode</c> is <see cref="DecodingMode"/>, their <c>Schedule</c> is <see cref="Schedule"/> and their <c>OrderSamples</c> is <see cref="OrderSamples"/>.</summary>
+    /// <summary>
+    /// Inference settings: the elimination schedule (<see cref="RankerOptions.Schedule"/>: how many candidates a step
+    /// removes; <see cref="EliminationSchedule.Fraction"/> and <see cref="EliminationSchedule.OnePass"/> are faster and
+    /// need <see cref="DecodingMode.Choice"/>), the order samples per step (<see cref="RankerOptions.OrderSamples"/>), the
+    /// token budget per forward batch, prefix-cache reuse, answer lengths and sampling. Saved with the model; change
+    /// the schedule or the order samples of a trained model with <see cref="IRankerTransformer.WithSchedule"/> and
+    /// <see cref="IRankerTransformer.WithOrderSamples"/>. Its <c>Mode</c> and <c>Seed</c> are <see cref="DecodingMode"/> and
+    /// <see cref="Seed"/> (a value other than the default there that differs from those is an error).
+    /// </summary>
+    /// <example><code>
+    /// var options = new IRankerOptions { Inference = { Schedule = EliminationSchedule.Fraction(0.5, 5), OrderSamples = 3 } };
+    /// </code></example>
     public RankerOptions Inference { get; set; } = new();
 
     /// <summary>Receives every training step's metrics (reward and its parts, accuracy, KL, loss, learning rate, speed). Never saved.</summary>

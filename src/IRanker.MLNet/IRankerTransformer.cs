@@ -112,7 +112,7 @@ public sealed class IRankerTransformer : ITransformer, IDisposable
         ArgumentNullException.ThrowIfNull(schedule);
         ObjectDisposedException.ThrowIf(_disposed, this);
         var options = IRankerModelFormat.Copy(Options);
-        options.Schedule = schedule;
+        options.Inference.Schedule = schedule;
         var inference = ResolvedOptions.InferenceFor(options);
         return new IRankerTransformer(_host, options, _engine.WithInference(inference), EngineName);
     }
@@ -120,7 +120,7 @@ public sealed class IRankerTransformer : ITransformer, IDisposable
     /// <summary>
     /// The same model ranking with each elimination step shown the remaining candidates in
     /// <paramref name="orderSamples"/> orders and deciding by their averaged Choice distribution
-    /// (<see cref="IRankerOptions.OrderSamples"/>): no copy of the weights (the new transformer uses this one's model, so
+    /// (<see cref="RankerOptions.OrderSamples"/> in <see cref="IRankerOptions.Inference"/>): no copy of the weights (the new transformer uses this one's model, so
     /// keep this one undisposed while using it); it saves and loads like any IRanker transformer.
     /// </summary>
     /// <param name="orderSamples">Orders per step, 1 or more (1 = the rows' own order only).</param>
@@ -137,7 +137,7 @@ public sealed class IRankerTransformer : ITransformer, IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var options = IRankerModelFormat.Copy(Options);
-        options.OrderSamples = orderSamples;
+        options.Inference.OrderSamples = orderSamples;
         var inference = ResolvedOptions.InferenceFor(options);
         return new IRankerTransformer(_host, options, _engine.WithInference(inference), EngineName);
     }

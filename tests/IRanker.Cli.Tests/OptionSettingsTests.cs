@@ -25,25 +25,30 @@ public class OptionSettingsTests
     public void Every_public_setting_of_the_three_options_classes_is_reachable()
     {
         var paths = OptionSettings.AllSettings().Select(s => s.Path).ToHashSet();
-        paths.Should().Contain(["TrainingSteps", "Seed", "DecodingMode", "Schedule", "Training.LearningRate", "Training.CheckpointFolder", "Inference.TokenBudget"]);
+        paths.Should().Contain(["TrainingSteps", "Seed", "DecodingMode", "Inference.Schedule", "Training.LearningRate", "Training.CheckpointFolder", "Inference.TokenBudget"]);
         // Every setting that a model zip saves (members marked [JsonIgnore], such as reward objects, are code, not settings).
         static bool Saved(PropertyInfo p) => p.SetMethod?.IsPublic == true && p.GetCustomAttribute<JsonIgnoreAttribute>() is null;
-        foreach (var property in typeof(TrainingOptions).GetProperties().Where(Saved)) paths.Should().Contain($"Training.{property.Name}");
-        foreach (var property in typeof(RankerOptions).GetProperties().Where(Saved)) paths.Should().Contain($"Inference.{property.Name}");
+        // ... except the nested copies of the top-level settings, which are set at the top level only.
+        string[] topLevelOnly = ["Training.WarmStartSteps", "Training.Steps", "Training.Seed", "Training.Mode", "Inference.Mode", "Inference.Seed"];
+        foreach (var property in typeof(TrainingOptions).GetProperties().Where(Saved))
+            if (!topLevelOnly.Contains($"Training.{property.Name}")) paths.Should().Contain($"Training.{property.Name}");
+        foreach (var property in typeof(RankerOptions).GetProperties().Where(Saved))
+            if (!topLevelOnly.Contains($"Inference.{property.Name}")) paths.Should().Contain($"Inference.{property.Name}");
+        paths.Should().NotContain(topLevelOnly, "one place per setting");
         paths.Should().NotContain("QueryColumnName", "columns are named with the --*-column flags");
     }
 
     [Fact]
     public void Values_are_converted_to_the_option_types()
     {
-        var options = Build(true, ("TrainingSteps", "7"), ("decodingmode", "answer"), ("Schedule", "Fraction(0.5, 2)"), ("WarmStartSteps", "null"),
-            ("Inference.TokenBudget", "4096"), ("TaskWeights", "{\"Movie\": 2}"), ("Task", "Movie"));
+        var options = Build(true, ("TrainingSteps", "7"), ("decodingmode", "answer"), ("Inference.Schedule", "Fraction(0.5, 2)"), ("WarmStartSteps", "null"),
+            ("Inference.TokenBudget", "4096"), ("Training.TaskWeights", "{\"Movie\": 2}"), ("Task", "Movie"));
         options.TrainingSteps.Should().Be(7);
         options.DecodingMode.Should().Be(DecodingMode.Answer);
-        options.Schedule.Should().Be(EliminationSchedule.Fraction(0.5, 2));
+        options.Inference.Schedule.Should().Be(EliminationSchedule.Fraction(0.5, 2));
         options.WarmStartSteps.Should().BeNull();
         options.Inference.TokenBudget.Should().Be(4096);
-        options.TaskWeights.Should().ContainKey("Movie").WhoseValue.Should().Be(2);
+        options.Training!.TaskWeights.Should().ContainKey("Movie").WhoseValue.Should().Be(2);
         options.Task.Should().Be("Movie");
     }
 

@@ -111,13 +111,15 @@ public sealed class ModelIntegrityTests
     public void A_zip_of_the_first_format_loads_without_a_check_and_scores_the_same()
     {
         var (mlContext, data, scores, zip) = SavedModel();
-        // Format 1.1 is format 1.2 without the digest stream: its header says version 1.1 written, 1.1 readable.
+        // Format 1.1 is format 1.2 without the digest stream (and 1.2 is 1.3 with four settings elsewhere in the
+        // options, which a 1.3 layout leaves where they are): its header says version 1.1 written, 1.1 readable.
         var oldHeader = Edit(zip, "Model.key", content =>
         {
-            byte[] versions = [2, 0, 1, 0, 1, 0, 1, 0];   // two uints: written 0x00010002, readable 0x00010001
+            byte[] versions = [3, 0, 1, 0, 3, 0, 1, 0];   // two uints: written 0x00010003, readable 0x00010003
             int at = IndexOf(content, versions);
             at.Should().BePositive("the header holds the versions");
             content[at] = 1;
+            content[at + 4] = 1;
             return content;
         });
         var firstFormat = Edit(oldHeader, "EngineDigests", _ => null);

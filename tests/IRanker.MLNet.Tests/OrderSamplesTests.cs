@@ -8,7 +8,7 @@ using Microsoft.ML.Data;
 
 namespace IRanker.MLNet.Tests;
 
-/// <summary><see cref="IRankerOptions.OrderSamples"/> and <see cref="IRankerOptions.ShuffleCandidates"/> through ML.NET, with the real engine and a tiny model.</summary>
+/// <summary>Order samples (<see cref="IRanker.Model.Elimination.RankerOptions.OrderSamples"/> in <see cref="IRankerOptions.Inference"/>) through ML.NET, with the real engine and a tiny model.</summary>
 public sealed class OrderSamplesTests
 {
     private static IRankerOptions Options(DecodingMode mode = DecodingMode.Choice) => Pipelines.TinyModel(seed: 6, mode);
@@ -30,9 +30,9 @@ public sealed class OrderSamplesTests
         mlContext.Model.Save(chain, data.Schema, zip);
 
         var loaded = Pipelines.Ranker(new MLContext(seed: 1).Model.Load(zip, out _));
-        loaded.Options.OrderSamples.Should().Be(3);
+        loaded.Options.Inference.OrderSamples.Should().Be(3);
         loaded.InferenceOptions.OrderSamples.Should().Be(3);
-        ranker.Options.OrderSamples.Should().Be(1, "the original keeps its setting");
+        ranker.Options.Inference.OrderSamples.Should().Be(1, "the original keeps its setting");
         var reloaded = new TransformerChain<ITransformer>(model.First(), loaded);
         Pipelines.Column(reloaded.Transform(data), "Relevance").Should().Equal(expected);
         expected.Should().NotEqual(single, "three orders per step change the step distributions");
@@ -44,9 +44,7 @@ public sealed class OrderSamplesTests
     {
         var options = JsonSerializer.Deserialize<IRankerOptions>("""{"Scenario":"Passage","Inference":{"TokenBudget":4096}}""", IRankerModelFormat.Json)!;
 
-        options.OrderSamples.Should().Be(1);
         options.Inference.OrderSamples.Should().Be(1);
-        options.ShuffleCandidates.Should().BeNull();
     }
 
     [Fact]
@@ -55,33 +53,17 @@ public sealed class OrderSamplesTests
         var mlContext = Pipelines.Context(out _);
         IDataView data = mlContext.Data.LoadFromEnumerable(PassageData.Rows(groups: 2, seed: 42));
         var options = Options(DecodingMode.Answer);
-        options.OrderSamples = 2;
+        options.Inference.OrderSamples = 2;
         FluentActions.Invoking(() => Pipelines.Pipeline(mlContext, options).Fit(data))
-            .Should().Throw<ArgumentException>().WithMessage("*IRankerOptions.OrderSamples = 2*DecodingMode.Choice*IRankerOptions.DecodingMode is Answer*");
+            .Should().Throw<ArgumentException>().WithMessage("*IRankerOptions.Inference.OrderSamples = 2*DecodingMode.Choice*IRankerOptions.DecodingMode is Answer*");
 
-        options.OrderSamples = 1;
+        options.Inference.OrderSamples = 1;
         using var answerModel = Pipelines.Fit(mlContext, options, data);
         FluentActions.Invoking(() => Pipelines.Ranker(answerModel).WithOrderSamples(4))
             .Should().Throw<ArgumentException>().WithMessage("*OrderSamples = 4*Answer*");
 
         using var choiceModel = Pipelines.Fit(mlContext, Options(), data);
         FluentActions.Invoking(() => Pipelines.Ranker(choiceModel).WithOrderSamples(0))
-            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("IRankerOptions.OrderSamples").WithMessage("*1 or more*");
-    }
-
-    [Theory]
-    [InlineData(null, false)]   // null: the training options decide
-    [InlineData(true, true)]
-    [InlineData(false, false)]
-    public void The_top_level_shuffle_setting_wins_over_the_training_options(bool? shuffle, bool expected)
-    {
-        var options = new IRankerOptions { ShuffleCandidates = shuffle, Training = new TrainingOptions { ShuffleCandidates = expected } };
-        IRanker.MLNet.Engine.ResolvedOptions.Resolve(options, scratch: true).Training.ShuffleCandidates.Should().Be(expected);
-        if (shuffle is { } set)
-        {
-            options.Training = null;
-            IRanker.MLNet.Engine.ResolvedOptions.Resolve(options, scratch: true).Training.ShuffleCandidates.Should().Be(set);
-            IRanker.MLNet.Engine.ResolvedOptions.Resolve(options, scratch: false).Training.ShuffleCandidates.Should().Be(set);
-        }
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("IRankerOptions.Inference.OrderSamples").WithMessage("*1 or more*");
     }
 }

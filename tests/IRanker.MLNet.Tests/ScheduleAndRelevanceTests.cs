@@ -63,8 +63,8 @@ public sealed class ScheduleAndRelevanceTests
 
         HelperProcess.Scores(zip, tsv).Should().Equal(expected);
         var loaded = Pipelines.Ranker(new MLContext(seed: 1).Model.Load(zip, out _));
-        loaded.Options.Schedule.Should().Be(EliminationSchedule.OnePass);
-        ranker.Options.Schedule.Should().Be(EliminationSchedule.OnePerStep, "the original keeps its schedule");
+        loaded.Options.Inference.Schedule.Should().Be(EliminationSchedule.OnePass);
+        ranker.Options.Inference.Schedule.Should().Be(EliminationSchedule.OnePerStep, "the original keeps its schedule");
         (loaded as IDisposable).Dispose();
     }
 
@@ -74,12 +74,12 @@ public sealed class ScheduleAndRelevanceTests
         var mlContext = Pipelines.Context(out _);
         IDataView data = mlContext.Data.LoadFromEnumerable(PassageData.Rows(groups: 2, seed: 34));
         var options = Options(DecodingMode.Answer);
-        options.Schedule = EliminationSchedule.Fraction(0.5, exactTop: 2);
+        options.Inference.Schedule = EliminationSchedule.Fraction(0.5, exactTop: 2);
 
         FluentActions.Invoking(() => Pipelines.Pipeline(mlContext, options).Fit(data))
             .Should().Throw<ArgumentException>().WithMessage("*Schedule*DecodingMode*Fraction*Answer*");
 
-        options.Schedule = EliminationSchedule.OnePerStep;
+        options.Inference.Schedule = EliminationSchedule.OnePerStep;
         using var model = Pipelines.Fit(mlContext, options, data);
         FluentActions.Invoking(() => Pipelines.Ranker(model).WithSchedule(EliminationSchedule.OnePass))
             .Should().Throw<ArgumentException>().WithMessage("*OnePass*Answer*");

@@ -18,7 +18,7 @@ internal sealed class ConvertCommand
         var command = new Command("convert", """
             Convert a model zip to a Hugging Face folder (config.json, model.safetensors, tokenizer, IRanker's settings), or a
             folder to a model zip that the other verbs, ML.NET and the server load. From a folder, the ranking options
-            (--mode, --set Schedule=..., --set Inference.TokenBudget=...) are saved in the zip.
+            (--mode, --set Inference.Schedule=..., --set Inference.TokenBudget=...) are saved in the zip.
 
             Examples:
               iranker convert model.zip --output model-hf

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using IRanker.MLNet;
+using IRanker.MLNet.Engine;
 using IRanker.Model;
 using IRanker.Model.Elimination;
 using IRanker.Model.Training;
@@ -90,7 +91,7 @@ internal static class OptionSettings
         {
             if (IsGroup(property.PropertyType))
                 foreach (var inner in Walk(property.PropertyType, $"{prefix}{property.Name}.")) yield return inner;
-            else if (prefix.Length > 0 || !(FileColumns.Contains(property.Name) || property.Name == StartModel))
+            else if (prefix.Length > 0 ? !ResolvedOptions.NestedCopies.Contains($"{prefix}{property.Name}") : !(FileColumns.Contains(property.Name) || property.Name == StartModel))
                 yield return ($"{prefix}{property.Name}", property.PropertyType);
         }
     }

@@ -10,53 +10,83 @@ namespace IRanker.MLNet.Engine;
 /// trainer's <see cref="TrainingOptions"/> and the ranker's <see cref="RankerOptions"/>.
 /// </summary>
 /// <remarks>
-/// The one precedence rule: a setting at the top level of <see cref="IRankerOptions"/> wins over the same setting in
-/// <see cref="IRankerOptions.Training"/> or <see cref="IRankerOptions.Inference"/>. <see cref="IRankerOptions.DecodingMode"/>
-/// sets both modes, <see cref="IRankerOptions.Schedule"/> the ranking schedule, <see cref="IRankerOptions.OrderSamples"/> the orders per step, <see cref="IRankerOptions.Seed"/> both seeds, <see cref="IRankerOptions.TrainingSteps"/> the RL
-/// steps, and <see cref="IRankerOptions.WarmStartSteps"/>, <see cref="IRankerOptions.TaskWeights"/> and <see cref="IRankerOptions.ShuffleCandidates"/>, where set, their
-/// training counterparts. Neither nested object of the caller is changed: both are copied.
+/// Every setting has one place: <see cref="IRankerOptions.DecodingMode"/> and <see cref="IRankerOptions.Seed"/> set both
+/// layers' mode and seed, <see cref="IRankerOptions.WarmStartSteps"/> and <see cref="IRankerOptions.TrainingSteps"/> the
+/// trainer's steps; everything else is read from <see cref="IRankerOptions.Training"/> and <see cref="IRankerOptions.Inference"/>.
+/// A nested copy of one of those four settings left at its default is filled in; set to anything else that differs, it
+/// is an error (nothing is silently overridden). Neither nested object of the caller is changed: both are copied.
 /// </remarks>
 /// <param name="Training">The trainer's settings.</param>
 /// <param name="Inference">The ranker's settings.</param>
 internal sealed record ResolvedOptions(TrainingOptions Training, RankerOptions Inference)
 {
+    /// <summary>The nested copies of the top-level settings (set at the top level only), as <c>Object.Setting</c> paths.</summary>
+    public static readonly IReadOnlySet<string> NestedCopies = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "Training.WarmStartSteps", "Training.Steps", "Training.Seed", "Training.Mode", "Inference.Mode", "Inference.Seed",
+    };
+
     /// <summary>Warm-start steps for a model trained from scratch when <see cref="IRankerOptions.WarmStartSteps"/> is null.</summary>
     public const int ScratchWarmStartSteps = 1000;
 
     /// <summary>Resolves <paramref name="options"/> for a model trained from scratch (<paramref name="scratch"/>) or a checkpoint.</summary>
-    /// <exception cref="ArgumentException">A resolved value is out of range (the message names it).</exception>
+    /// <exception cref="ArgumentException">A resolved value is out of range, or a top-level setting is set to another value in a nested object (the message names it).</exception>
     public static ResolvedOptions Resolve(IRankerOptions options, bool scratch)
     {
+        int warmStart = options.WarmStartSteps ?? (scratch ? ScratchWarmStartSteps : 0);
+        if (options.Training is { } given)
+        {
+            var defaults = new TrainingOptions();
+            Single(given.WarmStartSteps, defaults.WarmStartSteps, warmStart, "Training.WarmStartSteps", nameof(IRankerOptions.WarmStartSteps));
+            Single(given.Steps, defaults.Steps, options.TrainingSteps, "Training.Steps", nameof(IRankerOptions.TrainingSteps));
+            Single(given.Seed, defaults.Seed, options.Seed, "Training.Seed", nameof(IRankerOptions.Seed));
+            Single(given.Mode, defaults.Mode, options.DecodingMode, "Training.Mode", nameof(IRankerOptions.DecodingMode));
+        }
         var training = options.Training?.Clone() ?? (scratch ? ScratchDefaults() : new TrainingOptions());
-        training.WarmStartSteps = options.WarmStartSteps ?? (scratch ? ScratchWarmStartSteps : 0);
+        training.WarmStartSteps = warmStart;
         training.Steps = options.TrainingSteps;
         training.Seed = options.Seed;
         training.Mode = options.DecodingMode;
-        if (options.ShuffleCandidates is { } shuffle) training.ShuffleCandidates = shuffle;
-        if (options.TaskWeights is not null) training.TaskWeights = new Dictionary<string, double>(options.TaskWeights, StringComparer.Ordinal);
         training.Validate();
         return new ResolvedOptions(training, InferenceFor(options));
     }
 
     /// <summary>The ranker's settings alone (for a loaded model, which is not trained).</summary>
-    /// <exception cref="ArgumentException">The schedule or the order samples need another decoding mode (the message names both settings).</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="IRankerOptions.OrderSamples"/> is below 1.</exception>
+    /// <exception cref="ArgumentException">The schedule or the order samples need another decoding mode, or <c>Inference</c> sets its mode or seed to another value than the top level (the message names both settings).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><c>Inference.OrderSamples</c> is below 1.</exception>
     public static RankerOptions InferenceFor(IRankerOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options.Schedule, $"{nameof(IRankerOptions)}.{nameof(IRankerOptions.Schedule)}");
-        options.Schedule.CheckMode(options.DecodingMode, $"{nameof(IRankerOptions)}.{nameof(IRankerOptions.Schedule)} with {nameof(IRankerOptions)}.{nameof(IRankerOptions.DecodingMode)}");
+        var given = options.Inference ?? throw new ArgumentNullException($"{nameof(IRankerOptions)}.{nameof(IRankerOptions.Inference)}");
+        var defaults = new RankerOptions();
+        Single(given.Mode, defaults.Mode, options.DecodingMode, "Inference.Mode", nameof(IRankerOptions.DecodingMode));
+        Single(given.Seed, defaults.Seed, options.Seed, "Inference.Seed", nameof(IRankerOptions.Seed));
+        ArgumentNullException.ThrowIfNull(given.Schedule, $"{nameof(IRankerOptions)}.Inference.Schedule");
+        given.Schedule.CheckMode(options.DecodingMode, $"{nameof(IRankerOptions)}.Inference.Schedule with {nameof(IRankerOptions)}.{nameof(IRankerOptions.DecodingMode)}");
         if (options.PromptLayout is { } layout)
             IterativeRanker.CheckLayout(layout, options.DecodingMode, $"{nameof(IRankerOptions)}.{nameof(IRankerOptions.PromptLayout)} with {nameof(IRankerOptions)}.{nameof(IRankerOptions.DecodingMode)}");
-        RankerOptions.CheckOrderSamples(options.OrderSamples, options.DecodingMode, $"{nameof(IRankerOptions)}.{nameof(IRankerOptions.OrderSamples)}",
+        RankerOptions.CheckOrderSamples(given.OrderSamples, options.DecodingMode, $"{nameof(IRankerOptions)}.Inference.OrderSamples",
             $"{nameof(IRankerOptions)}.{nameof(IRankerOptions.DecodingMode)}");
-        var inference = options.Inference.Clone();
+        var inference = given.Clone();
         inference.Mode = options.DecodingMode;
-        inference.Schedule = options.Schedule;
-        inference.OrderSamples = options.OrderSamples;
         inference.Seed = options.Seed;
         inference.Validate();
         return inference;
     }
+
+    /// <summary>
+    /// Checks a setting that <see cref="IRankerOptions"/> holds at its top level against its copy in a nested object:
+    /// the copy may stay at its default or equal the top-level value; anything else would be silently overridden.
+    /// </summary>
+    /// <exception cref="ArgumentException">The nested copy is set to another value (the message names both settings).</exception>
+    private static void Single<T>(T nested, T nestedDefault, T topLevel, string nestedName, string topLevelName)
+    {
+        if (EqualityComparer<T>.Default.Equals(nested, nestedDefault) || EqualityComparer<T>.Default.Equals(nested, topLevel)) return;
+        throw new ArgumentException(
+            $"{nameof(IRankerOptions)}.{nestedName} is {Show(nested)} but {nameof(IRankerOptions)}.{topLevelName} is {Show(topLevel)}: this setting is set at the top level only. " +
+            $"Set {nameof(IRankerOptions)}.{topLevelName} to {Show(nested)} and leave {nestedName} at its default ({Show(nestedDefault)}).");
+    }
+
+    private static string Show<T>(T value) => value is null ? "null" : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!;
 
     /// <summary>The recipe for a model trained from scratch (<see cref="IRankerOptions.ScratchTrainingDefaults"/>).</summary>
     internal static TrainingOptions ScratchDefaults() => new()
@@ -73,7 +103,7 @@ internal sealed record ResolvedOptions(TrainingOptions Training, RankerOptions I
         // The sub-lists keep the data's own (random) candidate order: from scratch this learns about twice as fast
         // as reshuffling every sample (docs/training.md). Measured on the quickstart (docs/benchmarks.md, "Candidate
         // order in training"), reshuffling made the unlearned passage tasks order-invariant but not the routing tasks
-        // the model learns, whose MRR it lowered; IRankerOptions.ShuffleCandidates turns it on.
+        // the model learns, whose MRR it lowered; Training.ShuffleCandidates turns it on.
         ShuffleCandidates = false,
     };
 }

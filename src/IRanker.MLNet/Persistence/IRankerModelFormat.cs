@@ -1,6 +1,7 @@
 using IRanker.MLNet;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using IRanker.MLNet.Engine;
 using IRanker.MLNet.Persistence;
 using Microsoft.ML;
@@ -20,13 +21,22 @@ internal static class IRankerModelFormat
     /// <summary>The name ML.NET's component catalog finds the loader by; never change it.</summary>
     internal const string LoaderSignature = "IRankerTransformer";
 
-    /// <summary>The format version this code writes: 1.2 (1.1 plus the digest stream).</summary>
-    internal const uint CurrentVersion = 0x00010002;
+    /// <summary>
+    /// The format version this code writes: 1.3 (1.2 with the options' schedule and order samples in their
+    /// <c>Inference</c> object instead of at the top level; <see cref="MigrateOptionsJson"/> reads the older layout).
+    /// </summary>
+    internal const uint CurrentVersion = 0x00010003;
+
+    /// <summary>The oldest reader that can read what this code writes (a 1.2 reader would miss the moved settings).</summary>
+    internal const uint OldestReaderVersion = 0x00010003;
+
+    /// <summary>The first format version whose options hold every setting in one place.</summary>
+    internal const uint SingleOptionsVersion = 0x00010003;
 
     /// <summary>The first format version with the digest stream; older zips load without an integrity check.</summary>
     internal const uint DigestVersion = 0x00010002;
 
-    /// <summary>The oldest format version this code reads, and the oldest reader that can read what it writes (1.1 readers skip the digests).</summary>
+    /// <summary>The oldest format version this code reads.</summary>
     internal const uint OldestReadableVersion = 0x00010001;
 
     /// <summary>The prefix of the binary streams that carry the engine's files.</summary>
@@ -36,9 +46,10 @@ internal static class IRankerModelFormat
     private const string DigestStream = "EngineDigests";
 
     // *** Binary format ***
-    // Main stream (after ML.NET's model header; versions 0x00010001 and 0x00010002):
+    // Main stream (after ML.NET's model header; versions 0x00010001 to 0x00010003):
     //   int:    id of the engine's name in the string table (e.g. "iranker")
-    //   string: the trainer's options as JSON (BinaryWriter string: 7-bit length, UTF-8)
+    //   string: the trainer's options as JSON (BinaryWriter string: 7-bit length, UTF-8); before 0x00010003 with
+    //           Schedule, OrderSamples, TaskWeights and ShuffleCandidates at the top level (see MigrateOptionsJson)
     //   int:    N, the number of files in the engine's folder
     //   N x string: each file's path relative to that folder, '/'-separated, in ordinal order
     // Binary stream "EngineFile<i>" for i in 0..N-1 (zip entries beside the main stream):
@@ -50,7 +61,7 @@ internal static class IRankerModelFormat
     internal static VersionInfo GetVersionInfo() => new(
         modelSignature: "IRANKERT",
         verWrittenCur: CurrentVersion,
-        verReadableCur: OldestReadableVersion,
+        verReadableCur: OldestReaderVersion,
         verWeCanReadBack: OldestReadableVersion,
         loaderAssemblyName: typeof(IRankerModelFormat).Assembly.FullName,
         loaderSignature: LoaderSignature);
@@ -131,7 +142,7 @@ internal static class IRankerModelFormat
             digests!.CheckSettings(engineName, optionsJson, files);
         }
 
-        var options = JsonSerializer.Deserialize<IRankerOptions>(optionsJson, Json)
+        var options = JsonSerializer.Deserialize<IRankerOptions>(MigrateOptionsJson(optionsJson, ctx.Header.ModelVerWritten), Json)
             ?? throw new InvalidDataException("The IRanker model in this zip has no options.");
         IRankingEngineFactory factory = RankingEngines.ForLoading(engineName);
         string folder = CreateTempFolder();
@@ -169,6 +180,47 @@ internal static class IRankerModelFormat
         finally
         {
             Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The options of a zip written before format 1.3 in today's layout: their top-level <c>Schedule</c> and
+    /// <c>OrderSamples</c> move into <c>Inference</c>, and <c>TaskWeights</c> and <c>ShuffleCandidates</c> (where set)
+    /// into <c>Training</c>, with the precedence those formats had (the top-level value won); <c>Inference</c>'s mode and
+    /// seed take the top-level ones, as they always did. A loaded model ranks exactly as it did when saved. Newer
+    /// options are returned unchanged.
+    /// </summary>
+    internal static string MigrateOptionsJson(string json, ulong formatVersion)
+    {
+        if (formatVersion >= SingleOptionsVersion) return json;
+        var root = JsonNode.Parse(json) as JsonObject ?? throw new InvalidDataException("The IRanker model in this zip has no options object.");
+        var inference = root["Inference"] as JsonObject;
+        if (inference is null) root["Inference"] = inference = [];
+        Move(root, "Schedule", inference);
+        Move(root, "OrderSamples", inference);
+        if (root["DecodingMode"] is { } mode) inference["Mode"] = mode.DeepClone();
+        if (root["Seed"] is { } seed) inference["Seed"] = seed.DeepClone();
+        var training = root["Training"] as JsonObject;
+        foreach (string name in new[] { "TaskWeights", "ShuffleCandidates" })
+        {
+            if (root[name] is { } value && value.GetValueKind() != JsonValueKind.Null && training is not null) training[name] = value.DeepClone();
+            root.Remove(name);
+        }
+        if (training is not null)
+        {
+            // The top level won over these before 1.3 as it does now; today a differing copy is refused, so align them.
+            if (root["Seed"] is { } trainingSeed) training["Seed"] = trainingSeed.DeepClone();
+            if (root["DecodingMode"] is { } trainingMode) training["Mode"] = trainingMode.DeepClone();
+            if (root["TrainingSteps"] is { } steps) training["Steps"] = steps.DeepClone();
+            if (root["WarmStartSteps"] is { } warm && warm.GetValueKind() != JsonValueKind.Null) training["WarmStartSteps"] = warm.DeepClone();
+            else training.Remove("WarmStartSteps");
+        }
+        return root.ToJsonString(Json);
+
+        static void Move(JsonObject from, string name, JsonObject to)
+        {
+            if (from[name] is { } value) to[name] = value.DeepClone();
+            from.Remove(name);
         }
     }
 
