@@ -1,4 +1,3 @@
-using IRanker.Model.Modeling;
 using IRanker.Model.Step;
 using IRanker.Model.Training.Objectives;
 using IRanker.Model.Training.Rollouts;
