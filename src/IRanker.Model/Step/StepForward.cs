@@ -19,6 +19,9 @@ namespace IRanker.Model.Step;
 /// <para>A branch <c>x_0 … x_{t-1}</c> scores <c>log p(x_0 | prompt) + Σ_j log p(x_j | prompt, x_0 … x_{j-1})</c>:
 /// the first term comes from the logits at the last prompt token, the others from the logits at the branch's own
 /// tokens. Logits are projected only where a score needs them, and log-probs are taken in float32.</para>
+/// <para>Where asked for (<see cref="StepForwardOptions.TokenTemperature"/>), the same logits also give each branch
+/// token's log-probability at a temperature, its entropy and the hidden state that predicts it
+/// (<see cref="Tokens"/>): a written answer is scored as a step with one branch.</para>
 /// </remarks>
 internal sealed class StepForward : IDisposable
 {
@@ -26,8 +29,9 @@ internal sealed class StepForward : IDisposable
     private float[][]? branchArrays;
 
     private StepForward(KVCache? cache, Tensor lastLogits, Tensor keep, Tensor hidden, Tensor pointHidden, Tensor branchLogProbs, int[] branchCounts,
-        int[] pointCounts, long newTokens, Tensor? promptLoss, PrefixCache?[] prefixes)
+        int[] pointCounts, long newTokens, Tensor? promptLoss, PrefixCache?[] prefixes, BranchTokens? tokens)
     {
+        Tokens = tokens;
         NewTokens = newTokens;
         Cache = cache;
         LastLogits = lastLogits;
@@ -77,6 +81,9 @@ internal sealed class StepForward : IDisposable
 
     /// <summary>The mean next-token loss over the new prompt tokens of all rows (when asked for), [].</summary>
     public Tensor? PromptLoss { get; }
+
+    /// <summary>Per-token outputs of every branch (when asked for with <see cref="StepForwardOptions.TokenTemperature"/>).</summary>
+    public BranchTokens? Tokens { get; }
 
     /// <summary>Per row, the cache of its prompt (when asked for); ownership passes to the caller.</summary>
     public PrefixCache?[] Prefixes { get; }
@@ -150,6 +157,8 @@ internal sealed class StepForward : IDisposable
             var lastHidden = flatSelected.index_select(0, last);                            // [rows, hidden]
             var pointHidden = flatSelected.index_select(0, points);                         // [points, hidden]
             var (branchScores, promptLoss) = Scores(layouts, branchBase, logits, options.PromptLoss);
+            var branchLengths = rows.SelectMany(r => Enumerable.Range(0, r.PointCount).SelectMany(p => r.Point(p).Branches.Select(t => t.Length))).ToArray();
+            var tokens = options.TokenTemperature is { } temperature ? TokenScores(layouts, branchLengths, logits, flatSelected, temperature) : null;
 
             var prefixes = new PrefixCache?[rows.Count];
             if (options.KeepPrefixes) ExtractPrefixes(kvCache!, rows, maxPast, prefixes, model);
@@ -157,7 +166,9 @@ internal sealed class StepForward : IDisposable
             var branchCounts = rows.SelectMany(r => Enumerable.Range(0, r.PointCount).Select(p => r.Point(p).Branches.Count)).ToArray();
             return new StepForward(kvCache, lastLogits.MoveToOuterDisposeScope(), keepMask.MoveToOuterDisposeScope(), lastHidden.MoveToOuterDisposeScope(),
                 pointHidden.MoveToOuterDisposeScope(), branchScores.MoveToOuterDisposeScope(), branchCounts, rows.Select(r => r.PointCount).ToArray(),
-                rows.Sum(r => (long)r.NewTokens), promptLoss?.MoveToOuterDisposeScope(), prefixes);
+                rows.Sum(r => (long)r.NewTokens), promptLoss?.MoveToOuterDisposeScope(), prefixes,
+                tokens is null ? null : new BranchTokens(tokens.LogProbs.MoveToOuterDisposeScope(), tokens.Entropy.MoveToOuterDisposeScope(),
+                    tokens.Hidden.MoveToOuterDisposeScope(), tokens.Mask.MoveToOuterDisposeScope()));
         }
         catch
         {
@@ -333,6 +344,53 @@ internal sealed class StepForward : IDisposable
         return (branches, loss);
     }
 
+    /// <summary>
+    /// Every branch token's log-probability under <c>log_softmax(logits / temperature)</c>, the entropy there and the
+    /// hidden state that predicts it, one row per branch (<paramref name="branchLengths"/>, in the forward's order),
+    /// padded to the longest; differentiable. The branches' sequence log-probs (<see cref="Scores"/>) do not use these.
+    /// </summary>
+    private static BranchTokens TokenScores(SequenceLayout[] layouts, int[] branchLengths, Tensor logits, Tensor flatSelected, double temperature)
+    {
+        long k = logits.shape[1], vocab = logits.shape[2];
+        var device = logits.device;
+        int branches = branchLengths.Length;
+        int width = Math.Max(1, branchLengths.DefaultIfEmpty(0).Max());
+        var slots = new List<long>();
+        var targets = new List<long>();
+        var cells = new List<long>();
+        var seen = new int[branches];
+        var mask = new float[branches * width];
+        for (int b = 0; b < layouts.Length; b++)
+        {
+            // A branch's targets come in token order, so the n-th target of a branch predicts its token n.
+            foreach (var (slot, token, branch) in layouts[b].Targets)
+            {
+                if (branch < 0) continue;
+                long cell = (long)branch * width + seen[branch]++;
+                slots.Add(b * k + slot);
+                targets.Add(token);
+                cells.Add(cell);
+                mask[cell] = 1;
+            }
+        }
+        var shape = new long[] { branches, width };
+        var logProbs = zeros(shape, ScalarType.Float32, device);                             // [branches, T]
+        var entropy = zeros(shape, ScalarType.Float32, device);                              // [branches, T]
+        var hidden = zeros([branches, width, flatSelected.shape[1]], flatSelected.dtype, device); // [branches, T, hidden]
+        var maskTensor = tensor(mask, shape, device: device);                                // [branches, T]
+        if (slots.Count == 0) return new BranchTokens(logProbs, entropy, hidden, maskTensor);
+
+        var at = tensor(slots.ToArray(), device: device);                                   // [targets]
+        var into = tensor(cells.ToArray(), device: device);                                 // [targets]
+        var scaled = (logits.reshape(-1, vocab).index_select(0, at) / temperature).log_softmax(-1); // [targets, vocab]
+        var picked = scaled.gather(1, tensor(targets.ToArray(), device: device).unsqueeze(1)).squeeze(1); // [targets]
+        var spread = -(scaled.exp() * scaled).sum(-1);                                      // [targets]
+        logProbs = logProbs.view(-1).index_copy(0, into, picked).view(shape);
+        entropy = entropy.view(-1).index_copy(0, into, spread).view(shape);
+        hidden = hidden.view(branches * width, -1).index_copy(0, into, flatSelected.index_select(0, at)).view(branches, width, -1);
+        return new BranchTokens(logProbs, entropy, hidden, maskTensor);
+    }
+
     /// <summary>Puts each row's reused prefix, left-padded to <paramref name="maxPast"/>, into the empty cache.</summary>
     private static void SeedPast(KVCache kvCache, IReadOnlyList<StepRow> rows, int maxPast, Qwen2ForCausalLM model)
     {
@@ -387,5 +445,6 @@ internal sealed class StepForward : IDisposable
         foreach (var t in BranchLogProbs) t.Dispose();
         PointHidden.Dispose();
         PromptLoss?.Dispose();
+        Tokens?.Dispose();
     }
 }

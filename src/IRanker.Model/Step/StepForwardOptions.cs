@@ -13,7 +13,14 @@ namespace IRanker.Model.Step;
 /// not padded to the longest. A row longer than this has a sequence of its own. Not with <paramref name="KeepPrefixes"/>
 /// or <paramref name="KeepCache"/>.
 /// </param>
-internal sealed record StepForwardOptions(bool KeepPrefixes = false, bool KeepCache = false, bool PromptLoss = false, int PackTokens = 0)
+/// <param name="TokenTemperature">
+/// When set, also give every branch token's log-probability under <c>log_softmax(logits / TokenTemperature)</c>, the
+/// entropy of that distribution and the hidden state that predicts the token (<see cref="StepForward.Tokens"/>): how a
+/// written answer, scored as a step's one branch, is trained. Null (the default): not computed. The branches' sequence
+/// log-probs (<see cref="StepForward.BranchLogProbs"/>) are the same either way.
+/// </param>
+internal sealed record StepForwardOptions(bool KeepPrefixes = false, bool KeepCache = false, bool PromptLoss = false, int PackTokens = 0,
+    double? TokenTemperature = null)
 {
     /// <summary>Nothing kept: the scores only.</summary>
     public static StepForwardOptions ScoresOnly { get; } = new();

@@ -33,6 +33,14 @@ internal sealed record StepRow(int[] Prompt, PrefixCache? Past, int PastLength, 
     /// <summary>The prompt length and branches of step <paramref name="index"/> (earlier steps first, the last step last).</summary>
     public BranchPoint Point(int index) => index < Earlier.Count ? Earlier[index] : new BranchPoint(Prompt.Length, Branches);
 
+    /// <summary>
+    /// This row's prompt (and cached prefix) with <paramref name="answer"/>, a written answer, as its one branch: how the
+    /// free-text modes score an answer through the step.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The row is packed (it has earlier steps).</exception>
+    public StepRow WithAnswer(int[] answer) =>
+        Earlier.Count == 0 ? this with { Branches = [answer] } : throw new InvalidOperationException("A packed row has no single answer to score.");
+
     /// <summary>A row for <paramref name="prompt"/>, reusing what it can of <paramref name="past"/>.</summary>
     public static StepRow Create(int[] prompt, PrefixCache? past, IReadOnlyList<int[]> branches)
     {

@@ -136,22 +136,11 @@ public sealed class EliminationTrainer
         }
     }
 
-    /// <summary>
-    /// The Choice policy's log-probabilities for elimination states, computed as the training losses compute them: one
-    /// padded batch, gradients on, at the training temperature.
-    /// </summary>
-    internal float[][] ChoiceLogProbs(IReadOnlyList<(RankingQuery Query, IReadOnlyList<int> Remaining)> states) =>
-        ChoiceLogProbs(states.Select(s => new EliminationState(s.Query, s.Remaining)).ToArray());
+    /// <summary>The trainer's losses (their <see cref="PolicyLosses.LogProbs"/> is the policy the trainer improves).</summary>
+    internal PolicyLosses Losses => losses;
 
-    /// <summary>The same for states with their elimination history (what an append-only prompt shows).</summary>
-    internal float[][] ChoiceLogProbs(IReadOnlyList<EliminationState> states)
-    {
-        using var scope = NewDisposeScope();
-        var places = states.Select(s => new StepPlace(samples.Row(s), 0)).ToArray();
-        var forward = step.Forward(places, PolicyLosses.ForwardOptions(options, promptLoss: false), out var steps);
-        var logps = ModelStep.ChoiceLogProbs(forward, options.Temperature);
-        return steps.Select(i => logps[i].detach().cpu().data<float>().ToArray()).ToArray();
-    }
+    /// <summary>What the trainer draws its samples from, and the row of a state (<see cref="TrainingSamples.Row"/>).</summary>
+    internal TrainingSamples Samples => samples;
 
     private static EvaluationMetrics EvaluationOf(IReadOnlyList<RankingQuery> queries, IReadOnlyList<RankingResult> results)
     {
@@ -255,7 +244,7 @@ public sealed class EliminationTrainer
             ? Accumulate(MicroBatcher.PlanRows(places.Select(p => p.Row).ToArray(), options.MicroBatchSize), i => states[i].Weight,
                 chunk => losses.ChoiceWarmStart(chunk.Select(i => (states[i], places[i])).ToArray()), cancellationToken)
             : Accumulate(MicroBatcher.Plan(states.Length, options.MicroBatchSize, _ => 1, i => places[i].Row.Prompt.Length), _ => 1.0,
-                chunk => losses.FreeTextWarmStart(chunk.Select(i => (places[i].Row.Prompt, Target(states[i].Query, targets![i]))).ToArray()), cancellationToken);
+                chunk => losses.FreeTextWarmStart(chunk.Select(i => (places[i].Row, Target(states[i].Query, targets![i]))).ToArray()), cancellationToken);
         policy.Step(total.Loss, options.MaxGradNorm, TrainingPhase.WarmStart, progress.WarmStartDone + 1, options.CheckpointFolder);
         var seconds = clock.Elapsed.TotalSeconds;
         return new TrainingStepMetrics(TrainingPhase.WarmStart, progress.WarmStartDone + 1, options.WarmStartSteps, total.Loss, 0,

@@ -1,4 +1,3 @@
-using IRanker.Model.Modeling;
 using IRanker.Model.Step;
 using IRanker.Model.Training.Objectives;
 using IRanker.Model.Training.Rollouts;
@@ -11,6 +10,12 @@ namespace IRanker.Model.Training;
 internal sealed record MicroBatchLoss(Tensor Loss, double Kl = 0, double ClipFraction = 0, double Entropy = 0, double ValueLoss = 0,
     double LanguageModelLoss = 0, double Accuracy = 0);
 
+/// <summary>The policy's log-probabilities for a batch of places (<see cref="PolicyLosses.LogProbs"/>) and the pass they came from.</summary>
+/// <param name="Forward">The step's forward pass: prompt loss, hidden states, and in the free-text modes the answer tokens' mask, entropies and hidden states.</param>
+/// <param name="PerPlace">Per place: [m] over the step's candidates (Choice mode), or [T] per answer token, 0-padded (free text).</param>
+/// <param name="Steps">Per place, the index of its step among the forward's steps (<see cref="StepForward.PointHidden"/>).</param>
+internal sealed record PolicyLogProbs(StepForward Forward, Tensor[] PerPlace, int[] Steps);
+
 /// <summary>
 /// Scores a micro-batch through the elimination step (the same one ranking uses, with gradients on) and hands the
 /// numbers to the loss functions of <see cref="Objectives"/>: the warm start's supervised losses and the RL policy losses.
@@ -20,6 +25,51 @@ internal sealed class PolicyLosses(ModelStep step, TrainablePolicy policy, Train
     /// <summary>Real tokens run through the model since the counter was last reset.</summary>
     public long Tokens { get; set; }
 
+    // ---- the policy -----------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The policy's log-probabilities for <paramref name="places"/>, as every loss takes them, from one pass of the
+    /// elimination step: in Choice mode, per place [m], the log-softmax over the step's candidates of their sequence
+    /// log-probs divided by the temperature; in the free-text modes, where each place is a row of its own whose one
+    /// branch is a written answer (<see cref="StepRow.WithAnswer"/>), per place [T], each answer token's log-probability
+    /// under <c>log_softmax(logits / temperature)</c>, padded with 0 to the batch's longest answer
+    /// (<see cref="StepForward.Tokens"/> holds the mask, entropies and hidden states, one row per place in order).
+    /// </summary>
+    /// <param name="places">The steps to score.</param>
+    /// <param name="promptLoss">Also compute the prompts' next-token loss (<see cref="StepForward.PromptLoss"/>).</param>
+    /// <param name="temperature">The temperature; null: <see cref="TrainingOptions.Temperature"/>.</param>
+    /// <param name="reference">Score with the frozen reference (gradients off) instead of the policy.</param>
+    /// <exception cref="ArgumentException">A free-text place is not a row of its own with one branch.</exception>
+    internal PolicyLogProbs LogProbs(IReadOnlyList<StepPlace> places, bool promptLoss = false, double? temperature = null, bool reference = false)
+    {
+        double t = temperature ?? options.Temperature;
+        bool choice = options.Mode == DecodingMode.Choice;
+        var forwardOptions = ForwardOptions(promptLoss) with { TokenTemperature = choice ? null : t };
+        StepForward forward;
+        int[] steps;
+        if (reference)
+        {
+            using (no_grad())
+            using (policy.EnterReference())
+                forward = step.On(policy.ReferenceModel).Forward(places, forwardOptions, out steps);
+        }
+        else
+        {
+            forward = step.Forward(places, forwardOptions, out steps);
+            Tokens += forward.NewTokens;
+        }
+        if (choice)
+        {
+            var all = ModelStep.ChoiceLogProbs(forward, t);                                 // per step [m]
+            return new PolicyLogProbs(forward, steps.Select(i => all[i]).ToArray(), steps);
+        }
+        for (int i = 0; i < steps.Length; i++)
+            if (steps[i] != i || forward.BranchCounts[i] != 1)
+                throw new ArgumentException("A written answer is scored as the one branch of a row of its own.", nameof(places));
+        var tokens = forward.Tokens!.LogProbs;                                              // [R, T]
+        return new PolicyLogProbs(forward, Enumerable.Range(0, steps.Length).Select(i => tokens[i]).ToArray(), steps);
+    }
+
     // ---- warm start ----------------------------------------------------------------------------------------------
 
     /// <summary>
@@ -28,14 +78,13 @@ internal sealed class PolicyLosses(ModelStep step, TrainablePolicy policy, Train
     /// </summary>
     public MicroBatchLoss ChoiceWarmStart(IReadOnlyList<(EliminationState State, StepPlace Place)> items)
     {
-        var forward = Forward(items.Select(x => x.Place).ToArray(), promptLoss: options.LanguageModelLossWeight > 0, out var steps);
-        var logps = ModelStep.ChoiceLogProbs(forward, options.Temperature);                // per step [m]
+        var scores = LogProbs(items.Select(x => x.Place).ToArray(), promptLoss: options.LanguageModelLossWeight > 0);
         var losses = new List<Tensor>();
         double correct = 0, entropy = 0;
         for (int k = 0; k < items.Count; k++)
         {
             var s = items[k].State;
-            var logp = logps[steps[k]];
+            var logp = scores.PerPlace[k];
             var worst = s.Worst();
             var isWorst = tensor(s.Remaining.Select(c => worst.Contains(c)).ToArray(), device: logp.device);
             losses.Add(WarmStartLoss.Choice(logp, isWorst));
@@ -47,22 +96,29 @@ internal sealed class PolicyLosses(ModelStep step, TrainablePolicy policy, Train
         }
         var supervised = WeightedMean(losses, items.Select(x => x.State.Weight).ToArray());  // []
         double total = items.Sum(x => x.State.Weight);
-        return WithLanguageModel(supervised, forward.PromptLoss, correct / total, entropy / total);
+        return WithLanguageModel(supervised, scores.Forward.PromptLoss, correct / total, entropy / total);
     }
 
-    /// <summary>Answer and Reasoning modes: the teacher-forced answer that eliminates a correct candidate, plus the prompts' next-token loss.</summary>
-    public MicroBatchLoss FreeTextWarmStart(IReadOnlyList<(int[] Prompt, int[] Target)> rows)
+    /// <summary>
+    /// Answer and Reasoning modes: the teacher-forced answer that eliminates a correct candidate (at temperature 1),
+    /// scored as the one branch of its state's row, plus the prompts' next-token loss.
+    /// </summary>
+    /// <param name="rows">Each state's row (its step prompt) and the supervised answer's tokens.</param>
+    public MicroBatchLoss FreeTextWarmStart(IReadOnlyList<(StepRow Row, int[] Target)> rows)
     {
-        var scored = Score(policy.Model, rows, 1.0, promptLoss: options.LanguageModelLossWeight > 0);
-        var nll = WarmStartLoss.TeacherForced(scored.LogProbs, scored.Mask);                // []
+        var scores = LogProbs(rows.Select(r => new StepPlace(r.Row.WithAnswer(r.Target), 0)).ToArray(),
+            promptLoss: options.LanguageModelLossWeight > 0, temperature: 1.0);
+        var tokens = scores.Forward.Tokens!;
+        var logps = stack(scores.PerPlace);                                                 // [R, T]
+        var nll = WarmStartLoss.TeacherForced(logps, tokens.Mask);                          // []
         double accuracy, entropy;
         using (no_grad())
         {
             // Teacher-forced: the fraction of target tokens that are the most likely next token (log-prob > log 0.5).
-            accuracy = MaskedMean.All(scored.LogProbs.gt(Math.Log(0.5)).to_type(ScalarType.Float32), scored.Mask).item<float>();
-            entropy = MaskedMean.All(scored.Entropy, scored.Mask).item<float>();
+            accuracy = MaskedMean.All(logps.gt(Math.Log(0.5)).to_type(ScalarType.Float32), tokens.Mask).item<float>();
+            entropy = MaskedMean.All(tokens.Entropy, tokens.Mask).item<float>();
         }
-        return WithLanguageModel(nll, scored.PromptLanguageModelLoss, accuracy, entropy);
+        return WithLanguageModel(nll, scores.Forward.PromptLoss, accuracy, entropy);
     }
 
     /// <summary>The mean of <paramref name="losses"/> weighted by <paramref name="weights"/> (the plain mean when every weight is 1).</summary>
@@ -87,17 +143,9 @@ internal sealed class PolicyLosses(ModelStep step, TrainablePolicy policy, Train
     public MicroBatchLoss Choice(IReadOnlyList<RolloutGroup> batch, bool firstUpdate)
     {
         var places = batch.Select(g => g.Place).ToArray();
-        var forward = Forward(places, promptLoss: false, out var steps);
-        var all = ModelStep.ChoiceLogProbs(forward, options.Temperature);                   // per step [m]
-        var logps = steps.Select(i => all[i]).ToArray();                                    // per group [m]
-        Tensor[]? reference = null;
-        if (policy.HasReference)
-            using (no_grad())
-            using (policy.EnterReference())
-            {
-                var referenceSteps = ModelStep.ChoiceLogProbs(step.On(policy.ReferenceModel).Forward(places, ForwardOptions(promptLoss: false), out _), options.Temperature);
-                reference = steps.Select(i => referenceSteps[i]).ToArray();
-            }
+        var scores = LogProbs(places);
+        var logps = scores.PerPlace;                                                        // per group [m]
+        var reference = policy.HasReference ? LogProbs(places, reference: true).PerPlace : null;
 
         var losses = new List<Tensor>();
         double kl = 0, clip = 0, entropy = 0, valueLoss = 0;
@@ -115,7 +163,7 @@ internal sealed class PolicyLosses(ModelStep step, TrainablePolicy policy, Train
             double valueStep = 0;
             if (policy.ValueHead is { } head)
             {
-                var (adv, vl) = ValueTargets.OneStep(head.forward(forward.PointHidden[steps[k]]), rewardsT);
+                var (adv, vl) = ValueTargets.OneStep(head.forward(scores.Forward.PointHidden[scores.Steps[k]]), rewardsT);
                 advantages = adv;
                 extra = options.ValueLossCoefficient * vl;
                 valueStep = vl.item<float>();
@@ -133,23 +181,25 @@ internal sealed class PolicyLosses(ModelStep step, TrainablePolicy policy, Train
         return new MicroBatchLoss(WeightedMean(losses, batch.Select(g => g.State.Weight).ToArray()), kl / n, clip / n, entropy / n, valueLoss / n);
     }
 
-    /// <summary>Answer and Reasoning modes: per-token PPO-clip, k3 and entropy on each generated response.</summary>
+    /// <summary>Answer and Reasoning modes: per-token PPO-clip, k3 and entropy on each generated response, each scored as the one branch of its state's row.</summary>
     public MicroBatchLoss FreeText(IReadOnlyList<RolloutGroup> batch, bool firstUpdate)
     {
-        var rows = batch.SelectMany(g => g.Answers.Select(a => (g.Row.Prompt, a.Tokens))).ToList();
+        var places = batch.SelectMany(g => g.Answers.Select(a => new StepPlace(g.Row.WithAnswer(a.Tokens), 0))).ToArray();
         var answers = batch.SelectMany(g => g.Answers).ToList();
-        var scored = Score(policy.Model, rows, options.Temperature, promptLoss: false);
-        var mask = scored.Mask;                                                              // [R, T]
+        var scores = LogProbs(places);
+        var tokens = scores.Forward.Tokens!;
+        var logps = stack(scores.PerPlace);                                                 // [R, T]
+        var mask = tokens.Mask;                                                             // [R, T]
         long steps = mask.shape[1];
         if (firstUpdate)
-            for (int i = 0; i < answers.Count; i++) answers[i].OldLogProbs = scored.LogProbs[i].detach().cpu().MoveToOuterDisposeScope();
+            for (int i = 0; i < answers.Count; i++) answers[i].OldLogProbs = scores.PerPlace[i].detach().cpu().MoveToOuterDisposeScope();
         var old = stack(answers.Select(a => a.OldLogProbs!.narrow(0, 0, steps).to(mask.device)).ToArray());  // [R, T]
         Tensor advantages, extra = zeros(1, device: mask.device).sum();
         double valueLoss = 0;
         if (policy.ValueHead is { } head)
         {
             var rewards = tensor(answers.Select(a => (float)a.Reward.Total).ToArray(), device: mask.device);   // [R]
-            var (adv, vl) = ValueTargets.PerToken(head.forward(scored.Hidden) * mask, mask, rewards, options.Gamma, options.Lambda);
+            var (adv, vl) = ValueTargets.PerToken(head.forward(tokens.Hidden) * mask, mask, rewards, options.Gamma, options.Lambda);
             advantages = adv;
             extra = options.ValueLossCoefficient * vl;
             valueLoss = vl.item<float>();
@@ -158,34 +208,17 @@ internal sealed class PolicyLosses(ModelStep step, TrainablePolicy policy, Train
         {
             advantages = tensor(answers.Select(a => (float)a.Advantage).ToArray(), device: mask.device).unsqueeze(1);  // [R, 1]
         }
-        Tensor? reference = null;
-        if (policy.HasReference)
-            using (no_grad())
-            using (policy.EnterReference())
-                reference = Score(policy.ReferenceModel, rows, options.Temperature, promptLoss: false).LogProbs;
-        var part = FreeTextPolicyLoss.Compute(scored.LogProbs, old, advantages, mask, scored.Entropy, reference,
+        var reference = policy.HasReference ? stack(LogProbs(places, reference: true).PerPlace) : null;   // [R, T]
+        var part = FreeTextPolicyLoss.Compute(logps, old, advantages, mask, tokens.Entropy, reference,
             options.ClipEpsilon, options.EntropyCoefficient, options.KlCoefficient);
         return new MicroBatchLoss(part.Loss + extra, part.Kl, part.ClipFraction, part.Entropy, valueLoss);
     }
 
-    private StepForward Forward(IReadOnlyList<StepPlace> places, bool promptLoss, out int[] steps)
-    {
-        var forward = step.Forward(places, ForwardOptions(promptLoss), out steps);
-        Tokens += forward.NewTokens;
-        return forward;
-    }
-
-    /// <summary>The forward's options: packed rows share a sequence within <see cref="TrainingOptions.PackTokens"/>.</summary>
+    /// <summary>The forward options of the trainer's passes: packed rows share a sequence within <see cref="TrainingOptions.PackTokens"/>.</summary>
     public static StepForwardOptions ForwardOptions(TrainingOptions options, bool promptLoss) =>
         new(PromptLoss: promptLoss, PackTokens: options.PackEliminations ? options.PackTokens : 0);
 
     private StepForwardOptions ForwardOptions(bool promptLoss) => ForwardOptions(options, promptLoss);
-
-    private ScoredSequences Score(Modeling.Qwen2ForCausalLM model, IReadOnlyList<(int[] Prompt, int[] Continuation)> rows, double temperature, bool promptLoss)
-    {
-        Tokens += rows.Sum(r => (long)(r.Prompt.Length + r.Continuation.Length));
-        return SequenceScorer.Score(model, rows, temperature, step.Prompts.PadTokenId, promptLoss);
-    }
 
     private static int IndexIn(IReadOnlyList<int> remaining, int candidate)
     {

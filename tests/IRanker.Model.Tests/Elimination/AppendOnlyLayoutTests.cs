@@ -175,7 +175,7 @@ public class AppendOnlyLayoutTests
             pool.Remove(step.Eliminated);
             gone.Add(step.Eliminated);
         }
-        var seen = trainer.ChoiceLogProbs(states);
+        var seen = Training.TrainingRankingAgreementTests.PolicyLogProbs(trainer, states);
         for (int s = 0; s < states.Count; s++)
             for (int c = 0; c < expected[s].Count; c++) seen[s][c].Should().BeApproximately(expected[s][c], 1e-4f);
 

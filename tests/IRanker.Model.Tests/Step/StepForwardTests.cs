@@ -196,4 +196,61 @@ public class StepForwardTests
         FluentActions.Invoking(() => StepForward.Run(model, [PackedRow()], 0, new StepForwardOptions(KeepPrefixes: true, PackTokens: 100)))
             .Should().Throw<ArgumentException>().WithMessage("*PackTokens*");
     }
+
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(0.7)]
+    [InlineData(1.3)]
+    public void Per_token_outputs_are_a_plain_passs_at_the_temperature_and_leave_the_branch_scores_as_they_were(double temperature)
+    {
+        var model = TinyModel.Create(seed: 7);
+        using var scope = NewDisposeScope();
+        StepRow[] rows = [.. TrainingRows, PackedRow()];
+
+        var plain = StepForward.Run(model, rows, padTokenId: 0, StepForwardOptions.ScoresOnly);
+        var withTokens = StepForward.Run(model, rows, padTokenId: 0, new StepForwardOptions(TokenTemperature: temperature));
+
+        plain.Tokens.Should().BeNull("per-token outputs are computed only when asked for");
+        for (int s = 0; s < plain.BranchLogProbs.Length; s++)
+            withTokens.BranchLogProbs[s].detach().data<float>().ToArray().Should().Equal(plain.BranchLogProbs[s].detach().data<float>().ToArray(), $"step {s}: the same bits");
+
+        var tokens = withTokens.Tokens!;
+        var branches = rows.SelectMany(r => Enumerable.Range(0, r.PointCount).SelectMany(p => r.Point(p).Branches.Select(b => (Prompt: r.Prompt[..r.Point(p).PromptLength], Branch: b)))).ToArray();
+        tokens.LogProbs.shape.Should().Equal(branches.Length, branches.Max(b => b.Branch.Length));
+        tokens.Hidden.shape.Should().Equal(branches.Length, branches.Max(b => b.Branch.Length), model.Config.HiddenSize);
+        using var noGrad = no_grad();
+        for (int i = 0; i < branches.Length; i++)
+        {
+            var (prompt, branch) = branches[i];
+            var output = model.Forward(tensor(prompt.Concat(branch).Select(x => (long)x).ToArray()).unsqueeze(0));
+            var scaled = (output.Logits[0].to(ScalarType.Float32) / temperature).log_softmax(-1);   // [L, V]
+            for (int t = 0; t < tokens.Mask.shape[1]; t++)
+            {
+                bool real = t < branch.Length;
+                tokens.Mask[i, t].item<float>().Should().Be(real ? 1 : 0);
+                if (!real)
+                {
+                    tokens.LogProbs[i, t].item<float>().Should().Be(0);
+                    continue;
+                }
+                int at = prompt.Length - 1 + t;
+                tokens.LogProbs[i, t].item<float>().Should().BeApproximately(scaled[at, branch[t]].item<float>(), 1e-4f, $"branch {i}, token {t}");
+                float entropy = -(scaled[at].exp() * scaled[at]).sum().item<float>();
+                tokens.Entropy[i, t].item<float>().Should().BeApproximately(entropy, 1e-4f, $"branch {i}, token {t}");
+                (tokens.Hidden[i, t] - output.LastHiddenState[0, at]).abs().max().item<float>().Should().BeLessThan(1e-4f);
+            }
+            if (temperature == 1.0)
+                tokens.LogProbs[i].sum().item<float>().Should().BeApproximately(withTokens.BranchLogProbArrays().SelectMany(x => x).ElementAt(i), 1e-4f);
+        }
+    }
+
+    [Fact]
+    public void Gradients_flow_to_the_model_through_the_per_token_outputs()
+    {
+        var model = TinyModel.Create(seed: 8);
+        using var scope = NewDisposeScope();
+        var forward = StepForward.Run(model, TrainingRows, padTokenId: 0, new StepForwardOptions(TokenTemperature: 0.8));
+        (forward.Tokens!.LogProbs.sum() + forward.Tokens.Entropy.sum() + forward.Tokens.Hidden.sum()).backward();
+        model.Decoder.EmbeddingWeight.grad!.abs().sum().item<float>().Should().BeGreaterThan(0);
+    }
 }

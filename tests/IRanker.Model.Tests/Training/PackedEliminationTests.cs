@@ -107,14 +107,12 @@ public class PackedEliminationTests
         var (states, packed, separate) = Steps(setup, scenario);
         packed.Select(p => p.Row).Distinct(ReferenceEqualityComparer.Instance).Count().Should().BeLessThan(states.Length, "steps share rows");
 
-        var packedForward = setup.Step.Forward(packed, StepForwardOptions.ScoresOnly, out var packedSteps);
-        var separateForward = setup.Step.Forward(separate, StepForwardOptions.ScoresOnly, out var separateSteps);
-        var a = ModelStep.ChoiceLogProbs(packedForward);
-        var b = ModelStep.ChoiceLogProbs(separateForward);
+        var a = setup.Losses.LogProbs(packed).PerPlace;
+        var b = setup.Losses.LogProbs(separate).PerPlace;
         for (int k = 0; k < states.Length; k++)
         {
-            var x = a[packedSteps[k]].detach().data<float>().ToArray();
-            var y = b[separateSteps[k]].detach().data<float>().ToArray();
+            var x = a[k].detach().data<float>().ToArray();
+            var y = b[k].detach().data<float>().ToArray();
             x.Should().HaveCount(states[k].Remaining.Count);
             x.Should().Equal(y, (u, v) => Close(u, v), $"step {k}");
         }
@@ -191,10 +189,10 @@ public class PackedEliminationTests
         Close(pieced, last).Should().BeTrue($"{pieced} against {last}");
 
         // And the per-step scores do not depend on where the elimination was cut.
-        var a = ModelStep.ChoiceLogProbs(setup.Step.Forward(whole, StepForwardOptions.ScoresOnly, out var wholeSteps));
-        var b = ModelStep.ChoiceLogProbs(setup.Step.Forward(cut, StepForwardOptions.ScoresOnly, out var cutSteps));
+        var a = setup.Losses.LogProbs(whole).PerPlace;
+        var b = setup.Losses.LogProbs(cut).PerPlace;
         for (int k = 0; k < elimination.Length; k++)
-            a[wholeSteps[k]].detach().data<float>().ToArray().Should().Equal(b[cutSteps[k]].detach().data<float>().ToArray(), (u, v) => Close(u, v), $"step {k}");
+            a[k].detach().data<float>().ToArray().Should().Equal(b[k].detach().data<float>().ToArray(), (u, v) => Close(u, v), $"step {k}");
     }
 
     [Fact]

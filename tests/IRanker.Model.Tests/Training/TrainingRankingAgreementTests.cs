@@ -1,16 +1,46 @@
 using IRanker.Model.Elimination;
 using IRanker.Model.Modeling;
 using IRanker.Model.Prompts;
+using IRanker.Model.Step;
 using IRanker.Model.Training;
+using IRanker.Model.Training.Sampling;
+using static TorchSharp.torch;
 
 namespace IRanker.Model.Tests.Training;
 
 /// <summary>
 /// Training and ranking take the same elimination step: the trainer's evaluation is <see cref="IterativeRanker"/>'s
-/// loop, and the Choice distribution its losses are built from is the one ranking decides with.
+/// loop, and the policy its losses are built from (<see cref="PolicyLosses.LogProbs"/>, the method the losses call) is
+/// the one ranking decides and samples with, in every decoding mode and at any temperature.
 /// </summary>
 public class TrainingRankingAgreementTests
 {
+    /// <summary>The policy's log-probabilities for <paramref name="states"/> as the trainer's losses compute them (gradients on), on the host.</summary>
+    internal static float[][] PolicyLogProbs(EliminationTrainer trainer, IReadOnlyList<EliminationState> states)
+    {
+        using var scope = NewDisposeScope();
+        var places = states.Select(s => new StepPlace(trainer.Samples.Row(s), 0)).ToArray();
+        return trainer.Losses.LogProbs(places).PerPlace.Select(t => t.detach().cpu().data<float>().ToArray()).ToArray();
+    }
+
+    /// <summary>The free-text policy's per-token log-probabilities of <paramref name="answers"/> after the states' prompts, as the trainer's losses compute them.</summary>
+    private static float[][] PolicyLogProbs(EliminationTrainer trainer, IReadOnlyList<EliminationState> states, IReadOnlyList<int[]> answers, double? temperature = null)
+    {
+        using var scope = NewDisposeScope();
+        var places = states.Select((s, i) => new StepPlace(trainer.Samples.Row(s).WithAnswer(answers[i]), 0)).ToArray();
+        return trainer.Losses.LogProbs(places, temperature: temperature).PerPlace
+            .Select((t, i) => t.detach().cpu().data<float>().Take(answers[i].Length).ToArray()).ToArray();
+    }
+
+    /// <summary>The log-softmax of <paramref name="logProbs"/> divided by <paramref name="temperature"/>, in double precision.</summary>
+    private static double[] AtTemperature(IReadOnlyList<float> logProbs, double temperature)
+    {
+        var scaled = logProbs.Select(lp => lp / temperature).ToArray();
+        double max = scaled.Max();
+        double logSum = max + Math.Log(scaled.Sum(x => Math.Exp(x - max)));
+        return scaled.Select(x => x - logSum).ToArray();
+    }
+
     private static RankingCandidate[] Candidates(params (string Id, string Text, float Label)[] items) =>
         items.Select(c => new RankingCandidate(c.Id, c.Text, c.Label)).ToArray();
 
@@ -59,15 +89,15 @@ public class TrainingRankingAgreementTests
 
             // Every pool the ranking went through, as the trainer's loss scores it.
             var pool = Enumerable.Range(0, lists[q].Candidates.Count).ToList();
-            var states = new List<(RankingQuery, IReadOnlyList<int>)>();
+            var states = new List<EliminationState>();
             var expected = new List<IReadOnlyList<float>>();
             foreach (var step in ranked[q].Steps.Where(s => s.Match == AnswerMatch.Choice))
             {
-                states.Add((lists[q], pool.ToArray()));
+                states.Add(new EliminationState(lists[q], pool.ToArray()));
                 expected.Add(step.LogProbs!);
                 pool.Remove(step.Eliminated);
             }
-            var seen = trainer.ChoiceLogProbs(states);
+            var seen = PolicyLogProbs(trainer, states);
             for (int s = 0; s < states.Count; s++)
             {
                 seen[s].Should().HaveCount(expected[s].Count);
@@ -75,6 +105,85 @@ public class TrainingRankingAgreementTests
                     seen[s][c].Should().BeApproximately(expected[s][c], 1e-4f, $"list {q}, step {s}, candidate {c}");
             }
         }
+    }
+
+    /// <summary>
+    /// Choice mode at a temperature: the distribution the trainer's losses see is ranking's choice distribution at that
+    /// temperature, the softmax of ranking's scores divided by it (what a sampled elimination draws from).
+    /// </summary>
+    [Theory]
+    [InlineData(0.7, PromptStyle.Compact)]
+    [InlineData(1.3, PromptStyle.Chat)]
+    public void In_choice_mode_the_losses_policy_is_rankings_choice_distribution_at_the_temperature(double temperature, PromptStyle style)
+    {
+        var lists = Lists(RankingScenario.Routing).Concat(Lists(RankingScenario.Passage)).ToList();
+        using var model = IRankerModel.CreateFromScratch(lists, Qwen2Config.Tiny, seed: 7, style: style);
+        var trainer = new EliminationTrainer(model, new TrainingOptions { Mode = DecodingMode.Choice, Temperature = temperature });
+        var ranked = new IterativeRanker(model, new RankerOptions { Mode = DecodingMode.Choice }).Rank(lists);
+
+        var states = new List<EliminationState>();
+        var expected = new List<double[]>();
+        double moved = 0;
+        for (int q = 0; q < lists.Count; q++)
+        {
+            var pool = Enumerable.Range(0, lists[q].Candidates.Count).ToList();
+            foreach (var step in ranked[q].Steps.Where(s => s.Match == AnswerMatch.Choice))
+            {
+                states.Add(new EliminationState(lists[q], pool.ToArray()));
+                expected.Add(AtTemperature(step.LogProbs!, temperature));
+                moved = Math.Max(moved, expected[^1].Zip(step.LogProbs!, (a, b) => Math.Abs(a - b)).Max());
+                pool.Remove(step.Eliminated);
+            }
+        }
+        moved.Should().BeGreaterThan(1e-2, "the temperature must change the distribution, or the test could not tell it was ignored");
+
+        var seen = PolicyLogProbs(trainer, states);
+        for (int s = 0; s < states.Count; s++)
+        {
+            seen[s].Should().HaveCount(expected[s].Length);
+            for (int c = 0; c < expected[s].Length; c++)
+                seen[s][c].Should().BeApproximately((float)expected[s][c], 1e-4f, $"step {s}, candidate {c}");
+        }
+    }
+
+    /// <summary>
+    /// Answer and Reasoning modes at a temperature: the log-probability the sampler reports for each token it wrote (under
+    /// <c>log_softmax(logits / temperature)</c>) is the one the trainer's losses give that token of the same answer.
+    /// </summary>
+    [Theory]
+    [InlineData(DecodingMode.Answer, 0.7, PromptStyle.Compact)]
+    [InlineData(DecodingMode.Answer, 1.3, PromptStyle.Chat)]
+    [InlineData(DecodingMode.Reasoning, 0.7, PromptStyle.Chat)]
+    [InlineData(DecodingMode.Reasoning, 1.3, PromptStyle.Compact)]
+    public void In_the_free_text_modes_the_losses_token_log_probabilities_are_the_samplers(DecodingMode mode, double temperature, PromptStyle style)
+    {
+        var lists = Lists(RankingScenario.Recommendation).Concat(Lists(RankingScenario.Passage)).ToList();
+        using var model = IRankerModel.CreateFromScratch(lists, Qwen2Config.Tiny, seed: 7, style: style);
+        var trainer = new EliminationTrainer(model, new TrainingOptions { Mode = mode, Temperature = temperature });
+        var source = new TemplatePromptSource(model);
+        var states = lists.Select(q => new EliminationState(q, Enumerable.Range(0, q.Candidates.Count).ToArray())).ToArray();
+        var prompts = states.Select(s => (IReadOnlyList<int>)trainer.Samples.Row(s).Prompt).ToArray();
+
+        var generated = new TokenGenerator(model.Model).Generate(prompts, new GenerationOptions
+        {
+            MaxNewTokens = 12, DoSample = true, Temperature = temperature, Seed = 5, StopTokenIds = source.StopTokenIds, PadTokenId = source.PadTokenId,
+        });
+        var answers = generated.Select(g => g.TokenIds).ToArray();
+        answers.Should().OnlyContain(a => a.Length > 0);
+
+        var seen = PolicyLogProbs(trainer, states, answers);
+        var atOne = PolicyLogProbs(trainer, states, answers, temperature: 1.0);
+        double moved = 0;
+        for (int i = 0; i < states.Length; i++)
+        {
+            seen[i].Should().HaveCount(answers[i].Length);
+            for (int t = 0; t < answers[i].Length; t++)
+            {
+                seen[i][t].Should().BeApproximately(generated[i].LogProbs[t], 1e-4f, $"list {i}, token {t}");
+                moved = Math.Max(moved, Math.Abs(atOne[i][t] - generated[i].LogProbs[t]));
+            }
+        }
+        moved.Should().BeGreaterThan(1e-2, "at temperature 1 the same tokens score otherwise, so the test would catch an ignored temperature");
     }
 
     [Fact]
