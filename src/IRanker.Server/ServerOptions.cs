@@ -52,13 +52,22 @@ public sealed class ServerOptions
 
     /// <summary>
     /// Rank the lists of concurrent requests together: the worker takes every request waiting in the queue (up to
-    /// <see cref="MaxBatchRequests"/>) into one engine call, whose forward batches are filled by the engine's token
-    /// budget. False ranks one request per engine call. Default true.
+    /// <see cref="MaxBatchRequests"/>) into one round and ranks the round's lists of one decoding mode, schedule and
+    /// size class (<see cref="ShortListDocuments"/>) in one engine call, whose forward batches are filled by the
+    /// engine's token budget. False ranks one request per engine call. Default true.
     /// </summary>
     public bool Batching { get; set; } = true;
 
-    /// <summary>The most requests ranked in one engine call when <see cref="Batching"/> is on. Default 32.</summary>
+    /// <summary>The most requests ranked in one round (and so in one engine call) when <see cref="Batching"/> is on. Default 32.</summary>
     public int MaxBatchRequests { get; set; } = 32;
+
+    /// <summary>
+    /// Within a round, the lists of at most this many documents are ranked in engine calls of their own, before the
+    /// calls of longer lists, so a short request does not wait for a long one that was taken into the same round. An
+    /// engine call answers when its longest list is ranked, so the round's calls run in order of their longest list,
+    /// shortest first (ties in queue order). Default 20.
+    /// </summary>
+    public int ShortListDocuments { get; set; } = 20;
 
     /// <summary>The most requests waiting for the model; one more gets 429 with <c>Retry-After</c>. Default 64.</summary>
     public int QueueCapacity { get; set; } = 64;

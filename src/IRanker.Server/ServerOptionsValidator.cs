@@ -18,6 +18,7 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             errors.Add("IRanker:ApiKey is blank: leave it unset for no key, or set a non-blank key.");
         if (!TryParseModes(options.AllowedModes, out _, out string? modeError)) errors.Add(modeError!);
         Positive(errors, nameof(options.MaxBatchRequests), options.MaxBatchRequests);
+        Positive(errors, nameof(options.ShortListDocuments), options.ShortListDocuments);
         Positive(errors, nameof(options.QueueCapacity), options.QueueCapacity);
         Positive(errors, nameof(options.RetryAfterSeconds), options.RetryAfterSeconds);
         Positive(errors, nameof(options.MaxDocuments), options.MaxDocuments);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using IRanker.Model;
+using IRanker.Model.Elimination;
 using IRanker.Server.Metrics;
 
 namespace IRanker.Server.Hosting;
@@ -7,7 +8,9 @@ namespace IRanker.Server.Hosting;
 /// <summary>
 /// Loads the model once, runs a warm-up ranking, then drains the queue: each round takes every job waiting (up to
 /// <see cref="ServerOptions.MaxBatchRequests"/>, or one with batching off) and ranks them in one engine call per
-/// decoding mode and schedule, so concurrent requests share forward batches.
+/// decoding mode, schedule and size class (<see cref="ServerOptions.ShortListDocuments"/>), so concurrent requests
+/// share forward batches; the round's calls run shortest first (<see cref="PlanCalls"/>), and each job is answered when
+/// its own call ends.
 /// </summary>
 /// <remarks>
 /// <para>Memory: the model is loaded and every engine call runs on one thread (<see cref="ModelThread"/>), so the
@@ -15,8 +18,8 @@ namespace IRanker.Server.Hosting;
 /// to the kernel; and near
 /// <see cref="ServerOptions.MaxMemoryMB"/> rounds shrink (<see cref="MemoryBound"/>).</para>
 /// <para>
-/// Cancellation: a job whose client left before its round is dropped without a model call; a round whose clients
-/// have all left is cancelled between elimination steps. Stopping the host cancels the running round and every
+/// Cancellation: a job whose client left before its round is dropped without a model call; an engine call whose
+/// clients have all left is cancelled between elimination steps. Stopping the host cancels the running round and every
 /// queued job (the web server has first let in-flight requests finish, within the shutdown timeout).</para>
 /// </remarks>
 internal sealed partial class RankingWorker(
@@ -161,11 +164,27 @@ internal sealed partial class RankingWorker(
                 round.Add(job);
                 candidates += job.Query.Candidates.Count;
             }
-            foreach (var group in round.GroupBy(j => (j.Mode, j.Schedule)))
-                await RankTogetherAsync(backend, new RankSettings(group.Key.Mode, group.Key.Schedule, plan.TokenBudget), group.ToList(), stoppingToken).ConfigureAwait(false);
+            foreach (var call in PlanCalls(round, service.Options.ShortListDocuments))
+                await RankTogetherAsync(backend, new RankSettings(call.Mode, call.Schedule, plan.TokenBudget), call.Jobs, stoppingToken).ConfigureAwait(false);
             if (startBytes > 0) service.Memory.RoundFinished(candidates, startBytes, NativeHeap.PeakResidentBytes());
         }
     }
+
+    /// <summary>
+    /// Splits a round into engine calls: one per decoding mode, schedule and size class (lists of at most
+    /// <paramref name="shortListDocuments"/> documents, and longer ones), each with its jobs in queue order. An engine
+    /// call answers when its longest list is ranked, so the calls are ordered by their longest list, shortest first
+    /// (ties in the queue order of their first jobs): a short request taken into a round with a long one is answered
+    /// before the long one's call starts.
+    /// </summary>
+    internal static IReadOnlyList<EngineCall> PlanCalls(IEnumerable<RankingJob> round, int shortListDocuments) =>
+        round.GroupBy(j => (j.Mode, j.Schedule, Short: j.Query.Candidates.Count <= shortListDocuments))
+            .Select(g => new EngineCall(g.Key.Mode, g.Key.Schedule, g.ToList()))
+            .OrderBy(c => c.Jobs.Max(j => j.Query.Candidates.Count))
+            .ToList();
+
+    /// <summary>The jobs of one engine call, in queue order, and the decoding mode and schedule they share.</summary>
+    internal sealed record EngineCall(DecodingMode Mode, EliminationSchedule Schedule, List<RankingJob> Jobs);
 
     private enum Work { Ready, Idle, Closed }
 
