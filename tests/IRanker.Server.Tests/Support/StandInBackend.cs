@@ -8,12 +8,16 @@ namespace IRanker.Server.Tests.Support;
 
 /// <summary>
 /// A backend that ranks every list in input order and records each call, and that can be held: while
-/// <see cref="Hold"/> is on, a call waits (cancellably) until <see cref="Release"/>. Tests use it to fill the queue,
-/// to see what was batched, and to watch cancellation, deterministically.
+/// <see cref="Hold"/> is on, a call waits (cancellably) until <see cref="Release"/>; after
+/// <see cref="HoldCallsOver"/>, a call with a list over that many documents also waits until
+/// <see cref="ReleaseLongCalls"/>. Tests use it to fill the queue, to see what was batched and in which order, and to
+/// watch cancellation, deterministically.
 /// </summary>
 internal sealed class StandInBackend : IRankingBackend, IRankingBackendLoader
 {
     private readonly ManualResetEventSlim _open = new(true);
+    private readonly ManualResetEventSlim _longOpen = new(true);
+    private int _longDocuments = int.MaxValue;
     private readonly SemaphoreSlim _entered = new(0);
 
     public ConcurrentQueue<IReadOnlyList<string>> Calls { get; } = new();
@@ -22,6 +26,9 @@ internal sealed class StandInBackend : IRankingBackend, IRankingBackendLoader
 
     /// <summary>The settings of each call, in the order of <see cref="Calls"/>.</summary>
     public ConcurrentQueue<RankSettings> Settings { get; } = new();
+
+    /// <summary>The documents of each list of each call, in the order of <see cref="Calls"/>.</summary>
+    public ConcurrentQueue<IReadOnlyList<int>> Documents { get; } = new();
 
     /// <summary>Held while loading too, so readiness can be watched.</summary>
     public ManualResetEventSlim LoadGate { get; } = new(true);
@@ -38,6 +45,15 @@ internal sealed class StandInBackend : IRankingBackend, IRankingBackendLoader
 
     public void Release() => _open.Set();
 
+    /// <summary>From now on, a call with a list of more than <paramref name="documents"/> documents waits (cancellably) until <see cref="ReleaseLongCalls"/>.</summary>
+    public void HoldCallsOver(int documents)
+    {
+        Volatile.Write(ref _longDocuments, documents);
+        _longOpen.Reset();
+    }
+
+    public void ReleaseLongCalls() => _longOpen.Set();
+
     /// <summary>Waits until a call (the warm-up counts) has entered <see cref="Rank"/>.</summary>
     public Task<bool> EnteredAsync(TimeSpan timeout) => _entered.WaitAsync(timeout);
 
@@ -50,11 +66,13 @@ internal sealed class StandInBackend : IRankingBackend, IRankingBackendLoader
     public BackendRun Rank(IReadOnlyList<RankingQuery> queries, RankSettings settings, CancellationToken cancellationToken)
     {
         Settings.Enqueue(settings);
+        Documents.Enqueue(queries.Select(q => q.Candidates.Count).ToArray());
         Calls.Enqueue(queries.Select(q => q.Context).ToArray());
         _entered.Release();
         try
         {
             _open.Wait(cancellationToken);
+            if (queries.Any(q => q.Candidates.Count > Volatile.Read(ref _longDocuments))) _longOpen.Wait(cancellationToken);
         }
         catch (OperationCanceledException)
         {
