@@ -15,9 +15,10 @@ public sealed class ShortListsFirstTests
     private static object Request(string context, int documents) =>
         new { context, candidates = Enumerable.Range(0, documents).Select(i => $"{context} document {i}").ToArray() };
 
-    private static async Task WaitForQueueAsync(HttpClient client, int depth)
+    private static Task WaitForQueueAsync(HttpClient client, int depth) => WaitForMetricAsync(client, $"iranker_queue_depth {depth}\n");
+
+    private static async Task WaitForMetricAsync(HttpClient client, string line)
     {
-        string line = $"iranker_queue_depth {depth}\n";
         for (int i = 0; i < 200; i++)
         {
             if ((await client.GetStringAsync("/metrics")).Contains(line, StringComparison.Ordinal)) return;
@@ -105,6 +106,43 @@ public sealed class ShortListsFirstTests
         documentCounts[1].Should().Equal(8, 9);
         documentCounts[2].Should().Equal(12);
         schedules.Should().Equal("OnePerStep", "OnePerStep", "OnePass");
+    }
+
+    [Fact]
+    public async Task A_client_that_leaves_while_an_earlier_call_of_its_round_runs_costs_no_model_call()
+    {
+        using var backend = new StandInBackend();
+        using var factory = ServerFactory.ForBackend(backend, ("LongListDocuments", "50"));
+        var client = await HeldClientAsync(factory, backend);
+
+        var running = client.PostJsonAsync("/v1/rank", Request("running", 3));
+        (await backend.EnteredAsync(Patience)).Should().BeTrue();
+        var first = client.PostJsonAsync("/v1/rank", Request("first", 30));
+        await WaitForQueueAsync(client, 1);
+        using var leaving = new CancellationTokenSource();
+        var gone = client.PostJsonAsync("/v1/rank", Request("leaves", 60), leaving.Token);   // the long-list schedule: a later call
+        await WaitForQueueAsync(client, 2);
+        backend.HoldCallsOver(20);
+        try
+        {
+            backend.Release();
+            (await running.WaitAsync(Patience)).StatusCode.Should().Be(HttpStatusCode.OK);
+            (await backend.EnteredAsync(Patience)).Should().BeTrue("the round's first call, held");
+            await leaving.CancelAsync();
+            await FluentActions.Awaiting(() => gone).Should().ThrowAsync<OperationCanceledException>();
+            await WaitForMetricAsync(client, "iranker_http_requests_total{route=\"/v1/rank\",method=\"POST\",status=\"499\"} 1\n");
+        }
+        finally
+        {
+            backend.ReleaseLongCalls();
+        }
+
+        (await first.WaitAsync(Patience)).StatusCode.Should().Be(HttpStatusCode.OK);
+        // A later round: by its answer the worker has passed the call the client left.
+        (await client.PostJsonAsync("/v1/rank", Request("after", 3)).WaitAsync(Patience)).StatusCode.Should().Be(HttpStatusCode.OK);
+        backend.Calls.Skip(2).Should().BeEquivalentTo(new[] { new[] { "first" }, new[] { "after" } }, o => o.WithStrictOrdering());
+        backend.Cancelled.Should().BeEmpty();
+        (await client.GetStringAsync("/metrics")).Should().Contain("iranker_cancelled_total{stage=\"queued\"} 1\n");
     }
 
     [Fact]

@@ -18,7 +18,7 @@ namespace IRanker.Server.Hosting;
 /// to the kernel; and near
 /// <see cref="ServerOptions.MaxMemoryMB"/> rounds shrink (<see cref="MemoryBound"/>).</para>
 /// <para>
-/// Cancellation: a job whose client left before its round is dropped without a model call; an engine call whose
+/// Cancellation: a job whose client left before its engine call is dropped without a model call; an engine call whose
 /// clients have all left is cancelled between elimination steps. Stopping the host cancels the running round and every
 /// queued job (the web server has first let in-flight requests finish, within the shutdown timeout).</para>
 /// </remarks>
@@ -165,7 +165,14 @@ internal sealed partial class RankingWorker(
                 candidates += job.Query.Candidates.Count;
             }
             foreach (var call in PlanCalls(round, service.Options.ShortListDocuments))
-                await RankTogetherAsync(backend, new RankSettings(call.Mode, call.Schedule, plan.TokenBudget), call.Jobs, stoppingToken).ConfigureAwait(false);
+            {
+                // A client that left while an earlier call of its round ran costs no model call either.
+                var jobs = call.Jobs.FindAll(j => !j.Cancellation.IsCancellationRequested);
+                foreach (var left in call.Jobs.Where(j => !jobs.Contains(j))) left.Cancel();
+                if (jobs.Count < call.Jobs.Count) metrics.Cancelled("queued", call.Jobs.Count - jobs.Count);
+                if (jobs.Count > 0)
+                    await RankTogetherAsync(backend, new RankSettings(call.Mode, call.Schedule, plan.TokenBudget), jobs, stoppingToken).ConfigureAwait(false);
+            }
             if (startBytes > 0) service.Memory.RoundFinished(candidates, startBytes, NativeHeap.PeakResidentBytes());
         }
     }
