@@ -21,18 +21,6 @@ public sealed class QueueingTests
         return backend;
     }
 
-    private static Task WaitForQueueAsync(HttpClient client, int depth) => WaitForMetricAsync(client, $"iranker_queue_depth {depth}\n");
-
-    private static async Task WaitForMetricAsync(HttpClient client, string line)
-    {
-        for (int i = 0; i < 200; i++)
-        {
-            if ((await client.GetStringAsync("/metrics")).Contains(line, StringComparison.Ordinal)) return;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"The metrics never showed '{line.Trim()}'.");
-    }
-
     [Fact]
     public async Task Requests_that_arrive_while_the_model_is_busy_are_ranked_together_in_one_call()
     {
@@ -44,7 +32,7 @@ public sealed class QueueingTests
         var first = client.PostJsonAsync("/v1/rank", Request("first"));
         (await backend.EnteredAsync(Patience)).Should().BeTrue();
         var others = Enumerable.Range(0, 5).Select(i => client.PostJsonAsync("/v1/rank", Request($"other {i}"))).ToArray();
-        await WaitForQueueAsync(client, 5);
+        await MetricsWait.QueueAsync(client, 5);
         backend.Release();
 
         (await Task.WhenAll(others.Append(first))).Should().OnlyContain(r => r.StatusCode == HttpStatusCode.OK);
@@ -66,7 +54,7 @@ public sealed class QueueingTests
         var first = client.PostJsonAsync("/v1/rank", Request("first"));
         (await backend.EnteredAsync(Patience)).Should().BeTrue();
         var others = Enumerable.Range(0, 3).Select(i => client.PostJsonAsync("/v1/rerank", new { query = $"other {i}", documents = new[] { "a", "b" } })).ToArray();
-        await WaitForQueueAsync(client, 3);
+        await MetricsWait.QueueAsync(client, 3);
         backend.Release();
 
         (await Task.WhenAll(others.Append(first))).Should().OnlyContain(r => r.StatusCode == HttpStatusCode.OK);
@@ -84,7 +72,7 @@ public sealed class QueueingTests
         var running = client.PostJsonAsync("/v1/rank", Request("running"));
         (await backend.EnteredAsync(Patience)).Should().BeTrue();
         var queued = new[] { client.PostJsonAsync("/v1/rank", Request("queued 1")), client.PostJsonAsync("/v1/rank", Request("queued 2")) };
-        await WaitForQueueAsync(client, 2);
+        await MetricsWait.QueueAsync(client, 2);
         var refused = await client.PostJsonAsync("/v2/rerank", new { model = "m", query = "one too many", documents = new[] { "a", "b" } });
 
         (await refused.ShouldBeProblemAsync(429)).Should().Contain("QueueCapacity");
@@ -109,10 +97,10 @@ public sealed class QueueingTests
         using var leaving = new CancellationTokenSource();
         var gone = client.PostJsonAsync("/v1/rank", Request("leaves"), leaving.Token);
         var staying = client.PostJsonAsync("/v1/rank", Request("stays"));
-        await WaitForQueueAsync(client, 2);
+        await MetricsWait.QueueAsync(client, 2);
         await leaving.CancelAsync();
         await FluentActions.Awaiting(() => gone).Should().ThrowAsync<OperationCanceledException>();
-        await WaitForMetricAsync(client, "iranker_http_requests_total{route=\"/v1/rank\",method=\"POST\",status=\"499\"} 1\n");
+        await MetricsWait.LineAsync(client, "iranker_http_requests_total{route=\"/v1/rank\",method=\"POST\",status=\"499\"} 1\n");
         backend.Release();
 
         (await running).StatusCode.Should().Be(HttpStatusCode.OK);

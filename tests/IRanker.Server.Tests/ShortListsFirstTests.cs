@@ -15,18 +15,6 @@ public sealed class ShortListsFirstTests
     private static object Request(string context, int documents) =>
         new { context, candidates = Enumerable.Range(0, documents).Select(i => $"{context} document {i}").ToArray() };
 
-    private static Task WaitForQueueAsync(HttpClient client, int depth) => WaitForMetricAsync(client, $"iranker_queue_depth {depth}\n");
-
-    private static async Task WaitForMetricAsync(HttpClient client, string line)
-    {
-        for (int i = 0; i < 200; i++)
-        {
-            if ((await client.GetStringAsync("/metrics")).Contains(line, StringComparison.Ordinal)) return;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"The metrics never showed '{line.Trim()}'.");
-    }
-
     /// <summary>Starts a server on <paramref name="backend"/>, lets the warm-up pass and holds the next calls.</summary>
     private static async Task<HttpClient> HeldClientAsync(ServerFactory factory, StandInBackend backend)
     {
@@ -48,9 +36,9 @@ public sealed class ShortListsFirstTests
         var running = client.PostJsonAsync("/v1/rank", Request("running", 3));
         (await backend.EnteredAsync(Patience)).Should().BeTrue();
         var longRequest = client.PostJsonAsync("/v1/rank", Request("long", 60));
-        await WaitForQueueAsync(client, 1);
+        await MetricsWait.QueueAsync(client, 1);
         var shortRequests = Enumerable.Range(0, 3).Select(i => client.PostJsonAsync("/v1/rank", Request($"short {i}", 3))).ToArray();
-        await WaitForQueueAsync(client, 4);
+        await MetricsWait.QueueAsync(client, 4);
         backend.HoldCallsOver(20);
         try
         {
@@ -90,7 +78,7 @@ public sealed class ShortListsFirstTests
         foreach (var (context, documents) in new[] { ("longest", 12), ("long A", 8), ("short A", 3), ("long B", 9), ("short B", 5) })
         {
             requests.Add(client.PostJsonAsync("/v1/rank", Request(context, documents)));
-            await WaitForQueueAsync(client, requests.Count);
+            await MetricsWait.QueueAsync(client, requests.Count);
         }
         backend.Release();
 
@@ -118,10 +106,10 @@ public sealed class ShortListsFirstTests
         var running = client.PostJsonAsync("/v1/rank", Request("running", 3));
         (await backend.EnteredAsync(Patience)).Should().BeTrue();
         var first = client.PostJsonAsync("/v1/rank", Request("first", 30));
-        await WaitForQueueAsync(client, 1);
+        await MetricsWait.QueueAsync(client, 1);
         using var leaving = new CancellationTokenSource();
         var gone = client.PostJsonAsync("/v1/rank", Request("leaves", 60), leaving.Token);   // the long-list schedule: a later call
-        await WaitForQueueAsync(client, 2);
+        await MetricsWait.QueueAsync(client, 2);
         backend.HoldCallsOver(20);
         try
         {
@@ -130,7 +118,7 @@ public sealed class ShortListsFirstTests
             (await backend.EnteredAsync(Patience)).Should().BeTrue("the round's first call, held");
             await leaving.CancelAsync();
             await FluentActions.Awaiting(() => gone).Should().ThrowAsync<OperationCanceledException>();
-            await WaitForMetricAsync(client, "iranker_http_requests_total{route=\"/v1/rank\",method=\"POST\",status=\"499\"} 1\n");
+            await MetricsWait.LineAsync(client, "iranker_http_requests_total{route=\"/v1/rank\",method=\"POST\",status=\"499\"} 1\n");
         }
         finally
         {
