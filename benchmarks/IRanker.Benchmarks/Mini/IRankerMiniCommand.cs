@@ -197,25 +197,14 @@ internal sealed record IRankerMiniRecipe
             ranker.Model.train();
             var options = RankingTraining();
             var trainer = new EliminationTrainer(ranker, options);
-            var progress = new LineProgress<TrainingStepMetrics>(m =>
-            {
-                if (m.Step % 25 == 0 || m.Step == m.TotalSteps)
-                    log.WriteLine($"{m.Phase} step {m.Step}/{m.TotalSteps}: loss {m.Loss:F3}, LM loss {m.LanguageModelLoss:F3}, reward {m.Reward:F3}, accuracy {m.EliminationAccuracy:P0}, {m.SecondsPerStep:F2} s/step");
-            });
+            var progress = RankingProgress(log, "");
             trainer.WarmStart(train, progress);
             trainer.Train(train, null, progress);
             ranker.Model.eval();
             times["ranking"] = stage.Elapsed.TotalSeconds;
-            SaveWithRecipe(ranker, firstOutput, "model", new Dictionary<string, object>
-            {
-                ["base"] = Path.GetFileName(BaseOutput),
-                ["trained_tasks"] = TrainedTasks,
-                ["held_out_tasks"] = RankingBenchMini.TaskNames.Except(TrainedTasks).ToList(),
-                ["training_lists"] = train.Count,
-                ["warm_start_steps"] = WarmStartSteps,
-                ["grpo_steps"] = RlSteps,
-                ["stage_minutes"] = Math.Round(stage.Elapsed.TotalMinutes, 1),
-            });
+            var facts = RankingFacts(train.Count);
+            facts["stage_minutes"] = Math.Round(stage.Elapsed.TotalMinutes, 1);
+            SaveWithRecipe(ranker, firstOutput, "model", facts);
         }
 
         // 5. Optionally a second pass from the first pass's model: more warm-start steps (fresh optimiser state, the
@@ -231,32 +220,39 @@ internal sealed record IRankerMiniRecipe
             options.CheckpointFolder = Path.Combine(Work, "ranking-more");
             options.Seed = Seed + 1; // the first pass's seed would draw the same sub-lists in the same order again
             var trainer = new EliminationTrainer(ranker, options);
-            var progress = new LineProgress<TrainingStepMetrics>(m =>
-            {
-                if (m.Step % 25 == 0 || m.Step == m.TotalSteps)
-                    log.WriteLine($"Second pass {m.Phase} step {m.Step}/{m.TotalSteps}: loss {m.Loss:F3}, LM loss {m.LanguageModelLoss:F3}, reward {m.Reward:F3}, accuracy {m.EliminationAccuracy:P0}, {m.SecondsPerStep:F2} s/step");
-            });
+            var progress = RankingProgress(log, "Second pass ");
             if (MoreWarmStartSteps > 0) trainer.WarmStart(train, progress);
             if (MoreRlSteps > 0) trainer.Train(train, null, progress);
             ranker.Model.eval();
             var first = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(File.ReadAllText(Path.Combine(firstOutput, "recipe.json")))!;
-            SaveWithRecipe(ranker, Output, "model", new Dictionary<string, object>
-            {
-                ["base"] = Path.GetFileName(BaseOutput),
-                ["trained_tasks"] = TrainedTasks,
-                ["held_out_tasks"] = RankingBenchMini.TaskNames.Except(TrainedTasks).ToList(),
-                ["training_lists"] = train.Count,
-                ["warm_start_steps"] = WarmStartSteps,
-                ["grpo_steps"] = RlSteps,
-                ["first_pass_sha256"] = first["model_safetensors_sha256"].GetString()!,
-                ["first_pass_minutes"] = first["stage_minutes"].GetDouble(),
-                ["second_pass_warm_start_steps"] = MoreWarmStartSteps,
-                ["second_pass_grpo_steps"] = MoreRlSteps,
-                ["stage_minutes"] = Math.Round(stage.Elapsed.TotalMinutes, 1),
-            });
+            var facts = RankingFacts(train.Count);
+            facts["first_pass_sha256"] = first["model_safetensors_sha256"].GetString()!;
+            facts["first_pass_minutes"] = first["stage_minutes"].GetDouble();
+            facts["second_pass_warm_start_steps"] = MoreWarmStartSteps;
+            facts["second_pass_grpo_steps"] = MoreRlSteps;
+            facts["stage_minutes"] = Math.Round(stage.Elapsed.TotalMinutes, 1);
+            SaveWithRecipe(ranker, Output, "model", facts);
         }
         log.WriteLine($"IRanker-mini written to {Output} (base model: {BaseOutput}) in {clock.Elapsed.TotalMinutes:F1} min this run.");
     }
+
+    /// <summary>Logs every 25th ranking step (and the last), each line starting with <paramref name="prefix"/>.</summary>
+    private static LineProgress<TrainingStepMetrics> RankingProgress(TextWriter log, string prefix) => new(m =>
+    {
+        if (m.Step % 25 == 0 || m.Step == m.TotalSteps)
+            log.WriteLine($"{prefix}{m.Phase} step {m.Step}/{m.TotalSteps}: loss {m.Loss:F3}, LM loss {m.LanguageModelLoss:F3}, reward {m.Reward:F3}, accuracy {m.EliminationAccuracy:P0}, {m.SecondsPerStep:F2} s/step");
+    });
+
+    /// <summary>What the recipe.json of a ranking model records about its ranking training (both passes' share).</summary>
+    private Dictionary<string, object> RankingFacts(int trainingLists) => new()
+    {
+        ["base"] = Path.GetFileName(BaseOutput),
+        ["trained_tasks"] = TrainedTasks,
+        ["held_out_tasks"] = RankingBenchMini.TaskNames.Except(TrainedTasks).ToList(),
+        ["training_lists"] = trainingLists,
+        ["warm_start_steps"] = WarmStartSteps,
+        ["grpo_steps"] = RlSteps,
+    };
 
     private Qwen2Config Shape(int vocab) => new()
     {
