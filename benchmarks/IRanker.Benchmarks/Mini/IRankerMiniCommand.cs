@@ -42,9 +42,14 @@ internal static class IRankerMiniCommand
                   --lm-steps <n>           language-model steps (default 1500), 16 sequences of 256 tokens each
                   --warm-start-steps <n>   warm-start steps (default 1200)
                   --rl-steps <n>           GRPO steps (default 150)
-                  --more-warm-start-steps <n>  a second warm-start pass from the first pass's model (default 0: none); the
-                                           first pass's model then goes to <work>/first-pass
-                  --more-rl-steps <n>      GRPO steps after the second warm-start pass (default 0)
+                  --more-warm-start-steps <n,n,...>  further ranking passes, each from the previous pass's model, with this
+                                           many warm-start steps each (default none); earlier passes' models go to
+                                           <work>/first-pass, <work>/pass-2, ... and the last to --output
+                  --more-rl-steps <n,n,...>   GRPO steps after each further pass's warm start (default 0)
+                  --more-task-weights <w/w/...>  per further pass, '-' or TaskWeights as Task=weight,Task=weight (passes
+                                           separated by '/'; default '-': every list drawn equally often)
+                  --more-shuffle <b,b,...>    per further pass, 1 to shuffle the candidates of each training prompt (the
+                                           default) or 0 to keep them in the list's order
                 """);
             return 0;
         }
@@ -71,11 +76,22 @@ internal sealed record IRankerMiniRecipe
     public int LanguageModelSteps { get; init; } = 1500;
     public int WarmStartSteps { get; init; } = 1200;
     public int RlSteps { get; init; } = 150;
-    public int MoreWarmStartSteps { get; init; }
-    public int MoreRlSteps { get; init; }
+    /// <summary>The ranking passes after the first, each from the previous pass's model.</summary>
+    public IReadOnlyList<RankingPass> MorePasses { get; init; } = [];
 
-    /// <summary>Where the first ranking pass writes its model when a second pass follows.</summary>
-    public string FirstPassOutput => Path.Combine(Work, "first-pass");
+    /// <summary>The ranking passes: the first (from the base model) and <see cref="MorePasses"/>.</summary>
+    public IReadOnlyList<RankingPass> Passes => [new RankingPass(WarmStartSteps, RlSteps, null, Shuffle: true), .. MorePasses];
+
+    /// <summary>
+    /// Where ranking pass <paramref name="pass"/> (1-based) writes its model: the last pass to <see cref="Output"/>,
+    /// earlier ones to <c>first-pass</c>, <c>pass-2</c>, ... under <see cref="Work"/>.
+    /// </summary>
+    public string PassOutput(int pass) =>
+        pass == Passes.Count ? Output : Path.Combine(Work, pass == 1 ? "first-pass" : $"pass-{pass}");
+
+    /// <summary>The trainer's checkpoint folder of ranking pass <paramref name="pass"/>.</summary>
+    public string PassCheckpoints(int pass) =>
+        Path.Combine(Work, pass switch { 1 => "ranking", 2 => "ranking-more", _ => $"ranking-more-{pass}" });
 
     /// <summary>Training lists per passage and recommendation task; the routing tasks take what their request pools allow.</summary>
     public const int ListsPerTask = 3000;
@@ -122,8 +138,8 @@ internal sealed record IRankerMiniRecipe
             LanguageModelSteps = Int("--lm-steps", recipe.LanguageModelSteps),
             WarmStartSteps = Int("--warm-start-steps", recipe.WarmStartSteps),
             RlSteps = Int("--rl-steps", recipe.RlSteps),
-            MoreWarmStartSteps = Int("--more-warm-start-steps", recipe.MoreWarmStartSteps),
-            MoreRlSteps = Int("--more-rl-steps", recipe.MoreRlSteps),
+            MorePasses = RankingPass.FromArguments(Opt("--more-warm-start-steps", ""), Opt("--more-rl-steps", ""),
+                Opt("--more-task-weights", ""), Opt("--more-shuffle", "")),
         };
     }
 
@@ -185,53 +201,37 @@ internal sealed record IRankerMiniRecipe
         }
         times["language model"] = stage.Elapsed.TotalSeconds;
 
-        // 4. Ranking: warm start and GRPO on the trained tasks, from the base model.
-        stage.Restart();
-        bool secondPass = MoreWarmStartSteps > 0 || MoreRlSteps > 0;
-        string firstOutput = secondPass ? FirstPassOutput : Output;
-        if (secondPass && File.Exists(Path.Combine(firstOutput, "recipe.json")))
-            log.WriteLine($"First ranking pass: done ({firstOutput}).");
-        else
-        using (var ranker = IRankerModel.Load(BaseOutput))
+        // 4. Ranking: the warm start and GRPO on the trained tasks, from the base model, then any further passes, each
+        // from the previous pass's model with a fresh optimiser and the next seed for its draws (the previous seed would
+        // draw the same sub-lists in the same order again).
+        var passes = Passes;
+        for (int pass = 1; pass <= passes.Count; pass++)
         {
-            ranker.Model.train();
-            var options = RankingTraining();
-            var trainer = new EliminationTrainer(ranker, options);
-            var progress = RankingProgress(log, "");
-            trainer.WarmStart(train, progress);
-            trainer.Train(train, null, progress);
-            ranker.Model.eval();
-            times["ranking"] = stage.Elapsed.TotalSeconds;
-            var facts = RankingFacts(train.Count);
-            facts["stage_minutes"] = Math.Round(stage.Elapsed.TotalMinutes, 1);
-            SaveWithRecipe(ranker, firstOutput, "model", facts);
-        }
-
-        // 5. Optionally a second pass from the first pass's model: more warm-start steps (fresh optimiser state, the
-        // same recipe and lists, the next seed for the draws), then GRPO.
-        if (secondPass)
-        {
+            string output = PassOutput(pass);
+            if (pass < passes.Count && File.Exists(Path.Combine(output, "recipe.json")))
+            {
+                log.WriteLine($"Ranking pass {pass}: done ({output}).");
+                continue;
+            }
             stage.Restart();
-            using var ranker = IRankerModel.Load(firstOutput);
+            var settings = passes[pass - 1];
+            string from = pass == 1 ? BaseOutput : PassOutput(pass - 1);
+            using var ranker = IRankerModel.Load(from);
             ranker.Model.train();
             var options = RankingTraining();
-            options.WarmStartSteps = MoreWarmStartSteps;
-            options.Steps = MoreRlSteps;
-            options.CheckpointFolder = Path.Combine(Work, "ranking-more");
-            options.Seed = Seed + 1; // the first pass's seed would draw the same sub-lists in the same order again
+            options.WarmStartSteps = settings.WarmStartSteps;
+            options.Steps = settings.RlSteps;
+            options.Seed = Seed + pass - 1;
+            options.CheckpointFolder = PassCheckpoints(pass);
+            options.ShuffleCandidates = settings.Shuffle;
+            if (settings.TaskWeights is { } weights) options.TaskWeights = new Dictionary<string, double>(weights);
             var trainer = new EliminationTrainer(ranker, options);
-            var progress = RankingProgress(log, "Second pass ");
-            if (MoreWarmStartSteps > 0) trainer.WarmStart(train, progress);
-            if (MoreRlSteps > 0) trainer.Train(train, null, progress);
+            var progress = RankingProgress(log, pass == 1 ? "" : $"Pass {pass} ");
+            if (settings.WarmStartSteps > 0) trainer.WarmStart(train, progress);
+            if (settings.RlSteps > 0) trainer.Train(train, null, progress);
             ranker.Model.eval();
-            var first = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(File.ReadAllText(Path.Combine(firstOutput, "recipe.json")))!;
-            var facts = RankingFacts(train.Count);
-            facts["first_pass_sha256"] = first["model_safetensors_sha256"].GetString()!;
-            facts["first_pass_minutes"] = first["stage_minutes"].GetDouble();
-            facts["second_pass_warm_start_steps"] = MoreWarmStartSteps;
-            facts["second_pass_grpo_steps"] = MoreRlSteps;
-            facts["stage_minutes"] = Math.Round(stage.Elapsed.TotalMinutes, 1);
-            SaveWithRecipe(ranker, Output, "model", facts);
+            times[$"ranking pass {pass}"] = stage.Elapsed.TotalSeconds;
+            SaveWithRecipe(ranker, output, "model", RankingFacts(train.Count, pass, from, Math.Round(stage.Elapsed.TotalMinutes, 1)));
         }
         log.WriteLine($"IRanker-mini written to {Output} (base model: {BaseOutput}) in {clock.Elapsed.TotalMinutes:F1} min this run.");
     }
@@ -243,16 +243,42 @@ internal sealed record IRankerMiniRecipe
             log.WriteLine($"{prefix}{m.Phase} step {m.Step}/{m.TotalSteps}: loss {m.Loss:F3}, LM loss {m.LanguageModelLoss:F3}, reward {m.Reward:F3}, accuracy {m.EliminationAccuracy:P0}, {m.SecondsPerStep:F2} s/step");
     });
 
-    /// <summary>What the recipe.json of a ranking model records about its ranking training (both passes' share).</summary>
-    private Dictionary<string, object> RankingFacts(int trainingLists) => new()
+    /// <summary>
+    /// What the recipe.json of a ranking model records about its ranking training: the tasks and lists, and one entry
+    /// per pass so far (those of the earlier passes read from the recipe.json of the model it started from).
+    /// </summary>
+    private Dictionary<string, object> RankingFacts(int trainingLists, int pass, string from, double minutes)
     {
-        ["base"] = Path.GetFileName(BaseOutput),
-        ["trained_tasks"] = TrainedTasks,
-        ["held_out_tasks"] = RankingBenchMini.TaskNames.Except(TrainedTasks).ToList(),
-        ["training_lists"] = trainingLists,
-        ["warm_start_steps"] = WarmStartSteps,
-        ["grpo_steps"] = RlSteps,
-    };
+        var history = new List<object>();
+        using var previous = JsonDocument.Parse(File.ReadAllText(Path.Combine(from, "recipe.json")));
+        if (pass > 1)
+        {
+            if (!previous.RootElement.TryGetProperty("passes", out var earlier))
+                throw new InvalidOperationException($"{from}/recipe.json has no 'passes': it was not written by this recipe; run pass {pass - 1} again.");
+            history.AddRange(earlier.EnumerateArray().Select(e => (object)e.Clone()));
+        }
+        var settings = Passes[pass - 1];
+        history.Add(new Dictionary<string, object?>
+        {
+            ["pass"] = pass,
+            ["from"] = Path.GetFileName(from.TrimEnd('/', '\\')),
+            ["from_sha256"] = previous.RootElement.GetProperty("model_safetensors_sha256").GetString(),
+            ["seed"] = Seed + pass - 1,
+            ["warm_start_steps"] = settings.WarmStartSteps,
+            ["grpo_steps"] = settings.RlSteps,
+            ["task_weights"] = settings.TaskWeights,
+            ["shuffle_candidates"] = settings.Shuffle,
+            ["minutes"] = minutes,
+        });
+        return new()
+        {
+            ["base"] = Path.GetFileName(BaseOutput),
+            ["trained_tasks"] = TrainedTasks,
+            ["held_out_tasks"] = RankingBenchMini.TaskNames.Except(TrainedTasks).ToList(),
+            ["training_lists"] = trainingLists,
+            ["passes"] = history,
+        };
+    }
 
     private Qwen2Config Shape(int vocab) => new()
     {
@@ -335,5 +361,51 @@ internal sealed record IRankerMiniRecipe
     private sealed class LineProgress<T>(Action<T> report) : IProgress<T>
     {
         public void Report(T value) => report(value);
+    }
+}
+
+/// <summary>One ranking pass of the recipe: its warm-start and GRPO steps, task weights (null: none) and shuffling.</summary>
+internal sealed record RankingPass(int WarmStartSteps, int RlSteps, IReadOnlyDictionary<string, double>? TaskWeights, bool Shuffle)
+{
+    /// <summary>The further passes of the command line (see the usage text); every list is as long as the steps' one.</summary>
+    /// <exception cref="ArgumentException">A list is longer than <c>--more-warm-start-steps</c>', or an entry does not parse.</exception>
+    public static IReadOnlyList<RankingPass> FromArguments(string warmStart, string rl, string weights, string shuffle)
+    {
+        static string[] Split(string text, char separator) =>
+            text.Length == 0 ? [] : text.Split(separator, StringSplitOptions.TrimEntries);
+        var warm = Split(warmStart, ',');
+        var rlSteps = Split(rl, ',');
+        var taskWeights = Split(weights, '/');
+        var shuffles = Split(shuffle, ',');
+        foreach (var (name, count) in new[] { ("--more-rl-steps", rlSteps.Length), ("--more-task-weights", taskWeights.Length), ("--more-shuffle", shuffles.Length) })
+            if (count > warm.Length)
+                throw new ArgumentException($"{name} gives {count} passes but --more-warm-start-steps gives {warm.Length}; give one entry per further pass.");
+        static int Steps(string name, string text) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n)
+            ? n : throw new ArgumentException($"{name}: '{text}' is not a number of steps (0 or more).");
+        var passes = new List<RankingPass>();
+        for (int i = 0; i < warm.Length; i++)
+        {
+            IReadOnlyDictionary<string, double>? parsed = null;
+            if (i < taskWeights.Length && taskWeights[i] is { Length: > 0 } w && w != "-")
+            {
+                var map = new Dictionary<string, double>(StringComparer.Ordinal);
+                foreach (var entry in w.Split(',', StringSplitOptions.TrimEntries))
+                {
+                    var parts = entry.Split('=');
+                    if (parts.Length != 2 || !RankingBenchMini.TaskNames.Contains(parts[0])
+                        || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double weight) || weight < 0)
+                        throw new ArgumentException($"--more-task-weights: '{entry}' is not Task=weight with one of {string.Join(", ", RankingBenchMini.TaskNames)} and a weight of 0 or more.");
+                    map[parts[0]] = weight;
+                }
+                parsed = map;
+            }
+            bool shuffled = i >= shuffles.Length || shuffles[i] switch
+            {
+                "1" => true, "0" => false,
+                var other => throw new ArgumentException($"--more-shuffle: '{other}' is neither 1 (shuffle) nor 0 (the list's order)."),
+            };
+            passes.Add(new RankingPass(Steps("--more-warm-start-steps", warm[i]), i < rlSteps.Length ? Steps("--more-rl-steps", rlSteps[i]) : 0, parsed, shuffled));
+        }
+        return passes;
     }
 }
