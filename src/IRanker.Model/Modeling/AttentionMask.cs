@@ -1,3 +1,4 @@
+using IRanker.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace IRanker.Model.Modeling;
@@ -25,8 +26,8 @@ internal static class AttentionMask
 
         using var scope = NewDisposeScope();
         long total = past + seq;
-        var queryPositions = arange(past, total, device: device).unsqueeze(1);   // [seq, 1]
-        var keyPositions = arange(0, total, device: device).unsqueeze(0);        // [1, total]
+        var queryPositions = NativeScalars.Range(past, total, device).unsqueeze(1);   // [seq, 1]
+        var keyPositions = NativeScalars.Range(0, total, device).unsqueeze(0);        // [1, total]
         var causal = keyPositions.le(queryPositions);                            // [seq, total]
         var self = keyPositions.eq(queryPositions);                              // [seq, total]
         var mask = causal.unsqueeze(0).unsqueeze(0).expand(batch, 1, seq, total); // [batch, 1, seq, total]
@@ -44,7 +45,7 @@ internal static class AttentionMask
     internal static Tensor PositionIds(Tensor paddingMask, long seq)
     {
         using var scope = NewDisposeScope();
-        var positions = paddingMask.to(ScalarType.Int64).cumsum(1).sub(1).clamp_min(0); // [batch, past + seq]
+        var positions = paddingMask.to(ScalarType.Int64).cumsum(1).Minus(1L).clamp_min(NativeScalars.Zero); // [batch, past + seq]
         long total = positions.shape[1];
         return positions.narrow(1, total - seq, seq).contiguous().MoveToOuterDisposeScope();
     }

@@ -1,3 +1,4 @@
+using IRanker.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace IRanker.Model.Modeling;
@@ -28,19 +29,19 @@ internal static class BranchLayout
     {
         long n = groups.shape[1];
         var device = groups.device;
-        var index = arange(n, device: device);
+        var index = NativeScalars.Range(0, n, device);
         var causal = index.unsqueeze(1).ge(index.unsqueeze(0));                             // [new, new]
         var query = groups.unsqueeze(2);                                                    // [batch, new, 1]
         var key = groups.unsqueeze(1);                                                      // [batch, 1, new]
-        var real = query.ge(0);                                                             // [batch, new, 1]
-        var promptKey = key.eq(0);                                                          // [batch, 1, new]
+        var real = query.ge(NativeScalars.Zero);                                                             // [batch, new, 1]
+        var promptKey = key.eq(NativeScalars.Zero);                                                          // [batch, 1, new]
         if (limits is not null) promptKey = promptKey.logical_and(index.unsqueeze(0).unsqueeze(0).lt(limits.unsqueeze(2))); // [batch, new, new]
-        var sameOrPrompt = promptKey.logical_or(key.eq(query)).logical_and(key.ge(0));      // [batch, new, new]
+        var sameOrPrompt = promptKey.logical_or(key.eq(query)).logical_and(key.ge(NativeScalars.Zero));      // [batch, new, new]
         if (segments is not null) sameOrPrompt = sameOrPrompt.logical_and(segments.unsqueeze(2).eq(segments.unsqueeze(1)));
         var fresh = sameOrPrompt.logical_and(causal).logical_and(real)
             .logical_or(eye(n, dtype: ScalarType.Bool, device: device));                    // [batch, new, new]
         if (maxPast == 0 || pastStart is null) return fresh.unsqueeze(1);                   // [batch, 1, new, new]
-        var past = arange(maxPast, device: device).unsqueeze(0).ge(pastStart.unsqueeze(1))  // [batch, past]
+        var past = NativeScalars.Range(0, maxPast, device).unsqueeze(0).ge(pastStart.unsqueeze(1))  // [batch, past]
             .unsqueeze(1).logical_and(real);                                                // [batch, new, past]
         return cat([past, fresh], 2).unsqueeze(1);                                          // [batch, 1, new, past + new]
     }

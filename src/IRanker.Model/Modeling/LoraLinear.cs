@@ -1,3 +1,4 @@
+using IRanker.Model.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -71,7 +72,7 @@ internal sealed class LoraLinear : nn.Module<Tensor, Tensor>
         {
             var input = dropout > 0 ? nn.functional.dropout(x, dropout, training) : x;  // [..., in]
             var low = nn.functional.linear(input, A);                                    // [..., rank]
-            y = y + nn.functional.linear(low, B) * scale;                                // [..., out]
+            y = y.Plus(nn.functional.linear(low, B).Times(scale));                                // [..., out]
         }
         return y.MoveToOuterDisposeScope();
     }
@@ -81,8 +82,8 @@ internal sealed class LoraLinear : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var delta = B.to(ScalarType.Float32).matmul(A.to(ScalarType.Float32)) * scale;   // [out, in]
-        var merged = (weight.to(ScalarType.Float32) + delta).to(weight.dtype);
+        var delta = B.to(ScalarType.Float32).matmul(A.to(ScalarType.Float32)).Times(scale);   // [out, in]
+        var merged = weight.to(ScalarType.Float32).Plus(delta).to(weight.dtype);
         return merged.MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using IRanker.Model.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -37,7 +38,7 @@ internal sealed class ParameterInit
     {
         if (device is not null) return Empty(rows, columns);
         using var scope = NewDisposeScope();
-        var values = (randn(rows, columns) * std).MoveToOuterDisposeScope();
+        var values = randn(rows, columns).Times(std).MoveToOuterDisposeScope();
         return new Parameter(values);
     }
 

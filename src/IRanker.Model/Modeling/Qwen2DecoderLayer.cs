@@ -1,3 +1,4 @@
+using IRanker.Model.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -42,8 +43,8 @@ internal sealed class Qwen2DecoderLayer : nn.Module
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, KVCache? cache)
     {
         using var scope = NewDisposeScope();
-        var h = x + self_attn.Forward(input_layernorm.forward(x), cos, sin, mask, cache); // [batch, seq, hidden]
-        var y = h + mlp.forward(post_attention_layernorm.forward(h));
+        var h = x.Plus(self_attn.Forward(input_layernorm.forward(x), cos, sin, mask, cache)); // [batch, seq, hidden]
+        var y = h.Plus(mlp.forward(post_attention_layernorm.forward(h)));
         return y.MoveToOuterDisposeScope();
     }
 }

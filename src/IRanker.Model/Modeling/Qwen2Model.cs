@@ -1,3 +1,4 @@
+using IRanker.Model.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -68,7 +69,7 @@ public sealed class Qwen2Model : nn.Module
         var positions = positionIds?.to(device)
             ?? (mask is not null
                 ? AttentionMask.PositionIds(mask, seq)
-                : arange(past, past + seq, device: device).unsqueeze(0).expand(batch, seq));  // [batch, seq]
+                : NativeScalars.Range(past, past + seq, device).unsqueeze(0).expand(batch, seq));  // [batch, seq]
 
         var h = embed_tokens.forward(ids);                                                     // [batch, seq, hidden]
         var (cos, sin) = rotary.CosSin(positions, h.dtype);                                   // [batch, seq, head_dim]

@@ -1,3 +1,4 @@
+using IRanker.Model.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -42,10 +43,9 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var dtype = x.dtype;
         var x32 = x.to(ScalarType.Float32);                                  // [..., hidden]
-        // A Scalar of this call, disposed after it: a Scalar kept in the module was disposed with the DisposeScope that
-        // was open when the module was built, and a later call read freed memory (a crash on one quickstart seed).
+        // The Scalars of this call outlive it: epsScalar until the method returns, the alpha a static (Runtime/NativeScalars).
         using var epsScalar = eps.ToScalar();
-        var normed = x32 * rsqrt(x32.square().mean([-1L], keepdim: true).add_(epsScalar));
+        var normed = x32 * rsqrt(x32.square().mean([-1L], keepdim: true).add_(epsScalar, NativeScalars.One));
         return (weight * normed.to(dtype)).MoveToOuterDisposeScope();
     }
 }

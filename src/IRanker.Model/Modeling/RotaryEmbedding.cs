@@ -1,3 +1,4 @@
+using IRanker.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace IRanker.Model.Modeling;
@@ -49,6 +50,6 @@ internal sealed class RotaryEmbedding
         var x1 = x.narrow(-1, 0, half);
         var x2 = x.narrow(-1, half, half);
         var rotated = cat([-x2, x1], -1);                                     // rotate_half(x)
-        return (x * c + rotated * s).MoveToOuterDisposeScope();
+        return (x * c).Plus(rotated * s).MoveToOuterDisposeScope();
     }
 }

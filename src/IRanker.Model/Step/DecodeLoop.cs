@@ -1,3 +1,4 @@
+using IRanker.Model.Runtime;
 using IRanker.Model.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -74,7 +75,7 @@ internal static class DecodeLoop
                 if (step == options.MaxNewTokens - 1 || done.All(d => d)) break;
 
                 var next = tensor(ids.Select((t, b) => done[b] ? options.PadTokenId : t).ToArray(), [batch, 1], device: device); // [batch, 1]
-                var positions = firstPositions.to(device).add(step).view(batch, 1);          // [batch, 1]
+                var positions = firstPositions.to(device).Plus((long)step).view(batch, 1);          // [batch, 1]
                 var grown = cat([columns, ones([batch, 1], ScalarType.Int64, device)], 1);   // [batch, past + 1]
                 using var output = model.Forward(next, grown, positions, cache);
                 var nextLogits = output.Logits.select(1, 0).to(ScalarType.Float32);          // [batch, vocab]
@@ -106,7 +107,7 @@ internal static class DecodeLoop
         }
         else
         {
-            var scaled = logits / options.Temperature;                                          // [batch, vocab]
+            var scaled = logits.DividedBy(options.Temperature);                                          // [batch, vocab]
             logProbs = scaled.log_softmax(-1);
             var filtered = Filter(scaled, options.TopK, options.TopP);
             token = multinomial(filtered.softmax(-1), 1, generator: random).squeeze(1);         // [batch]
@@ -122,16 +123,16 @@ internal static class DecodeLoop
         if (topK > 0 && topK < scaled.shape[1])
         {
             var kth = result.topk(topK, dim: -1).values.narrow(1, topK - 1, 1);                // [batch, 1]
-            result = result.masked_fill(result.lt(kth), double.NegativeInfinity);
+            result = result.masked_fill(result.lt(kth), NativeScalars.NegativeInfinity);
         }
         if (topP < 1.0)
         {
             var (sorted, indices) = result.sort(-1, descending: true);                          // [batch, vocab]
             var probs = sorted.softmax(-1);
             var before = probs.cumsum(-1) - probs;                                              // mass of strictly more likely tokens
-            var drop = before.ge(topP);                                                         // the most likely token always stays
-            var keptSorted = sorted.masked_fill(drop, double.NegativeInfinity);
-            result = full_like(result, double.NegativeInfinity).scatter(1, indices, keptSorted);
+            var drop = before.AtLeast(topP);                                                         // the most likely token always stays
+            var keptSorted = sorted.masked_fill(drop, NativeScalars.NegativeInfinity);
+            result = full_like(result, NativeScalars.NegativeInfinity).scatter(1, indices, keptSorted);
         }
         return result;
     }

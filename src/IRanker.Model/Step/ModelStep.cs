@@ -1,3 +1,4 @@
+using IRanker.Model.Runtime;
 using System.Runtime.CompilerServices;
 using IRanker.Model.Modeling;
 using IRanker.Model.Prompts;
@@ -107,5 +108,5 @@ internal sealed class ModelStep(Qwen2ForCausalLM model, IStepPromptSource prompt
     /// candidates of their sequence log-probs divided by <paramref name="temperature"/>.
     /// </summary>
     public static Tensor[] ChoiceLogProbs(StepForward forward, double temperature = 1.0) =>
-        forward.BranchLogProbs.Select(scores => (temperature == 1.0 ? scores : scores / temperature).log_softmax(0)).ToArray();
+        forward.BranchLogProbs.Select(scores => (temperature == 1.0 ? scores : scores.DividedBy(temperature)).log_softmax(0)).ToArray();
 }

@@ -1,3 +1,4 @@
+using IRanker.Model.Runtime;
 using IRanker.Model.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -339,8 +340,8 @@ internal sealed class StepForward : IDisposable
         var branchWeight = tensor(isBranch.ToArray(), device: device);                      // [targets]
         if (branchCount > 0) branches = branches.scatter_add(0, tensor(owner.ToArray(), device: device), picked * branchWeight);
         if (!promptLoss) return (branches, null);
-        var promptWeight = 1 - branchWeight;                                                // [targets]
-        var loss = -(picked * promptWeight).sum() / promptWeight.sum().clamp_min(1.0);      // []
+        var promptWeight = branchWeight.neg().Plus(1L);                                                // [targets]
+        var loss = -(picked * promptWeight).sum() / promptWeight.sum().clamp_min(NativeScalars.One);      // []
         return (branches, loss);
     }
 
@@ -382,7 +383,7 @@ internal sealed class StepForward : IDisposable
 
         var at = tensor(slots.ToArray(), device: device);                                   // [targets]
         var into = tensor(cells.ToArray(), device: device);                                 // [targets]
-        var scaled = (logits.reshape(-1, vocab).index_select(0, at) / temperature).log_softmax(-1); // [targets, vocab]
+        var scaled = (logits.reshape(-1, vocab).index_select(0, at).DividedBy(temperature)).log_softmax(-1); // [targets, vocab]
         var picked = scaled.gather(1, tensor(targets.ToArray(), device: device).unsqueeze(1)).squeeze(1); // [targets]
         var spread = -(scaled.exp() * scaled).sum(-1);                                      // [targets]
         logProbs = logProbs.view(-1).index_copy(0, into, picked).view(shape);

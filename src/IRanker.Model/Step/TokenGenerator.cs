@@ -1,3 +1,4 @@
+using IRanker.Model.Runtime;
 using IRanker.Model.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -42,7 +43,7 @@ internal sealed class TokenGenerator
         using var random = options.DoSample && options.Seed is { } seed ? new Generator((ulong)seed, device) : null;
         using var scope = NewDisposeScope();
         var mask = attentionMask.to(device).to(ScalarType.Int64);                              // [batch, seq]
-        var last = full(batch, seq - 1, dtype: ScalarType.Int64, device: device);              // [batch]
+        var last = NativeScalars.Filled(batch, seq - 1, device);              // [batch]
         using var output = model.Forward(inputIds.to(device), mask, cache: cache, logitPositions: last);
         var logits = output.Logits.select(1, 0).to(ScalarType.Float32);                        // [batch, vocab]
         // The positions the model derives from a left-padding mask (cumsum - 1): a row's next token follows its real tokens.

@@ -269,7 +269,7 @@ public sealed class EliminationTrainer
             using var scope = NewDisposeScope();
             double share = chunk.Sum(weight) / all;
             var part = loss(chunk);
-            (part.Loss * share).backward();
+            part.Loss.Times(share).backward();
             l += part.Loss.item<float>() * share;
             kl += part.Kl * share; clip += part.ClipFraction * share; entropy += part.Entropy * share;
             value += part.ValueLoss * share; lm += part.LanguageModelLoss * share; accuracy += part.Accuracy * share;

@@ -1,3 +1,4 @@
+using IRanker.Model.Runtime;
 using IRanker.Model.Step;
 using IRanker.Model.Training.Objectives;
 using IRanker.Model.Training.Rollouts;
@@ -115,7 +116,7 @@ internal sealed class PolicyLosses(ModelStep step, TrainablePolicy policy, Train
         using (no_grad())
         {
             // Teacher-forced: the fraction of target tokens that are the most likely next token (log-prob > log 0.5).
-            accuracy = MaskedMean.All(logps.gt(Math.Log(0.5)).to_type(ScalarType.Float32), tokens.Mask).item<float>();
+            accuracy = MaskedMean.All(logps.Above(Math.Log(0.5)).to_type(ScalarType.Float32), tokens.Mask).item<float>();
             entropy = MaskedMean.All(tokens.Entropy, tokens.Mask).item<float>();
         }
         return WithLanguageModel(nll, scores.Forward.PromptLoss, accuracy, entropy);
@@ -132,7 +133,7 @@ internal sealed class PolicyLosses(ModelStep step, TrainablePolicy policy, Train
     private MicroBatchLoss WithLanguageModel(Tensor supervised, Tensor? languageModel, double accuracy, double entropy)
     {
         var lm = languageModel ?? zeros(1, device: supervised.device).sum();                // []
-        return new MicroBatchLoss(supervised + options.LanguageModelLossWeight * lm, Entropy: entropy, LanguageModelLoss: lm.item<float>(), Accuracy: accuracy);
+        return new MicroBatchLoss(supervised.Plus(lm.Times(options.LanguageModelLossWeight)), Entropy: entropy, LanguageModelLoss: lm.item<float>(), Accuracy: accuracy);
     }
 
     // ---- reinforcement learning ----------------------------------------------------------------------------------
@@ -165,7 +166,7 @@ internal sealed class PolicyLosses(ModelStep step, TrainablePolicy policy, Train
             {
                 var (adv, vl) = ValueTargets.OneStep(head.forward(scores.Forward.PointHidden[scores.Steps[k]]), rewardsT);
                 advantages = adv;
-                extra = options.ValueLossCoefficient * vl;
+                extra = vl.Times(options.ValueLossCoefficient);
                 valueStep = vl.item<float>();
             }
             else
@@ -173,7 +174,7 @@ internal sealed class PolicyLosses(ModelStep step, TrainablePolicy policy, Train
                 advantages = tensor(group.Answers.Select(a => (float)a.Advantage).ToArray(), device: device);       // [G]
             }
             var part = ChoicePolicyLoss.Compute(logps[k], picks, old, advantages, reference?[k], options.ClipEpsilon, options.EntropyCoefficient, options.KlCoefficient);
-            losses.Add(part.Loss + extra);
+            losses.Add(part.Loss.Plus(extra));
             double w = group.State.Weight;
             kl += w * part.Kl; clip += w * part.ClipFraction; entropy += w * part.Entropy; valueLoss += w * valueStep;
         }
@@ -201,7 +202,7 @@ internal sealed class PolicyLosses(ModelStep step, TrainablePolicy policy, Train
             var rewards = tensor(answers.Select(a => (float)a.Reward.Total).ToArray(), device: mask.device);   // [R]
             var (adv, vl) = ValueTargets.PerToken(head.forward(tokens.Hidden) * mask, mask, rewards, options.Gamma, options.Lambda);
             advantages = adv;
-            extra = options.ValueLossCoefficient * vl;
+            extra = vl.Times(options.ValueLossCoefficient);
             valueLoss = vl.item<float>();
         }
         else
@@ -211,7 +212,7 @@ internal sealed class PolicyLosses(ModelStep step, TrainablePolicy policy, Train
         var reference = policy.HasReference ? stack(LogProbs(places, reference: true).PerPlace) : null;   // [R, T]
         var part = FreeTextPolicyLoss.Compute(logps, old, advantages, mask, tokens.Entropy, reference,
             options.ClipEpsilon, options.EntropyCoefficient, options.KlCoefficient);
-        return new MicroBatchLoss(part.Loss + extra, part.Kl, part.ClipFraction, part.Entropy, valueLoss);
+        return new MicroBatchLoss(part.Loss.Plus(extra), part.Kl, part.ClipFraction, part.Entropy, valueLoss);
     }
 
     /// <summary>The forward options of the trainer's passes: packed rows share a sequence within <see cref="TrainingOptions.PackTokens"/>.</summary>

@@ -1,3 +1,4 @@
+using IRanker.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace IRanker.Model.Training.Objectives;
@@ -24,12 +25,12 @@ internal static class ChoicePolicyLoss
         var logp = policy.index_select(0, picks).unsqueeze(0);                             // [1, G]
         var (surrogate, clipped) = ClippedPolicyLoss.Compute(logp, oldLogProbs.unsqueeze(0), advantages.unsqueeze(0), clipEpsilon); // [1, G]
         var entropy = TokenEntropy.Compute(policy);                                         // []
-        var loss = surrogate.mean() - entropyCoefficient * entropy;                         // []
+        var loss = surrogate.mean() - entropy.Times(entropyCoefficient);                         // []
         double kl = 0;
         if (referenceLogProbs is not null)
         {
             var k3 = KlPenalty.K3(logp, referenceLogProbs.index_select(0, picks).unsqueeze(0)).mean(); // []
-            loss = loss + klCoefficient * k3;
+            loss = loss.Plus(k3.Times(klCoefficient));
             kl = k3.item<float>();
         }
         return (loss, kl, clipped.mean().item<float>(), entropy.item<float>());

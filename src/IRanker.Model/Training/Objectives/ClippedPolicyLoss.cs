@@ -1,3 +1,4 @@
+using IRanker.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace IRanker.Model.Training.Objectives;
@@ -18,7 +19,7 @@ internal static class ClippedPolicyLoss
     {
         var ratio = (logProbs - oldLogProbs.detach()).exp();                        // [B, T]
         var unclipped = ratio * advantages;                                         // [B, T]
-        var clipped = ratio.clamp(1.0 - epsilon, 1.0 + epsilon) * advantages;       // [B, T]
+        var clipped = ratio.ClampedTo(1.0 - epsilon, 1.0 + epsilon) * advantages;       // [B, T]
         var loss = -minimum(unclipped, clipped);                                    // [B, T]
         var active = clipped.lt(unclipped).to_type(ScalarType.Float32);             // [B, T]
         return (loss, active);

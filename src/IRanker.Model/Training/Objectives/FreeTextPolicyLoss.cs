@@ -1,3 +1,4 @@
+using IRanker.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace IRanker.Model.Training.Objectives;
@@ -23,12 +24,12 @@ internal static class FreeTextPolicyLoss
         Tensor mask, Tensor entropy, Tensor? referenceLogProbs, double clipEpsilon, double entropyCoefficient, double klCoefficient)
     {
         var (surrogate, clipped) = ClippedPolicyLoss.Compute(logProbs, oldLogProbs, advantages, clipEpsilon); // [R, T]
-        var perToken = surrogate - entropyCoefficient * entropy;                           // [R, T]
+        var perToken = surrogate - entropy.Times(entropyCoefficient);                           // [R, T]
         double kl = 0;
         if (referenceLogProbs is not null)
         {
             var k3 = KlPenalty.K3(logProbs, referenceLogProbs);                             // [R, T]
-            perToken = perToken + klCoefficient * k3;
+            perToken = perToken.Plus(k3.Times(klCoefficient));
             kl = MaskedMean.PerRow(k3, mask).mean().item<float>();
         }
         var loss = MaskedMean.PerRow(perToken, mask).mean();                               // []

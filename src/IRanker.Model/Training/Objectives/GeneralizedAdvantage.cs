@@ -1,3 +1,4 @@
+using IRanker.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace IRanker.Model.Training.Objectives;
@@ -27,13 +28,13 @@ internal static class GeneralizedAdvantage
         for (long t = steps - 1; t >= 0; t--)
         {
             var m = mask[.., t];                                          // [B]
-            var delta = r[.., t] + gamma * nextValue - v[.., t];          // [B]
-            var a = (delta + gamma * lambda * next) * m;                  // [B]
+            var delta = r[.., t].Plus(nextValue.Times(gamma)) - v[.., t];          // [B]
+            var a = delta.Plus(next.Times(gamma * lambda)) * m;                  // [B]
             columns[t] = a;
             next = a;
             nextValue = v[.., t];
         }
         var advantages = stack(columns, 1);                               // [B, T]
-        return (advantages, (advantages + v) * mask);
+        return (advantages, advantages.Plus(v) * mask);
     }
 }

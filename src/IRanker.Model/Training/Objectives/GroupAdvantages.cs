@@ -1,3 +1,4 @@
+using IRanker.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace IRanker.Model.Training.Objectives;
@@ -17,6 +18,6 @@ internal static class GroupAdvantages
         if (rewards.dim() != 2) throw new ArgumentException($"rewards must be [prompts, group]; got [{string.Join(", ", rewards.shape)}].", nameof(rewards));
         var mean = rewards.mean([1], keepdim: true);                       // [P, 1]
         var std = rewards.std(1, unbiased: false, keepdim: true);          // [P, 1]
-        return (rewards - mean) / (std + epsilon);                         // [P, G]
+        return (rewards - mean) / std.Plus(epsilon);                         // [P, G]
     }
 }

@@ -1,3 +1,4 @@
+using IRanker.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace IRanker.Model.Training.Objectives;
@@ -17,6 +18,6 @@ internal static class KlPenalty
     public static Tensor K3(Tensor logProbs, Tensor referenceLogProbs)
     {
         var d = referenceLogProbs.detach() - logProbs;   // [B, T]
-        return d.exp() - d - 1.0;                         // [B, T]
+        return (d.exp() - d).Minus(1.0);                         // [B, T]
     }
 }

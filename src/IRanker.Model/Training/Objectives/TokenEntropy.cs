@@ -1,3 +1,4 @@
+using IRanker.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace IRanker.Model.Training.Objectives;
@@ -13,7 +14,7 @@ internal static class TokenEntropy
         var logp = logits.log_softmax(-1);                       // [..., V]
         var p = logp.exp();                                      // [..., V]
         // -inf logits give p = 0 and logp = -inf; 0 * -inf would be NaN, so those terms are zeroed.
-        var terms = where(p.gt(0), p * logp, zeros_like(p));     // [..., V]
+        var terms = where(p.gt(NativeScalars.Zero), p * logp, zeros_like(p));     // [..., V]
         return -terms.sum(-1);                                   // [...]
     }
 }

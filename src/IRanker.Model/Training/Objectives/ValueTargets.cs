@@ -1,3 +1,4 @@
+using IRanker.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace IRanker.Model.Training.Objectives;
@@ -13,7 +14,7 @@ internal static class ValueTargets
     /// <param name="rewards">[G] the rewards of the choices sampled there.</param>
     /// <returns>Advantages [G] (no gradient) and the value loss [].</returns>
     public static (Tensor Advantages, Tensor ValueLoss) OneStep(Tensor value, Tensor rewards) =>
-        (rewards - value.detach(), 0.5 * (value - rewards).pow(2).mean());
+        (rewards - value.detach(), (value - rewards).square().mean().Times(0.5));
 
     /// <summary>
     /// Free text: the answer's reward on its last token, GAE over the tokens (<see cref="GeneralizedAdvantage"/>), and
@@ -27,10 +28,10 @@ internal static class ValueTargets
     /// <returns>Advantages [R, T] (no gradient) and the value loss [].</returns>
     public static (Tensor Advantages, Tensor ValueLoss) PerToken(Tensor values, Tensor mask, Tensor rewards, double gamma, double lambda)
     {
-        var last = (mask.sum(1).to_type(ScalarType.Int64) - 1).clamp_min(0);              // [R]
+        var last = mask.sum(1).to_type(ScalarType.Int64).Minus(1L).clamp_min(NativeScalars.Zero);              // [R]
         var tokenRewards = zeros_like(mask).scatter(1, last.unsqueeze(1), rewards.unsqueeze(1)); // [R, T]
         var (advantages, returns) = GeneralizedAdvantage.Compute(tokenRewards, values, mask, gamma, lambda);
-        var loss = 0.5 * MaskedMean.PerRow((values - returns).pow(2), mask).mean();       // []
+        var loss = MaskedMean.PerRow((values - returns).square(), mask).mean().Times(0.5);       // []
         return (advantages, loss);
     }
 }

@@ -1,3 +1,4 @@
+using IRanker.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace IRanker.Model.Training.Objectives;
@@ -12,7 +13,7 @@ internal static class WarmStartLoss
     /// <param name="logProbs">[m] log-probabilities of eliminating each candidate of the pool (with gradient).</param>
     /// <param name="correct">[m] bool: whether each candidate is a correct elimination (at least one is).</param>
     public static Tensor Choice(Tensor logProbs, Tensor correct) =>
-        -logProbs.masked_fill(correct.logical_not(), double.NegativeInfinity).logsumexp(0);   // []
+        -logProbs.masked_fill(correct.logical_not(), NativeScalars.NegativeInfinity).logsumexp(0);   // []
 
     /// <summary>Free text: the teacher-forced negative log-likelihood of the supervised answer, per response then averaged.</summary>
     /// <param name="logProbs">[R, T] log-probabilities of the answer tokens (with gradient).</param>
