@@ -14,7 +14,7 @@ namespace IRanker.Server;
 /// <example>
 /// <code>
 /// dotnet run --project src/IRanker.Server -c Release -- --model output/iranker-model.zip --urls http://127.0.0.1:8080 \
-///     --IRanker:MaxDocuments=200 --IRanker:QueueCapacity=128
+///     --IRanker:MaxDocuments=200 --IRanker:QueueBytes=268435456
 /// </code>
 /// </example>
 public sealed class ServerOptions
@@ -69,8 +69,20 @@ public sealed class ServerOptions
     /// </summary>
     public int ShortListDocuments { get; set; } = 20;
 
-    /// <summary>The most requests waiting for the model; one more gets 429 with <c>Retry-After</c>. Default 64.</summary>
-    public int QueueCapacity { get; set; } = 64;
+    /// <summary>
+    /// The most requests waiting for the model; one more gets 429 with <c>Retry-After</c>. Default 1,024: with small
+    /// requests the byte bound, <see cref="QueueBytes"/>, is the one that binds.
+    /// </summary>
+    public int QueueCapacity { get; set; } = 1_024;
+
+    /// <summary>
+    /// The most bytes of request text the waiting requests may hold together. A request counts 2 bytes per character
+    /// (UTF-16) of its query and of its documents' texts and IDs, plus 128 bytes per document (its objects); one that
+    /// would take the waiting requests over this bound gets 429 with <c>Retry-After</c>. An empty queue always takes
+    /// one request, however large, so a request within the document limits is never refused for its size alone.
+    /// Default 64 MiB (67,108,864).
+    /// </summary>
+    public long QueueBytes { get; set; } = 64L << 20;
 
     /// <summary>The <c>Retry-After</c> seconds sent with 429 (queue full) and 503 (model not ready). Default 1.</summary>
     public int RetryAfterSeconds { get; set; } = 1;

@@ -20,6 +20,7 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         Positive(errors, nameof(options.MaxBatchRequests), options.MaxBatchRequests);
         Positive(errors, nameof(options.ShortListDocuments), options.ShortListDocuments);
         Positive(errors, nameof(options.QueueCapacity), options.QueueCapacity);
+        Positive(errors, nameof(options.QueueBytes), options.QueueBytes);
         Positive(errors, nameof(options.RetryAfterSeconds), options.RetryAfterSeconds);
         Positive(errors, nameof(options.MaxDocuments), options.MaxDocuments);
         Positive(errors, nameof(options.LongListDocuments), options.LongListDocuments);
@@ -71,7 +72,7 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         }
     }
 
-    private static void Positive(List<string> errors, string name, int value)
+    private static void Positive(List<string> errors, string name, long value)
     {
         if (value < 1) errors.Add($"IRanker:{name} must be at least 1 (it is {value}).");
     }

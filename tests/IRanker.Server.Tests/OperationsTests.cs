@@ -49,7 +49,9 @@ public sealed class OperationsTests(TinyModels models)
             .And.Contain("iranker_engine_calls_total 3\n")
             .And.Contain("iranker_batch_candidates_sum 9\n")
             .And.Contain("iranker_queue_depth 0\n")
-            .And.Contain("iranker_queue_capacity 64\n");
+            .And.Contain("iranker_queue_capacity 1024\n")
+            .And.Contain("iranker_queue_bytes 0\n")
+            .And.Contain("iranker_queue_bytes_limit 67108864\n");
         Value(text, "iranker_tokens_total{kind=\"prompt\"}").Should().BeGreaterThan(0);
         Value(text, "iranker_tokens_total{kind=\"choice\"}").Should().BeGreaterThan(0, "Choice mode scores the candidate IDs");
         Value(text, "iranker_forward_batches_total").Should().BeGreaterThanOrEqualTo(6, "two elimination steps per list of three");

@@ -19,10 +19,10 @@ internal sealed class ServeCommand
     {
         var command = new Command(Name, """
             Serve a model over HTTP: Cohere's rerank API and IRanker's own (docs/serving.md). Any server setting passes
-            through as --IRanker:Name=value (QueueCapacity, MaxDocuments, Batching, ...). Ctrl+C lets running requests finish.
+            through as --IRanker:Name=value (QueueBytes, MaxDocuments, Batching, ...). Ctrl+C lets running requests finish.
 
             Example:
-              iranker serve --model model.zip --urls http://127.0.0.1:8080 --IRanker:QueueCapacity=128
+              iranker serve --model model.zip --urls http://127.0.0.1:8080 --IRanker:QueueBytes=268435456
             """)
         {
             TreatUnmatchedTokensAsErrors = false,

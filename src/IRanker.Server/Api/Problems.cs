@@ -40,9 +40,19 @@ internal static class Problems
     /// <summary>401: no or a wrong API key.</summary>
     public static IResult Unauthorized(string detail) => Problem(StatusCodes.Status401Unauthorized, "Unauthorized", detail, "Authorization");
 
-    /// <summary>429 with <c>Retry-After</c>: the queue is full.</summary>
+    /// <summary>429 with <c>Retry-After</c>: the queue holds <see cref="ServerOptions.QueueCapacity"/> requests; <c>limit</c> is that capacity.</summary>
     public static IResult QueueFull(int capacity, int retryAfterSeconds) => new RetryAfter(Problem(StatusCodes.Status429TooManyRequests, "Too many requests",
-        $"All {capacity} places in the ranking queue are taken (IRanker:QueueCapacity). Retry after {retryAfterSeconds} s, or send to another replica.", null, capacity),
+        $"All {capacity:N0} places in the ranking queue are taken (IRanker:QueueCapacity). Retry after {retryAfterSeconds} s, or send to another replica; " +
+        "an operator raises the bound with IRanker:QueueCapacity.", null, capacity),
+        retryAfterSeconds);
+
+    /// <summary>
+    /// 429 with <c>Retry-After</c>: the request's text would take the waiting requests' text over
+    /// <see cref="ServerOptions.QueueBytes"/>; <c>limit</c> is that bound in bytes.
+    /// </summary>
+    public static IResult QueueBytesFull(long limitBytes, long requestBytes, int retryAfterSeconds) => new RetryAfter(Problem(StatusCodes.Status429TooManyRequests, "Too many requests",
+        $"The requests waiting in the ranking queue hold too much text for this one's {requestBytes:N0} bytes: together they may hold at most {limitBytes:N0} bytes " +
+        $"(IRanker:QueueBytes). Retry after {retryAfterSeconds} s, or send to another replica; an operator raises the bound with IRanker:QueueBytes.", null, limitBytes),
         retryAfterSeconds);
 
     /// <summary>429 with <c>Retry-After</c>: the server is at its memory bound with requests waiting or ranking.</summary>

@@ -18,6 +18,12 @@ internal sealed class RankingJob(RankingQuery query, DecodingMode mode, Eliminat
     /// <summary>Cancelled when the client disconnects.</summary>
     public CancellationToken Cancellation { get; } = cancellation;
 
+    /// <summary>
+    /// What the job counts against <see cref="ServerOptions.QueueBytes"/> while it waits: <see cref="TextBytesOf"/> its
+    /// query, computed once.
+    /// </summary>
+    public long TextBytes { get; } = TextBytesOf(query);
+
     /// <summary>When the job entered the queue (<see cref="Stopwatch.GetTimestamp"/>).</summary>
     public long EnqueuedAt { get; } = Stopwatch.GetTimestamp();
 
@@ -29,4 +35,22 @@ internal sealed class RankingJob(RankingQuery query, DecodingMode mode, Eliminat
     public void Cancel() => _done.TrySetCanceled();
 
     public void Fail(Exception error) => _done.TrySetException(error);
+
+    /// <summary>
+    /// What a document holds besides the characters of its text and ID: its candidate object, its place in the list and
+    /// the headers of its two strings, 100 to 115 bytes on 64-bit .NET 10 (measured), rounded up.
+    /// </summary>
+    public const int DocumentOverheadBytes = 128;
+
+    /// <summary>
+    /// The bytes of text a query holds in memory: 2 bytes per character (UTF-16) of its context and of each candidate's
+    /// text and ID, and <see cref="DocumentOverheadBytes"/> per candidate.
+    /// </summary>
+    public static long TextBytesOf(RankingQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        long chars = query.Context.Length;
+        foreach (var candidate in query.Candidates) chars += candidate.Id.Length + candidate.Text.Length;
+        return 2 * chars + (long)DocumentOverheadBytes * query.Candidates.Count;
+    }
 }

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using IRanker.Model;
 using IRanker.Model.Elimination;
 using IRanker.Server.Metrics;
@@ -8,11 +7,12 @@ namespace IRanker.Server.Hosting;
 
 /// <summary>
 /// The front of the ranking pipeline: whether the model is ready, and the bounded queue that requests enter and the
-/// <see cref="RankingWorker"/> drains. A full queue refuses at once; nothing waits in unbounded memory.
+/// <see cref="RankingWorker"/> drains (<see cref="RankingQueue"/>: at most <see cref="ServerOptions.QueueCapacity"/>
+/// requests holding at most <see cref="ServerOptions.QueueBytes"/> of text). A full queue refuses at once; nothing
+/// waits in unbounded memory.
 /// </summary>
 internal sealed class RankingService
 {
-    private readonly Channel<RankingJob> _queue;
     private readonly ServerMetrics _metrics;
     private volatile IRankingBackend? _backend;
     private volatile string? _failure;
@@ -29,13 +29,11 @@ internal sealed class RankingService
         Memory = new MemoryBound(Options.MaxMemoryMB * (1L << 20), NativeHeap.ResidentBytes, NativeHeap.Trim);
         metrics.Memory = Memory;
         _metrics = metrics;
-        _queue = Channel.CreateBounded<RankingJob>(new BoundedChannelOptions(Options.QueueCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,   // TryWrite then fails instead of waiting
-        });
-        metrics.QueueDepth = () => _queue.Reader.Count;
-        metrics.QueueCapacity = Options.QueueCapacity;
+        Queue = new RankingQueue(Options.QueueCapacity, Options.QueueBytes);
+        metrics.QueueDepth = () => Queue.Count;
+        metrics.QueueCapacity = Queue.Capacity;
+        metrics.QueueBytes = () => Queue.Bytes;
+        metrics.QueueBytesLimit = Queue.ByteLimit;
         metrics.Ready = () => IsReady;
     }
 
@@ -80,8 +78,8 @@ internal sealed class RankingService
     /// <summary>The modes a request may name: the configured ones and the model's own.</summary>
     public IReadOnlySet<DecodingMode> AllowedModes => new HashSet<DecodingMode>(ConfiguredModes) { DefaultMode };
 
-    /// <summary>The worker's end of the queue.</summary>
-    public ChannelReader<RankingJob> Queue => _queue.Reader;
+    /// <summary>The queue: the worker takes its jobs with <see cref="RankingQueue.TryTake"/>, the one way a job leaves it.</summary>
+    public RankingQueue Queue { get; }
 
     public void MarkReady(IRankingBackend backend) => _backend = backend;
 
@@ -95,27 +93,36 @@ internal sealed class RankingService
     {
         result = Task.FromResult(WithoutModel(query));
         if (query.Candidates.Count <= 1) return Admission.Queued;
-        if (!_closed && !Memory.Admits(busy: _queue.Reader.Count > 0 || Running > 0))
+        if (!_closed && !Memory.Admits(busy: Queue.Count > 0 || Running > 0))
         {
             _metrics.Rejected("memory");
             return Admission.MemoryFull;
         }
         var job = new RankingJob(query, mode, schedule, cancellationToken);
-        if (_queue.Writer.TryWrite(job))
+        var admission = Queue.TryAdd(job);
+        switch (admission)
         {
-            result = job.Result;
-            return Admission.Queued;
+            case Admission.Queued:
+                result = job.Result;
+                break;
+            case Admission.QueueFull:
+                _metrics.Rejected("queue_full");
+                break;
+            case Admission.QueueBytesFull:
+                _metrics.Rejected("queue_bytes");
+                break;
+            default:
+                _metrics.Rejected("stopping");
+                break;
         }
-        var refusal = _closed ? Admission.Stopping : Admission.QueueFull;
-        _metrics.Rejected(refusal == Admission.Stopping ? "stopping" : "queue_full");
-        return refusal;
+        return admission;
     }
 
     /// <summary>Stops taking jobs; the worker finishes those already queued.</summary>
     public void Complete()
     {
         _closed = true;
-        _queue.Writer.TryComplete();
+        Queue.Complete();
     }
 
     private static RankingResult WithoutModel(RankingQuery query) => query.Candidates.Count == 1
@@ -128,8 +135,13 @@ internal enum Admission
 {
     /// <summary>Queued (or answered without a model call).</summary>
     Queued,
-    /// <summary>The queue is full: try again shortly.</summary>
+    /// <summary>The queue holds <see cref="ServerOptions.QueueCapacity"/> requests: try again shortly.</summary>
     QueueFull,
+    /// <summary>
+    /// The request's text would take the waiting requests' text over <see cref="ServerOptions.QueueBytes"/>: try again
+    /// shortly.
+    /// </summary>
+    QueueBytesFull,
     /// <summary>The server is stopping and takes no new work.</summary>
     Stopping,
     /// <summary>The server is at its memory bound with requests waiting or ranking: try again shortly.</summary>

@@ -50,7 +50,7 @@ internal sealed partial class RankingWorker(
         finally
         {
             service.Complete();
-            while (service.Queue.TryRead(out var job)) job.Cancel();
+            while (service.Queue.TryTake(out var job)) job.Cancel();   // gives back each job's place and bytes
             await _model.RunAsync(() =>
             {
                 backend.Dispose();
@@ -110,7 +110,7 @@ internal sealed partial class RankingWorker(
             await _model.RunAsync(() => loaded.Rank([warmUp], new RankSettings(loaded.DefaultMode, loaded.DefaultSchedule, loaded.TokenBudget), stoppingToken))
                 .ConfigureAwait(false);
             service.MarkReady(backend);
-            LogReady(backend.Description, clock.Elapsed.TotalSeconds, options.Batching ? options.MaxBatchRequests : 1, options.QueueCapacity);
+            LogReady(backend.Description, clock.Elapsed.TotalSeconds, options.Batching ? options.MaxBatchRequests : 1, options.QueueCapacity, options.QueueBytes);
             return backend;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -153,7 +153,7 @@ internal sealed partial class RankingWorker(
             int candidates = 0;
             while (round.Count < plan.MaxRequests && service.Queue.TryPeek(out var next)
                    && (round.Count == 0 || candidates + next.Query.Candidates.Count <= plan.MaxCandidates)
-                   && service.Queue.TryRead(out var job))
+                   && service.Queue.TryTake(out var job))
             {
                 if (job.Cancellation.IsCancellationRequested)
                 {
@@ -252,8 +252,8 @@ internal sealed partial class RankingWorker(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Model ready: {Model}; loaded and warmed up in {Seconds:F1} s; up to {MaxJobs} requests per engine call, queue of {Capacity}.")]
-    private partial void LogReady(string model, double seconds, int maxJobs, int capacity);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model ready: {Model}; loaded and warmed up in {Seconds:F1} s; up to {MaxJobs} requests per engine call, queue of {Capacity} requests and {QueueBytes} bytes of text.")]
+    private partial void LogReady(string model, double seconds, int maxJobs, int capacity, long queueBytes);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The model '{Path}' could not be loaded; the server stops.")]
     private partial void LogLoadFailed(Exception error, string? path);

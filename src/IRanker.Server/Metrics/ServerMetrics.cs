@@ -32,6 +32,12 @@ internal sealed class ServerMetrics
     /// <summary>The queue's capacity.</summary>
     public int QueueCapacity { get; set; }
 
+    /// <summary>Reads the bytes of text the queued requests hold.</summary>
+    public Func<long> QueueBytes { get; set; } = () => 0;
+
+    /// <summary>The most bytes of text the queued requests may hold.</summary>
+    public long QueueBytesLimit { get; set; }
+
     /// <summary>The memory bound, for its gauges; null until the ranking service exists.</summary>
     public MemoryBound? Memory { get; set; }
 
@@ -45,7 +51,7 @@ internal sealed class ServerMetrics
         _durations.GetOrAdd(route, _ => new Histogram(SecondsBuckets)).Observe(elapsed.TotalSeconds);
     }
 
-    /// <summary>A request refused before ranking (<c>queue_full</c>, <c>stopping</c>).</summary>
+    /// <summary>A request refused before ranking (<c>queue_full</c>, <c>queue_bytes</c>, <c>stopping</c>, <c>memory</c>).</summary>
     public void Rejected(string reason) => _rejected.AddOrUpdate(reason, 1, (_, n) => n + 1);
 
     /// <summary>Jobs dropped because their clients left: <c>queued</c> (before a model call) or <c>running</c> (round cancelled).</summary>
@@ -91,6 +97,10 @@ internal sealed class ServerMetrics
         text.Sample("iranker_queue_depth", QueueDepth());
         text.Family("iranker_queue_capacity", "gauge", "The most requests that may wait.");
         text.Sample("iranker_queue_capacity", QueueCapacity);
+        text.Family("iranker_queue_bytes", "gauge", "Bytes of text the waiting requests hold (2 per character of queries, documents and IDs, 128 per document).");
+        text.Sample("iranker_queue_bytes", QueueBytes());
+        text.Family("iranker_queue_bytes_limit", "gauge", "The most bytes of text the waiting requests may hold (QueueBytes); an empty queue still takes one larger request.");
+        text.Sample("iranker_queue_bytes_limit", QueueBytesLimit);
         text.Family("iranker_inflight_requests", "gauge", "Requests inside an engine call.");
         text.Sample("iranker_inflight_requests", Interlocked.Read(ref _inFlight));
         text.Family("iranker_rejected_total", "counter", "Requests refused before ranking, by reason.");

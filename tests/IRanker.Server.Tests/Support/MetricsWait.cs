@@ -6,6 +6,9 @@ internal static class MetricsWait
     /// <summary>Until the queue holds <paramref name="depth"/> requests.</summary>
     public static Task QueueAsync(HttpClient client, int depth) => LineAsync(client, $"iranker_queue_depth {depth}\n");
 
+    /// <summary>Until the queued requests hold <paramref name="bytes"/> bytes of text.</summary>
+    public static Task QueueBytesAsync(HttpClient client, long bytes) => LineAsync(client, $"\niranker_queue_bytes {bytes}\n");
+
     /// <summary>Until <c>/metrics</c> contains <paramref name="line"/> (for 10 s at most).</summary>
     /// <exception cref="TimeoutException">It never did.</exception>
     public static async Task LineAsync(HttpClient client, string line)

@@ -41,6 +41,7 @@ internal static partial class RankEndpoint
 
         var (candidates, invalid) = Candidates(request.Candidates!, scenario, limits);
         if (invalid is not null) return invalid;
+        request.Candidates = null;   // the parsed JSON goes: while the request waits it holds its texts (IRanker:QueueBytes)
         var query = new RankingQuery(request.Context!, candidates!, scenario, task);
         if (options.LogTexts) LogTexts(logger, request.Context!, candidates!.Select(c => c.Text).ToArray());
         var schedule = service.ScheduleFor(candidates!.Count, mode);
