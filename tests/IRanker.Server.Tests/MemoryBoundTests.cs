@@ -108,6 +108,94 @@ public sealed class MemoryBoundTests
         new FakeProcess { Resident = 300 }.Bound(null).PlanRound(32, 16_384).MaxCandidates.Should().Be(int.MaxValue, "no bound, no cap");
     }
 
+    private const long MiB = 1 << 20;
+
+    /// <summary>
+    /// A bound of 1,000 MiB at 300 MiB resident (500 MiB left under 80%) that has measured one round of two 30-document
+    /// lists of 1,000 prompt tokens each: 100 MiB over its start with forward batches of 16,384 tokens.
+    /// </summary>
+    private static (FakeProcess Process, MemoryBound Bound, RoundPlan Plan) AfterAShortRound(long? limit = 1000 * MiB)
+    {
+        var process = new FakeProcess { Resident = 300 * MiB };
+        var bound = process.Bound(limit);
+        bound.RoundFinished(new RoundShape(Candidates: 60, PromptTokens: 2_000, LongestPromptTokens: 1_000), 16_384, 300 * MiB, 400 * MiB);
+        return (process, bound, bound.PlanRound(32, 16_384));
+    }
+
+    private static readonly RoundShape ShortList = new(Candidates: 30, PromptTokens: 1_000, LongestPromptTokens: 1_000);
+    private static readonly RoundShape LongList = new(Candidates: 100, PromptTokens: 6_000, LongestPromptTokens: 6_000);
+
+    [Fact]
+    public void A_round_of_long_lists_ranks_with_a_smaller_token_budget_than_a_round_of_short_lists_at_the_same_headroom()
+    {
+        var (_, bound, plan) = AfterAShortRound();
+        var shortRound = ShortList + ShortList + ShortList + ShortList;
+        plan.MaxCandidates.Should().Be(300, "500 MiB at 100 MiB per 60 candidates: the per-candidate rate admits 120 short or 100 long candidates alike");
+
+        bound.Fits(shortRound, plan.TokenBudget).Should().BeTrue();
+        bound.BudgetFor(shortRound, plan.TokenBudget).Should().Be(16_384, "4,000 prompt tokens and a longest prompt of 1,000 take about 200 MiB");
+        bound.Fits(LongList, plan.TokenBudget).Should().BeTrue();
+        bound.BudgetFor(LongList, plan.TokenBudget).Should().Be(13_653,
+            "the attention part grows with the longest prompt: 100 MiB x (T x 6,000) / (16,384 x 1,000) fits 500 MiB up to T = 13,653");
+    }
+
+    [Fact]
+    public void A_round_of_long_lists_takes_fewer_requests_when_a_lower_token_budget_does_not_make_them_fit()
+    {
+        var (_, bound, plan) = AfterAShortRound();
+        var eightShort = ShortList + ShortList + ShortList + ShortList + ShortList + ShortList + ShortList + ShortList;
+
+        bound.Fits(eightShort, plan.TokenBudget).Should().BeTrue("8,000 prompt tokens take about 400 MiB");
+        (eightShort.Candidates <= plan.MaxCandidates && (LongList + LongList).Candidates <= plan.MaxCandidates).Should().BeTrue(
+            "the per-candidate rate would take both rounds");
+        bound.Fits(LongList + LongList, plan.TokenBudget).Should().BeFalse(
+            "12,000 prompt tokens of key/value caches take about 600 MiB at any token budget: the second long list waits");
+    }
+
+    [Fact]
+    public void The_token_budget_is_not_lowered_below_the_longest_prompt()
+    {
+        var (process, bound, _) = AfterAShortRound();
+        process.Resident = 760 * MiB;   // 40 MiB left under 80%
+        var plan = bound.PlanRound(32, 16_384);
+
+        bound.Fits(LongList, plan.TokenBudget).Should().BeFalse();
+        bound.BudgetFor(LongList, plan.TokenBudget).Should().Be(6_000, "a forward batch holds at least the longest prompt");
+        bound.BudgetFor(LongList, 4_096).Should().Be(4_096, "never above the plan's budget");
+    }
+
+    [Fact]
+    public void Without_a_bound_the_lists_change_no_plan()
+    {
+        var (_, bound, plan) = AfterAShortRound(limit: null);
+
+        plan.Should().Be(new RoundPlan(32, 16_384, Trimmed: false, int.MaxValue));
+        bound.Fits(LongList + LongList + LongList, plan.TokenBudget).Should().BeTrue();
+        bound.BudgetFor(LongList + LongList + LongList, plan.TokenBudget).Should().Be(16_384);
+    }
+
+    [Fact]
+    public void Before_any_round_was_measured_every_round_fits_with_the_full_budget()
+    {
+        var bound = new FakeProcess { Resident = 300 * MiB }.Bound(1000 * MiB);
+        var plan = bound.PlanRound(32, 16_384);
+
+        bound.Fits(LongList + LongList, plan.TokenBudget).Should().BeTrue();
+        bound.BudgetFor(LongList + LongList, plan.TokenBudget).Should().Be(16_384);
+    }
+
+    [Fact]
+    public void A_list_s_prompt_tokens_are_estimated_from_its_characters_and_its_longest_prompt_is_capped_by_the_model_s_positions()
+    {
+        var query = new IRanker.Model.RankingQuery("q", [new("a", new string('x', 2_998)), new("b", new string('y', 2_998))]);
+
+        var shape = RoundShape.Of(query, maxPromptTokens: 32_768);
+        shape.Should().Be(new RoundShape(2, 2_000 + 2 * RoundShape.TokensPerCandidate + RoundShape.TokensPerPrompt, 2_000 + 2 * RoundShape.TokensPerCandidate + RoundShape.TokensPerPrompt),
+            "5,999 characters at 3 per token, rounded up, and the prompt's own tokens");
+        RoundShape.Of(query, maxPromptTokens: 1_024).LongestPromptTokens.Should().Be(1_024, "a longer list is ranked in windows of the model's positions");
+        (shape + RoundShape.Of(query, 1_024)).Should().Be(new RoundShape(4, 2 * shape.PromptTokens, shape.LongestPromptTokens));
+    }
+
     [Fact]
     public void Admission_reuses_a_reading_within_the_measuring_interval()
     {

@@ -19,6 +19,9 @@ internal interface IRankingBackend : IDisposable
     /// <summary>The padded tokens per forward batch of a full round.</summary>
     int TokenBudget { get; }
 
+    /// <summary>The longest prompt the model ranks in one piece (its positions): a longer list is ranked in windows.</summary>
+    int MaxPromptTokens => int.MaxValue;
+
     /// <summary>One line about the model, for the log and the readiness probe.</summary>
     string Description { get; }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using IRanker.Model;
 
 namespace IRanker.Server.Hosting;
 
@@ -11,7 +12,12 @@ namespace IRanker.Server.Hosting;
 /// <para>Each round's growth of the resident memory (its peak over its start) is measured, per candidate, and the next
 /// round takes no more candidates than the memory left under <see cref="SoftShare"/> of the bound holds at that rate
 /// (the larger of the last round's rate and three quarters of the rate before it, so a light round does not make the
-/// next one reckless). Three levels of the resident memory, measured after a trim: up to <see cref="SoftShare"/> of
+/// next one reckless). The same growth is also learned per prompt token (the key/value caches grow with the tokens of
+/// the round's prompts) and per attention cell (the attention scores of a forward batch grow with its token budget
+/// times its longest prompt, not with the candidates), so that a round of long lists is sized by its lists: the worker
+/// takes a request only while the round's estimate (<see cref="Estimate"/>, the larger of the two parts) fits the memory
+/// left at the lowest token budget allowed (<see cref="Fits"/>), and ranks the round with the largest token budget that
+/// fits (<see cref="BudgetFor"/>), never below its longest prompt. Three levels of the resident memory, measured after a trim: up to <see cref="SoftShare"/> of
 /// the bound a round is full-sized but for that candidate cap; above it a round takes half the requests and ranks in forward batches of half the token
 /// budget (activations are most of a round's memory, and they grow with the batch); above <see cref="HardShare"/> a
 /// round takes one request, with a quarter of the budget, and new requests are refused while others are waiting or
@@ -34,6 +40,9 @@ internal sealed class MemoryBound
     private long _measuredAt;
     private long _trims;
     private double _bytesPerCandidate;
+    private double _bytesPerPromptToken;
+    private double _bytesPerAttentionCell;
+    private long _headroom = long.MaxValue;
 
     /// <param name="limitBytes">The bound; null for none.</param>
     /// <param name="resident">Reads the resident memory in bytes.</param>
@@ -80,6 +89,7 @@ internal sealed class MemoryBound
         int candidates = _bytesPerCandidate > 0
             ? (int)Math.Clamp((SoftShare * limit - resident) / _bytesPerCandidate, 0, int.MaxValue)
             : int.MaxValue;
+        Volatile.Write(ref _headroom, (long)Math.Max(0, SoftShare * limit - resident));
         return Level switch
         {
             MemoryLevel.Normal => new RoundPlan(maxRequests, tokenBudget, trimmed, candidates),
@@ -95,12 +105,71 @@ internal sealed class MemoryBound
     /// <param name="candidates">The candidates the round ranked.</param>
     /// <param name="startBytes">The resident memory when it started.</param>
     /// <param name="peakBytes">The peak resident memory while it ran (0 when unknown: nothing is learned).</param>
-    public void RoundFinished(int candidates, long startBytes, long peakBytes)
+    public void RoundFinished(int candidates, long startBytes, long peakBytes) =>
+        RoundFinished(new RoundShape(candidates, 0, 0), 0, startBytes, peakBytes);
+
+    /// <summary>
+    /// What a round cost: called by the worker after it, with the round's lists, the token budget it ranked with, and
+    /// the resident memory at its start and its peak. Three rates are learned, each as if it alone explained the
+    /// round's growth (the larger of this round's rate and three quarters of the rate before): per candidate, per
+    /// prompt token (the key/value caches) and per attention cell (token budget × longest prompt: the attention scores
+    /// of a forward batch).
+    /// </summary>
+    /// <param name="shape">The round's lists (<see cref="RoundShape.Of"/>).</param>
+    /// <param name="tokenBudget">The token budget the round's forward batches had (0 when unknown: no attention rate is learned).</param>
+    /// <param name="startBytes">The resident memory when it started.</param>
+    /// <param name="peakBytes">The peak resident memory while it ran (0 when unknown: nothing is learned).</param>
+    public void RoundFinished(RoundShape shape, int tokenBudget, long startBytes, long peakBytes)
     {
-        if (candidates < 1 || peakBytes <= 0) return;
-        double rate = Math.Max(0, peakBytes - startBytes) / (double)candidates;
-        _bytesPerCandidate = Math.Max(rate, 0.75 * _bytesPerCandidate);
+        if (shape.Candidates < 1 || peakBytes <= 0) return;
+        double growth = Math.Max(0, peakBytes - startBytes);
+        _bytesPerCandidate = Learn(_bytesPerCandidate, growth, shape.Candidates);
+        _bytesPerPromptToken = Learn(_bytesPerPromptToken, growth, shape.PromptTokens);
+        if (tokenBudget > 0) _bytesPerAttentionCell = Learn(_bytesPerAttentionCell, growth, AttentionCells(shape, tokenBudget));
     }
+
+    private static double Learn(double before, double growth, double units) =>
+        units > 0 ? Math.Max(growth / units, 0.75 * before) : before;
+
+    /// <summary>The attention part's feature: the token budget × the longest prompt a forward batch can hold (at most the budget).</summary>
+    private static double AttentionCells(RoundShape shape, int tokenBudget) => (double)tokenBudget * Math.Min(shape.LongestPromptTokens, tokenBudget);
+
+    /// <summary>
+    /// The memory a round of <paramref name="shape"/> is expected to take over its start with forward batches of
+    /// <paramref name="tokenBudget"/> tokens: the larger of what its prompt tokens and its attention cells take at the
+    /// rates learned (0 before any round was measured).
+    /// </summary>
+    public double Estimate(RoundShape shape, int tokenBudget) =>
+        Math.Max(_bytesPerPromptToken * shape.PromptTokens, _bytesPerAttentionCell * AttentionCells(shape, tokenBudget));
+
+    /// <summary>
+    /// Whether a round of <paramref name="shape"/> fits the memory left under <see cref="SoftShare"/> of the bound at
+    /// the last plan, with its token budget lowered as far as <see cref="BudgetFor"/> may; always without a bound.
+    /// </summary>
+    public bool Fits(RoundShape shape, int tokenBudget) =>
+        LimitBytes is null || Estimate(shape, Floor(shape, tokenBudget)) <= Volatile.Read(ref _headroom);
+
+    /// <summary>
+    /// The token budget a round of <paramref name="shape"/> ranks with: the largest, up to <paramref name="tokenBudget"/>
+    /// (the plan's), whose estimate fits the memory left under <see cref="SoftShare"/> of the bound at the last plan, and
+    /// not below the round's longest prompt (so that a prompt fits a forward batch); the plan's without a bound.
+    /// </summary>
+    public int BudgetFor(RoundShape shape, int tokenBudget)
+    {
+        long headroom = Volatile.Read(ref _headroom);
+        if (LimitBytes is null || Estimate(shape, tokenBudget) <= headroom) return tokenBudget;
+        int floor = Floor(shape, tokenBudget);
+        int low = floor, high = tokenBudget;   // the estimate grows with the budget: the largest that fits, by halving
+        while (low < high)
+        {
+            int mid = low + (high - low + 1) / 2;
+            if (Estimate(shape, mid) <= headroom) low = mid;
+            else high = mid - 1;
+        }
+        return low;
+    }
+
+    private static int Floor(RoundShape shape, int tokenBudget) => (int)Math.Clamp(shape.LongestPromptTokens, 1, Math.Max(1, tokenBudget));
 
     /// <summary>Whether a new request may enter the queue: always without a bound or when idle; not while over the bound and busy.</summary>
     /// <param name="busy">Requests are waiting or ranking.</param>
@@ -140,3 +209,39 @@ internal enum MemoryLevel
 /// <param name="Trimmed">The heap was trimmed before it.</param>
 /// <param name="MaxCandidates">The most candidates it takes, from the memory a candidate took in the rounds before (a round takes at least one request whatever its size).</param>
 internal sealed record RoundPlan(int MaxRequests, int TokenBudget, bool Trimmed, int MaxCandidates);
+
+/// <summary>
+/// What the memory bound knows of a round's lists before they are ranked: their candidates, their prompts' tokens
+/// (the key/value caches hold them) and the longest prompt (the attention scores of a forward batch grow with it).
+/// </summary>
+/// <param name="Candidates">The candidates of every list.</param>
+/// <param name="PromptTokens">The tokens of every list's prompt, estimated from its characters.</param>
+/// <param name="LongestPromptTokens">The longest prompt's tokens, at most the model's positions (a longer list is ranked in windows).</param>
+internal readonly record struct RoundShape(int Candidates, long PromptTokens, int LongestPromptTokens)
+{
+    /// <summary>
+    /// Characters per token assumed for a prompt: Qwen2's tokenizer takes about 4 characters of English per token;
+    /// 3 errs toward more tokens.
+    /// </summary>
+    public const double CharsPerToken = 3;
+
+    /// <summary>Tokens a prompt spends per candidate besides its text: its label and separators (an estimate).</summary>
+    public const int TokensPerCandidate = 8;
+
+    /// <summary>Tokens of a prompt's instructions besides the query and the candidates (an estimate).</summary>
+    public const int TokensPerPrompt = 64;
+
+    /// <summary>The shape of one list, its prompt's tokens estimated from its characters; the longest at most <paramref name="maxPromptTokens"/>.</summary>
+    public static RoundShape Of(RankingQuery query, int maxPromptTokens)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        long chars = query.Context.Length;
+        foreach (var candidate in query.Candidates) chars += candidate.Id.Length + candidate.Text.Length;
+        long tokens = (long)Math.Ceiling(chars / CharsPerToken) + (long)TokensPerCandidate * query.Candidates.Count + TokensPerPrompt;
+        return new RoundShape(query.Candidates.Count, tokens, (int)Math.Min(tokens, Math.Max(1, maxPromptTokens)));
+    }
+
+    /// <summary>Two rounds' lists together.</summary>
+    public static RoundShape operator +(RoundShape a, RoundShape b) =>
+        new(a.Candidates + b.Candidates, a.PromptTokens + b.PromptTokens, Math.Max(a.LongestPromptTokens, b.LongestPromptTokens));
+}

@@ -17,6 +17,8 @@ internal sealed class ModelBackend(IRankerModel model, RankerOptions options, ID
 
     public int TokenBudget => options.TokenBudget;
 
+    public int MaxPromptTokens => model.Model.Config.MaxPositionEmbeddings;
+
     public string Description => description;
 
     public BackendRun Rank(IReadOnlyList<RankingQuery> queries, RankSettings settings, CancellationToken cancellationToken)

@@ -150,9 +150,13 @@ internal sealed partial class RankingWorker(
             bool bounded = service.Memory.LimitBytes is not null;
             long startBytes = bounded && NativeHeap.ResetPeak() ? NativeHeap.ResidentBytes() : 0;
             round.Clear();
-            int candidates = 0;
+            // The round takes jobs in queue order while its lists fit the memory left (at the lowest token budget the
+            // bound may give them), then ranks with the largest budget they fit at (MemoryBound.BudgetFor).
+            var shape = default(RoundShape);
             while (round.Count < plan.MaxRequests && service.Queue.TryPeek(out var next)
-                   && (round.Count == 0 || candidates + next.Query.Candidates.Count <= plan.MaxCandidates)
+                   && (round.Count == 0
+                       || (shape.Candidates + next.Query.Candidates.Count <= plan.MaxCandidates
+                           && service.Memory.Fits(shape + RoundShape.Of(next.Query, backend.MaxPromptTokens), plan.TokenBudget)))
                    && service.Queue.TryTake(out var job))
             {
                 if (job.Cancellation.IsCancellationRequested)
@@ -162,8 +166,9 @@ internal sealed partial class RankingWorker(
                     continue;
                 }
                 round.Add(job);
-                candidates += job.Query.Candidates.Count;
+                shape += RoundShape.Of(job.Query, backend.MaxPromptTokens);
             }
+            int tokenBudget = service.Memory.BudgetFor(shape, plan.TokenBudget);
             foreach (var call in PlanCalls(round, service.Options.ShortListDocuments))
             {
                 // A client that left while an earlier call of its round ran costs no model call either.
@@ -171,9 +176,9 @@ internal sealed partial class RankingWorker(
                 foreach (var left in call.Jobs.Where(j => !jobs.Contains(j))) left.Cancel();
                 if (jobs.Count < call.Jobs.Count) metrics.Cancelled("queued", call.Jobs.Count - jobs.Count);
                 if (jobs.Count > 0)
-                    await RankTogetherAsync(backend, new RankSettings(call.Mode, call.Schedule, plan.TokenBudget), jobs, stoppingToken).ConfigureAwait(false);
+                    await RankTogetherAsync(backend, new RankSettings(call.Mode, call.Schedule, tokenBudget), jobs, stoppingToken).ConfigureAwait(false);
             }
-            if (startBytes > 0) service.Memory.RoundFinished(candidates, startBytes, NativeHeap.PeakResidentBytes());
+            if (startBytes > 0) service.Memory.RoundFinished(shape, tokenBudget, startBytes, NativeHeap.PeakResidentBytes());
         }
     }
 
