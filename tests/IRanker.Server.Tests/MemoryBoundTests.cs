@@ -111,45 +111,53 @@ public sealed class MemoryBoundTests
     private const long MiB = 1 << 20;
 
     /// <summary>
-    /// A bound of 1,000 MiB at 300 MiB resident (500 MiB left under 80%) that has measured one round of two 30-document
-    /// lists of 1,000 prompt tokens each: 100 MiB over its start with forward batches of 16,384 tokens.
+    /// A bound of 1,000 MiB at 300 MiB resident (500 MiB left under 80%) that has measured one round of sixteen
+    /// 30-document lists of 1,024 prompt tokens each: 256 MiB over its start with forward batches of 16,384 tokens,
+    /// that is 16 KiB per prompt token, 256 MiB per 16,384 x 1,000 attention cells and 256 MiB per 480 candidates.
     /// </summary>
     private static (FakeProcess Process, MemoryBound Bound, RoundPlan Plan) AfterAShortRound(long? limit = 1000 * MiB)
     {
         var process = new FakeProcess { Resident = 300 * MiB };
         var bound = process.Bound(limit);
-        bound.RoundFinished(new RoundShape(Candidates: 60, PromptTokens: 2_000, LongestPromptTokens: 1_000), 16_384, 300 * MiB, 400 * MiB);
+        bound.RoundFinished(new RoundShape(Candidates: 480, PromptTokens: 16_384, LongestPromptTokens: 1_000), 16_384, 300 * MiB, 556 * MiB);
         return (process, bound, bound.PlanRound(32, 16_384));
     }
 
-    private static readonly RoundShape ShortList = new(Candidates: 30, PromptTokens: 1_000, LongestPromptTokens: 1_000);
-    private static readonly RoundShape LongList = new(Candidates: 100, PromptTokens: 6_000, LongestPromptTokens: 6_000);
+    private static RoundShape Lists(int count, int candidates, int promptTokens)
+    {
+        var shape = default(RoundShape);
+        for (int i = 0; i < count; i++) shape += new RoundShape(candidates, promptTokens, promptTokens);
+        return shape;
+    }
 
     [Fact]
     public void A_round_of_long_lists_ranks_with_a_smaller_token_budget_than_a_round_of_short_lists_at_the_same_headroom()
     {
         var (_, bound, plan) = AfterAShortRound();
-        var shortRound = ShortList + ShortList + ShortList + ShortList;
-        plan.MaxCandidates.Should().Be(300, "500 MiB at 100 MiB per 60 candidates: the per-candidate rate admits 120 short or 100 long candidates alike");
+        var shortRound = Lists(26, candidates: 30, promptTokens: 1_000);
+        var longRound = Lists(8, candidates: 100, promptTokens: 3_000);
+        plan.MaxCandidates.Should().Be(937, "500 MiB at 256 MiB per 480 candidates");
+        (shortRound.Candidates, longRound.Candidates).Should().Be((780, 800), "the per-candidate rate admits both rounds alike");
 
         bound.Fits(shortRound, plan.TokenBudget).Should().BeTrue();
-        bound.BudgetFor(shortRound, plan.TokenBudget).Should().Be(16_384, "4,000 prompt tokens and a longest prompt of 1,000 take about 200 MiB");
-        bound.Fits(LongList, plan.TokenBudget).Should().BeTrue();
-        bound.BudgetFor(LongList, plan.TokenBudget).Should().Be(13_653,
-            "the attention part grows with the longest prompt: 100 MiB x (T x 6,000) / (16,384 x 1,000) fits 500 MiB up to T = 13,653");
+        bound.BudgetFor(shortRound, plan.TokenBudget).Should().Be(16_384, "26,000 prompt tokens take about 406 MiB, the attention of prompts of 1,000 tokens 256 MiB");
+        bound.Fits(longRound, plan.TokenBudget).Should().BeTrue("24,000 prompt tokens take 375 MiB");
+        bound.BudgetFor(longRound, plan.TokenBudget).Should().Be(10_666,
+            "the attention part grows with the longest prompt: 256 MiB x (T x 3,000) / (16,384 x 1,000) fits 500 MiB up to T = 10,666");
     }
 
     [Fact]
-    public void A_round_of_long_lists_takes_fewer_requests_when_a_lower_token_budget_does_not_make_them_fit()
+    public void A_round_of_long_lists_takes_fewer_requests_when_a_smaller_token_budget_does_not_make_them_fit()
     {
         var (_, bound, plan) = AfterAShortRound();
-        var eightShort = ShortList + ShortList + ShortList + ShortList + ShortList + ShortList + ShortList + ShortList;
+        var shortRound = Lists(30, candidates: 30, promptTokens: 1_000);
 
-        bound.Fits(eightShort, plan.TokenBudget).Should().BeTrue("8,000 prompt tokens take about 400 MiB");
-        (eightShort.Candidates <= plan.MaxCandidates && (LongList + LongList).Candidates <= plan.MaxCandidates).Should().BeTrue(
-            "the per-candidate rate would take both rounds");
-        bound.Fits(LongList + LongList, plan.TokenBudget).Should().BeFalse(
-            "12,000 prompt tokens of key/value caches take about 600 MiB at any token budget: the second long list waits");
+        shortRound.Candidates.Should().Be(900);
+        Lists(9, candidates: 100, promptTokens: 4_000).Candidates.Should().Be(900, "the per-candidate rate (937) would take both rounds");
+        bound.Fits(shortRound, plan.TokenBudget).Should().BeTrue("30,000 prompt tokens take about 469 MiB");
+        bound.Fits(Lists(8, candidates: 100, promptTokens: 4_000), plan.TokenBudget).Should().BeTrue("32,000 prompt tokens take 500 MiB, and at a budget of 4,000 the attention 250 MiB");
+        bound.Fits(Lists(9, candidates: 100, promptTokens: 4_000), plan.TokenBudget).Should().BeFalse(
+            "36,000 prompt tokens of key/value caches take about 562 MiB at any token budget: the ninth long list waits");
     }
 
     [Fact]
@@ -158,30 +166,44 @@ public sealed class MemoryBoundTests
         var (process, bound, _) = AfterAShortRound();
         process.Resident = 760 * MiB;   // 40 MiB left under 80%
         var plan = bound.PlanRound(32, 16_384);
+        var longList = Lists(1, candidates: 100, promptTokens: 3_000);
 
-        bound.Fits(LongList, plan.TokenBudget).Should().BeFalse();
-        bound.BudgetFor(LongList, plan.TokenBudget).Should().Be(6_000, "a forward batch holds at least the longest prompt");
-        bound.BudgetFor(LongList, 4_096).Should().Be(4_096, "never above the plan's budget");
+        bound.Fits(longList, plan.TokenBudget).Should().BeFalse();
+        bound.BudgetFor(longList, plan.TokenBudget).Should().Be(3_000, "a forward batch holds at least the longest prompt");
+        bound.BudgetFor(longList, 2_048).Should().Be(2_048, "never above the plan's budget");
+    }
+
+    [Fact]
+    public void The_rates_per_token_and_per_attention_cell_do_not_fall_after_a_round_that_reused_memory()
+    {
+        var (_, bound, plan) = AfterAShortRound();
+        var longRound = Lists(8, candidates: 100, promptTokens: 3_000);
+
+        bound.RoundFinished(Lists(1, candidates: 30, promptTokens: 1_000), 16_384, 400 * MiB, 400 * MiB);
+        bound.Fits(longRound, plan.TokenBudget).Should().BeTrue();
+        bound.BudgetFor(longRound, plan.TokenBudget).Should().Be(10_666, "as before the light round");
     }
 
     [Fact]
     public void Without_a_bound_the_lists_change_no_plan()
     {
         var (_, bound, plan) = AfterAShortRound(limit: null);
+        var longRound = Lists(32, candidates: 100, promptTokens: 4_000);
 
         plan.Should().Be(new RoundPlan(32, 16_384, Trimmed: false, int.MaxValue));
-        bound.Fits(LongList + LongList + LongList, plan.TokenBudget).Should().BeTrue();
-        bound.BudgetFor(LongList + LongList + LongList, plan.TokenBudget).Should().Be(16_384);
+        bound.Fits(longRound, plan.TokenBudget).Should().BeTrue();
+        bound.BudgetFor(longRound, plan.TokenBudget).Should().Be(16_384);
     }
 
     [Fact]
-    public void Before_any_round_was_measured_every_round_fits_with_the_full_budget()
+    public void Before_any_round_was_measured_a_round_takes_one_request_with_the_full_budget()
     {
         var bound = new FakeProcess { Resident = 300 * MiB }.Bound(1000 * MiB);
         var plan = bound.PlanRound(32, 16_384);
 
-        bound.Fits(LongList + LongList, plan.TokenBudget).Should().BeTrue();
-        bound.BudgetFor(LongList + LongList, plan.TokenBudget).Should().Be(16_384);
+        bound.Measured.Should().BeFalse();
+        bound.Fits(Lists(2, candidates: 30, promptTokens: 1_000), plan.TokenBudget).Should().BeFalse("the worker's first request is taken whatever the bound says; a second waits until a round was measured");
+        bound.BudgetFor(Lists(1, candidates: 100, promptTokens: 3_000), plan.TokenBudget).Should().Be(16_384);
     }
 
     [Fact]

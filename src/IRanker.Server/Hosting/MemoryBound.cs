@@ -12,12 +12,13 @@ namespace IRanker.Server.Hosting;
 /// <para>Each round's growth of the resident memory (its peak over its start) is measured, per candidate, and the next
 /// round takes no more candidates than the memory left under <see cref="SoftShare"/> of the bound holds at that rate
 /// (the larger of the last round's rate and three quarters of the rate before it, so a light round does not make the
-/// next one reckless). The same growth is also learned per prompt token (the key/value caches grow with the tokens of
+/// next one reckless). The same growth is also learned, as the largest rate seen, per prompt token (the key/value caches grow with the tokens of
 /// the round's prompts) and per attention cell (the attention scores of a forward batch grow with its token budget
 /// times its longest prompt, not with the candidates), so that a round of long lists is sized by its lists: the worker
 /// takes a request only while the round's estimate (<see cref="Estimate"/>, the larger of the two parts) fits the memory
 /// left at the lowest token budget allowed (<see cref="Fits"/>), and ranks the round with the largest token budget that
-/// fits (<see cref="BudgetFor"/>), never below its longest prompt. Three levels of the resident memory, measured after a trim: up to <see cref="SoftShare"/> of
+/// fits (<see cref="BudgetFor"/>), never below its longest prompt. Until a round was measured the estimate is unknown,
+/// and a round takes one request. Three levels of the resident memory, measured after a trim: up to <see cref="SoftShare"/> of
 /// the bound a round is full-sized but for that candidate cap; above it a round takes half the requests and ranks in forward batches of half the token
 /// budget (activations are most of a round's memory, and they grow with the batch); above <see cref="HardShare"/> a
 /// round takes one request, with a quarter of the budget, and new requests are refused while others are waiting or
@@ -111,9 +112,10 @@ internal sealed class MemoryBound
     /// <summary>
     /// What a round cost: called by the worker after it, with the round's lists, the token budget it ranked with, and
     /// the resident memory at its start and its peak. Three rates are learned, each as if it alone explained the
-    /// round's growth (the larger of this round's rate and three quarters of the rate before): per candidate, per
-    /// prompt token (the key/value caches) and per attention cell (token budget × longest prompt: the attention scores
-    /// of a forward batch).
+    /// round's growth: per candidate (the larger of this round's rate and three quarters of the rate before), and the
+    /// largest rate seen per prompt token (the key/value caches) and per attention cell (a full forward batch's tokens ×
+    /// the longest prompt: the attention scores). A round that reuses memory the heap kept from the rounds before grows
+    /// little, so those two rates never fall.
     /// </summary>
     /// <param name="shape">The round's lists (<see cref="RoundShape.Of"/>).</param>
     /// <param name="tokenBudget">The token budget the round's forward batches had (0 when unknown: no attention rate is learned).</param>
@@ -123,16 +125,24 @@ internal sealed class MemoryBound
     {
         if (shape.Candidates < 1 || peakBytes <= 0) return;
         double growth = Math.Max(0, peakBytes - startBytes);
-        _bytesPerCandidate = Learn(_bytesPerCandidate, growth, shape.Candidates);
-        _bytesPerPromptToken = Learn(_bytesPerPromptToken, growth, shape.PromptTokens);
-        if (tokenBudget > 0) _bytesPerAttentionCell = Learn(_bytesPerAttentionCell, growth, AttentionCells(shape, tokenBudget));
+        _bytesPerCandidate = Math.Max(growth / shape.Candidates, 0.75 * _bytesPerCandidate);
+        if (shape.PromptTokens > 0) _bytesPerPromptToken = Math.Max(_bytesPerPromptToken, growth / shape.PromptTokens);
+        if (tokenBudget > 0 && shape.PromptTokens > 0)
+            _bytesPerAttentionCell = Math.Max(_bytesPerAttentionCell, growth / AttentionCells(shape, tokenBudget));
+        if (shape.PromptTokens > 0) Volatile.Write(ref _measuredRounds, _measuredRounds + 1);
     }
 
-    private static double Learn(double before, double growth, double units) =>
-        units > 0 ? Math.Max(growth / units, 0.75 * before) : before;
+    private int _measuredRounds;
 
-    /// <summary>The attention part's feature: the token budget × the longest prompt a forward batch can hold (at most the budget).</summary>
-    private static double AttentionCells(RoundShape shape, int tokenBudget) => (double)tokenBudget * Math.Min(shape.LongestPromptTokens, tokenBudget);
+    /// <summary>Whether a round's lists have been measured: until then a round's estimate is unknown.</summary>
+    public bool Measured => Volatile.Read(ref _measuredRounds) > 0;
+
+    /// <summary>
+    /// The attention part's feature: the tokens of a full forward batch (the token budget, or all the round's prompt
+    /// tokens where they are fewer) × the longest prompt, at most the budget.
+    /// </summary>
+    private static double AttentionCells(RoundShape shape, int tokenBudget) =>
+        (double)Math.Min(tokenBudget, Math.Max(shape.PromptTokens, 1)) * Math.Min(shape.LongestPromptTokens, tokenBudget);
 
     /// <summary>
     /// The memory a round of <paramref name="shape"/> is expected to take over its start with forward batches of
@@ -144,10 +154,11 @@ internal sealed class MemoryBound
 
     /// <summary>
     /// Whether a round of <paramref name="shape"/> fits the memory left under <see cref="SoftShare"/> of the bound at
-    /// the last plan, with its token budget lowered as far as <see cref="BudgetFor"/> may; always without a bound.
+    /// the last plan, with its token budget lowered as far as <see cref="BudgetFor"/> may; always without a bound, never
+    /// before a round was measured (the worker's first round under a bound is one request, to learn from).
     /// </summary>
     public bool Fits(RoundShape shape, int tokenBudget) =>
-        LimitBytes is null || Estimate(shape, Floor(shape, tokenBudget)) <= Volatile.Read(ref _headroom);
+        LimitBytes is null || (Measured && Estimate(shape, Floor(shape, tokenBudget)) <= Volatile.Read(ref _headroom));
 
     /// <summary>
     /// The token budget a round of <paramref name="shape"/> ranks with: the largest, up to <paramref name="tokenBudget"/>

@@ -151,12 +151,13 @@ internal sealed partial class RankingWorker(
             long startBytes = bounded && NativeHeap.ResetPeak() ? NativeHeap.ResidentBytes() : 0;
             round.Clear();
             // The round takes jobs in queue order while its lists fit the memory left (at the lowest token budget the
-            // bound may give them), then ranks with the largest budget they fit at (MemoryBound.BudgetFor).
+            // bound may give them; where rounds cannot be measured, by the candidate cap alone), then ranks with the
+            // largest budget they fit at (MemoryBound.BudgetFor).
             var shape = default(RoundShape);
             while (round.Count < plan.MaxRequests && service.Queue.TryPeek(out var next)
                    && (round.Count == 0
                        || (shape.Candidates + next.Query.Candidates.Count <= plan.MaxCandidates
-                           && service.Memory.Fits(shape + RoundShape.Of(next.Query, backend.MaxPromptTokens), plan.TokenBudget)))
+                           && (startBytes == 0 || service.Memory.Fits(shape + RoundShape.Of(next.Query, backend.MaxPromptTokens), plan.TokenBudget))))
                    && service.Queue.TryTake(out var job))
             {
                 if (job.Cancellation.IsCancellationRequested)
@@ -178,7 +179,12 @@ internal sealed partial class RankingWorker(
                 if (jobs.Count > 0)
                     await RankTogetherAsync(backend, new RankSettings(call.Mode, call.Schedule, tokenBudget), jobs, stoppingToken).ConfigureAwait(false);
             }
-            if (startBytes > 0) service.Memory.RoundFinished(shape, tokenBudget, startBytes, NativeHeap.PeakResidentBytes());
+            if (startBytes > 0)
+            {
+                long peakBytes = NativeHeap.PeakResidentBytes();
+                service.Memory.RoundFinished(shape, tokenBudget, startBytes, peakBytes);
+                LogRoundMemory(round.Count, shape.Candidates, shape.PromptTokens, shape.LongestPromptTokens, tokenBudget, startBytes >> 20, peakBytes >> 20);
+            }
         }
     }
 
@@ -262,6 +268,9 @@ internal sealed partial class RankingWorker(
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The model '{Path}' could not be loaded; the server stops.")]
     private partial void LogLoadFailed(Exception error, string? path);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Round of {Jobs} requests, {Candidates} candidates, about {PromptTokens} prompt tokens (longest {LongestPromptTokens}), token budget {TokenBudget}: {StartMiB} MiB at its start, {PeakMiB} MiB at its peak.")]
+    private partial void LogRoundMemory(int jobs, int candidates, long promptTokens, int longestPromptTokens, int tokenBudget, long startMiB, long peakMiB);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A round of {Jobs} requests was cancelled: {Reason}.")]
     private partial void LogRoundCancelled(int jobs, string reason);
