@@ -203,9 +203,7 @@ public sealed class LongRequestsTests(TinyModels models)
         using var backend = new StandInBackend();
         // A bound of 1 MiB: the process is always over it.
         using var factory = ServerFactory.ForBackend(backend, ("MaxMemoryMB", "1"), ("RetryAfterSeconds", "2"));
-        var client = await factory.ReadyClientAsync();
-        (await backend.EnteredAsync(Patience)).Should().BeTrue("the warm-up ranking runs at start-up");
-        backend.Hold();
+        var client = await backend.HeldClientAsync(factory, Patience);
 
         var running = client.PostJsonAsync("/v1/rank", new { context = "running", candidates = new[] { "a", "b" } });
         (await backend.EnteredAsync(Patience)).Should().BeTrue("an idle server admits a request even over its bound");

@@ -26,9 +26,7 @@ public sealed class QueueBytesTests
     /// <summary>Starts a server on <paramref name="backend"/>, lets the warm-up pass, holds the next call and starts one request into it.</summary>
     private static async Task<(HttpClient Client, Task<HttpResponseMessage> Running)> RunningAsync(ServerFactory factory, StandInBackend backend)
     {
-        var client = await factory.ReadyClientAsync();
-        (await backend.EnteredAsync(Patience)).Should().BeTrue("the warm-up ranking runs at start-up");
-        backend.Hold();
+        var client = await backend.HeldClientAsync(factory, Patience);
         var running = client.PostJsonAsync("/v1/rank", Request("running", 2));
         (await backend.EnteredAsync(Patience)).Should().BeTrue("the first request is taken into a round and held there");
         return (client, running);

@@ -14,20 +14,12 @@ public sealed class QueueingTests
 
     private static object Request(string context) => new { context, candidates = new[] { "a", "b", "c" } };
 
-    private static async Task<StandInBackend> HeldAfterWarmUpAsync(StandInBackend backend)
-    {
-        (await backend.EnteredAsync(Patience)).Should().BeTrue("the warm-up ranking runs at start-up");
-        backend.Hold();
-        return backend;
-    }
-
     [Fact]
     public async Task Requests_that_arrive_while_the_model_is_busy_are_ranked_together_in_one_call()
     {
         using var backend = new StandInBackend();
         using var factory = ServerFactory.ForBackend(backend);
-        var client = await factory.ReadyClientAsync();
-        await HeldAfterWarmUpAsync(backend);
+        var client = await backend.HeldClientAsync(factory, Patience);
 
         var first = client.PostJsonAsync("/v1/rank", Request("first"));
         (await backend.EnteredAsync(Patience)).Should().BeTrue();
@@ -48,8 +40,7 @@ public sealed class QueueingTests
     {
         using var backend = new StandInBackend();
         using var factory = ServerFactory.ForBackend(backend, ("Batching", "false"));
-        var client = await factory.ReadyClientAsync();
-        await HeldAfterWarmUpAsync(backend);
+        var client = await backend.HeldClientAsync(factory, Patience);
 
         var first = client.PostJsonAsync("/v1/rank", Request("first"));
         (await backend.EnteredAsync(Patience)).Should().BeTrue();
@@ -66,8 +57,7 @@ public sealed class QueueingTests
     {
         using var backend = new StandInBackend();
         using var factory = ServerFactory.ForBackend(backend, ("QueueCapacity", "2"), ("RetryAfterSeconds", "3"));
-        var client = await factory.ReadyClientAsync();
-        await HeldAfterWarmUpAsync(backend);
+        var client = await backend.HeldClientAsync(factory, Patience);
 
         var running = client.PostJsonAsync("/v1/rank", Request("running"));
         (await backend.EnteredAsync(Patience)).Should().BeTrue();
@@ -89,8 +79,7 @@ public sealed class QueueingTests
     {
         using var backend = new StandInBackend();
         using var factory = ServerFactory.ForBackend(backend);
-        var client = await factory.ReadyClientAsync();
-        await HeldAfterWarmUpAsync(backend);
+        var client = await backend.HeldClientAsync(factory, Patience);
 
         var running = client.PostJsonAsync("/v1/rank", Request("running"));
         (await backend.EnteredAsync(Patience)).Should().BeTrue();
@@ -114,8 +103,7 @@ public sealed class QueueingTests
     {
         using var backend = new StandInBackend();
         using var factory = ServerFactory.ForBackend(backend);
-        var client = await factory.ReadyClientAsync();
-        await HeldAfterWarmUpAsync(backend);
+        var client = await backend.HeldClientAsync(factory, Patience);
 
         using var leaving = new CancellationTokenSource();
         var gone = client.PostJsonAsync("/v1/rank", Request("in the engine"), leaving.Token);
@@ -135,8 +123,7 @@ public sealed class QueueingTests
     {
         using var backend = new StandInBackend();
         using var factory = ServerFactory.ForBackend(backend);
-        var client = await factory.ReadyClientAsync();
-        await HeldAfterWarmUpAsync(backend);
+        var client = await backend.HeldClientAsync(factory, Patience);
         var running = client.PostJsonAsync("/v1/rank", Request("in flight"));
         (await backend.EnteredAsync(Patience)).Should().BeTrue();
 
@@ -159,8 +146,7 @@ public sealed class QueueingTests
     {
         using var backend = new StandInBackend();
         using var factory = ServerFactory.ForBackend(backend);
-        var client = await factory.ReadyClientAsync();
-        await HeldAfterWarmUpAsync(backend);
+        var client = await backend.HeldClientAsync(factory, Patience);
         var running = client.PostJsonAsync("/v1/rank", Request("too slow"));
         (await backend.EnteredAsync(Patience)).Should().BeTrue();
 

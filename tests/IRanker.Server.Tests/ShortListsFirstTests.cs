@@ -15,15 +15,6 @@ public sealed class ShortListsFirstTests
     private static object Request(string context, int documents) =>
         new { context, candidates = Enumerable.Range(0, documents).Select(i => $"{context} document {i}").ToArray() };
 
-    /// <summary>Starts a server on <paramref name="backend"/>, lets the warm-up pass and holds the next calls.</summary>
-    private static async Task<HttpClient> HeldClientAsync(ServerFactory factory, StandInBackend backend)
-    {
-        var client = await factory.ReadyClientAsync();
-        (await backend.EnteredAsync(Patience)).Should().BeTrue("the warm-up ranking runs at start-up");
-        backend.Hold();
-        return client;
-    }
-
     [Theory]
     [InlineData("100")]   // the long list shares the short lists' mode and schedule: only its size sets it apart
     [InlineData("50")]    // the long list takes the long-list schedule, a call of its own that came first in the queue
@@ -31,7 +22,7 @@ public sealed class ShortListsFirstTests
     {
         using var backend = new StandInBackend();
         using var factory = ServerFactory.ForBackend(backend, ("LongListDocuments", longListDocuments));
-        var client = await HeldClientAsync(factory, backend);
+        var client = await backend.HeldClientAsync(factory, Patience);
 
         var running = client.PostJsonAsync("/v1/rank", Request("running", 3));
         (await backend.EnteredAsync(Patience)).Should().BeTrue();
@@ -69,7 +60,7 @@ public sealed class ShortListsFirstTests
     {
         using var backend = new StandInBackend();
         using var factory = ServerFactory.ForBackend(backend, ("ShortListDocuments", "5"), ("LongListDocuments", "10"), ("LongListSchedule", "OnePass"));
-        var client = await HeldClientAsync(factory, backend);
+        var client = await backend.HeldClientAsync(factory, Patience);
 
         var running = client.PostJsonAsync("/v1/rank", Request("running", 3));
         (await backend.EnteredAsync(Patience)).Should().BeTrue();
@@ -101,7 +92,7 @@ public sealed class ShortListsFirstTests
     {
         using var backend = new StandInBackend();
         using var factory = ServerFactory.ForBackend(backend, ("LongListDocuments", "50"));
-        var client = await HeldClientAsync(factory, backend);
+        var client = await backend.HeldClientAsync(factory, Patience);
 
         var running = client.PostJsonAsync("/v1/rank", Request("running", 3));
         (await backend.EnteredAsync(Patience)).Should().BeTrue();

@@ -54,6 +54,18 @@ internal sealed class StandInBackend : IRankingBackend, IRankingBackendLoader
 
     public void ReleaseLongCalls() => _longOpen.Set();
 
+    /// <summary>
+    /// A ready client of <paramref name="factory"/>'s server (which runs on this backend) once its warm-up ranking has
+    /// entered <see cref="Rank"/>; the calls after it are held until <see cref="Release"/>.
+    /// </summary>
+    public async Task<HttpClient> HeldClientAsync(ServerFactory factory, TimeSpan timeout)
+    {
+        var client = await factory.ReadyClientAsync();
+        (await EnteredAsync(timeout)).Should().BeTrue("the warm-up ranking runs at start-up");
+        Hold();
+        return client;
+    }
+
     /// <summary>Waits until a call (the warm-up counts) has entered <see cref="Rank"/>.</summary>
     public Task<bool> EnteredAsync(TimeSpan timeout) => _entered.WaitAsync(timeout);
 
