@@ -109,34 +109,14 @@ internal sealed class StepForward : IDisposable
         using var scope = NewDisposeScope();
         var config = model.Config;
         var device = model.Device;
-        var sequences = Sequences(rows, options);
-        int batch = sequences.Count;
-        int maxPast = rows.Max(r => r.PastLength);
-        int maxNew = sequences.Max(s => s.Sum(r => rows[r].NewTokens));
-        int total = maxPast + maxNew;
+        var plan = StepBatchLayout.Build(rows, padTokenId, options);
+        int batch = plan.Batch, maxPast = plan.MaxPast, maxNew = plan.MaxNew, total = plan.Total, k = plan.Slots;
 
-        var input = new LayoutArrays(batch, maxNew, total, padTokenId);
-        var layouts = new SequenceLayout[batch];
-        var rowLayouts = new RowLayout[rows.Count];
-        int branchBase = 0;
-        for (int b = 0; b < batch; b++)
-        {
-            layouts[b] = new SequenceLayout();
-            int offset = 0, branchGroup = 0, segment = 0;
-            foreach (int r in sequences[b])
-            {
-                rowLayouts[r] = Layout(rows[r], b, segment++, offset, maxPast, input, layouts[b], ref branchGroup, ref branchBase, options.PromptLoss);
-                offset += rows[r].NewTokens;
-            }
-        }
-        var pastStart = sequences.Select(s => (long)(maxPast - rows[s[0]].PastLength)).ToArray();
-        int k = layouts.Max(l => l.Positions.Count);
-
-        var inputIds = tensor(input.Ids, [batch, maxNew], device: device);                  // [batch, new]
-        var positionIds = tensor(input.Positions, [batch, maxNew], device: device);         // [batch, new]
-        var mask = BranchLayout.Mask(tensor(input.Groups, [batch, maxNew], device: device), tensor(pastStart, [batch], device: device), maxPast,
-            tensor(input.Segments, [batch, maxNew], device: device), tensor(input.Limits, [batch, maxNew], device: device)); // [batch, 1, new, past + new]
-        var keepMask = tensor(input.Keep, [batch, total], device: device);                  // [batch, past + new]
+        var inputIds = tensor(plan.Input.Ids, [batch, maxNew], device: device);                  // [batch, new]
+        var positionIds = tensor(plan.Input.Positions, [batch, maxNew], device: device);         // [batch, new]
+        var mask = BranchLayout.Mask(tensor(plan.Input.Groups, [batch, maxNew], device: device), tensor(plan.PastStart, [batch], device: device), maxPast,
+            tensor(plan.Input.Segments, [batch, maxNew], device: device), tensor(plan.Input.Limits, [batch, maxNew], device: device)); // [batch, 1, new, past + new]
+        var keepMask = tensor(plan.Input.Keep, [batch, total], device: device);                  // [batch, past + new]
 
         bool needCache = maxPast > 0 || options.KeepCache || options.KeepPrefixes;
         var kvCache = needCache ? new KVCache(config.NumHiddenLayers) : null;
@@ -147,19 +127,19 @@ internal sealed class StepForward : IDisposable
 
             var gatherIndex = new long[batch * k];
             for (int b = 0; b < batch; b++)
-                for (int j = 0; j < k; j++) gatherIndex[b * k + j] = j < layouts[b].Positions.Count ? layouts[b].Positions[j] : 0;
+                for (int j = 0; j < k; j++) gatherIndex[b * k + j] = j < plan.Sequences[b].Positions.Count ? plan.Sequences[b].Positions[j] : 0;
             var index = tensor(gatherIndex, [batch, k], device: device);                    // [batch, k]
             var selected = hidden.gather(1, index.unsqueeze(-1).expand(-1, -1, hidden.shape[2])); // [batch, k, hidden]
             var logits = nn.functional.linear(selected, model.LmHeadWeight).to(ScalarType.Float32); // [batch, k, vocab]
             var flatSelected = selected.reshape(batch * k, -1);                             // [batch * k, hidden]
-            var last = tensor(rowLayouts.Select(l => (long)(l.Sequence * k + l.PointSlots[^1])).ToArray(), device: device); // [rows]
-            var points = tensor(rowLayouts.SelectMany(l => l.PointSlots.Select(slot => (long)(l.Sequence * k + slot))).ToArray(), device: device); // [points]
+            var last = tensor(plan.Rows.Select(l => (long)(l.Sequence * k + l.PointSlots[^1])).ToArray(), device: device); // [rows]
+            var points = tensor(plan.Rows.SelectMany(l => l.PointSlots.Select(slot => (long)(l.Sequence * k + slot))).ToArray(), device: device); // [points]
             var lastLogits = logits.reshape(batch * k, -1).index_select(0, last).contiguous(); // [rows, vocab]
             var lastHidden = flatSelected.index_select(0, last);                            // [rows, hidden]
             var pointHidden = flatSelected.index_select(0, points);                         // [points, hidden]
-            var (branchScores, promptLoss) = Scores(layouts, branchBase, logits, options.PromptLoss);
+            var (branchScores, promptLoss) = Scores(plan.Sequences, plan.BranchCount, logits, options.PromptLoss);
             var branchLengths = rows.SelectMany(r => Enumerable.Range(0, r.PointCount).SelectMany(p => r.Point(p).Branches.Select(t => t.Length))).ToArray();
-            var tokens = options.TokenTemperature is { } temperature ? TokenScores(layouts, branchLengths, logits, flatSelected, temperature) : null;
+            var tokens = options.TokenTemperature is { } temperature ? TokenScores(plan.Sequences, branchLengths, logits, flatSelected, temperature) : null;
 
             var prefixes = new PrefixCache?[rows.Count];
             if (options.KeepPrefixes) ExtractPrefixes(kvCache!, rows, maxPast, prefixes, model);
@@ -179,144 +159,10 @@ internal sealed class StepForward : IDisposable
     }
 
     /// <summary>
-    /// Which rows share each sequence of the batch: one row each, or with <see cref="StepForwardOptions.PackTokens"/>
-    /// consecutive rows while their tokens fit.
-    /// </summary>
-    private static List<List<int>> Sequences(IReadOnlyList<StepRow> rows, StepForwardOptions options)
-    {
-        bool pack = options.PackTokens > 0 && rows.All(r => r.PastLength == 0);
-        if (options.PackTokens > 0 && (options.KeepCache || options.KeepPrefixes))
-            throw new ArgumentException("Packed rows keep no cache: PackTokens cannot be combined with KeepCache or KeepPrefixes.", nameof(options));
-        var sequences = new List<List<int>>();
-        int used = 0;
-        for (int r = 0; r < rows.Count; r++)
-        {
-            int tokens = rows[r].NewTokens;
-            if (pack && sequences.Count > 0 && used + tokens <= options.PackTokens)
-            {
-                sequences[^1].Add(r);
-                used += tokens;
-                continue;
-            }
-            sequences.Add([r]);
-            used = tokens;
-        }
-        return sequences;
-    }
-
-    /// <summary>The flat input arrays of the batch, [batch, new] (and [batch, past + new] for <see cref="Keep"/>).</summary>
-    private sealed class LayoutArrays
-    {
-        public LayoutArrays(int batch, int maxNew, int total, int padTokenId)
-        {
-            MaxNew = maxNew;
-            Total = total;
-            Ids = Enumerable.Repeat((long)padTokenId, batch * maxNew).ToArray();
-            Positions = new long[batch * maxNew];
-            Groups = Enumerable.Repeat(-1L, batch * maxNew).ToArray();
-            Segments = Enumerable.Repeat(-1L, batch * maxNew).ToArray();
-            Limits = new long[batch * maxNew];
-            Keep = new long[batch * total];
-        }
-
-        public int MaxNew { get; }
-        public int Total { get; }
-        public long[] Ids { get; }
-        public long[] Positions { get; }
-
-        /// <summary>0 for a prompt token, a branch's number (from 1) for a branch token, -1 for padding.</summary>
-        public long[] Groups { get; }
-
-        /// <summary>The row a token belongs to within its sequence (0, 1, … when rows are packed), -1 for padding.</summary>
-        public long[] Segments { get; }
-
-        /// <summary>For a branch token, the column after the last prompt column it may see; for a prompt token the sequence's width.</summary>
-        public long[] Limits { get; }
-
-        public long[] Keep { get; }
-    }
-
-    /// <summary>
-    /// The logits one sequence of the batch needs (new-token indices) and what each gathered slot predicts: every branch
-    /// token, and with the prompt loss every prompt token after the first new one.
-    /// </summary>
-    private sealed class SequenceLayout
-    {
-        public List<long> Positions { get; } = [];
-
-        /// <summary>(slot, token, global branch index or -1 for a prompt token).</summary>
-        public List<(int Slot, long Token, int Branch)> Targets { get; } = [];
-    }
-
-    /// <summary>Where a row went: its sequence, and per step (branch point) the slot of its last prompt token.</summary>
-    private sealed record RowLayout(int Sequence, int[] PointSlots);
-
-    /// <summary>Fills <paramref name="row"/> into sequence <paramref name="b"/> as its segment <paramref name="segment"/>, from new column <paramref name="offset"/>.</summary>
-    private static RowLayout Layout(StepRow row, int b, int segment, int offset, int maxPast, LayoutArrays input, SequenceLayout layout,
-        ref int branchGroup, ref int branchBase, bool promptLoss)
-    {
-        int maxNew = input.MaxNew, total = input.Total;
-        int past = row.PastLength;
-        int promptNew = row.NewPromptTokens;
-        if (offset == 0)
-        {
-            for (int c = maxPast - past; c < maxPast + promptNew; c++) input.Keep[b * total + c] = 1;
-            for (int i = 0; i < maxNew; i++) input.Positions[b * maxNew + i] = past;
-        }
-        for (int i = 0; i < promptNew; i++)
-        {
-            int at = b * maxNew + offset + i;
-            input.Ids[at] = row.Prompt[past + i];
-            input.Positions[at] = past + i;
-            input.Groups[at] = 0;
-            input.Segments[at] = segment;
-            input.Limits[at] = maxNew;
-        }
-
-        var pointSlots = new int[row.PointCount];
-        int next = offset + promptNew;
-        for (int p = 0; p < row.PointCount; p++)
-        {
-            var point = row.Point(p);
-            if (point.PromptLength - 1 < past)
-                throw new ArgumentException($"A step at prompt length {point.PromptLength} lies inside the cached prefix ({past} tokens).", nameof(row));
-            layout.Positions.Add(offset + point.PromptLength - 1 - past);
-            pointSlots[p] = layout.Positions.Count - 1;
-            for (int branchIndex = 0; branchIndex < point.Branches.Count; branchIndex++)
-            {
-                var branch = point.Branches[branchIndex];
-                branchGroup++;
-                for (int j = 0; j < branch.Length; j++)
-                {
-                    int i = next + j, at = b * maxNew + i;
-                    input.Ids[at] = branch[j];
-                    input.Positions[at] = point.PromptLength + j;
-                    input.Groups[at] = branchGroup;
-                    input.Segments[at] = segment;
-                    input.Limits[at] = offset + point.PromptLength - past;
-                    // Token j is predicted at the step's last prompt token (j = 0) or at the branch's token j - 1.
-                    layout.Targets.Add((j == 0 ? pointSlots[p] : layout.Positions.Count - 1, branch[j], branchBase + branchIndex));
-                    if (j < branch.Length - 1) layout.Positions.Add(i);
-                }
-                next += branch.Length;
-            }
-            branchBase += point.Branches.Count;
-        }
-        if (promptLoss)
-            for (int i = 0; i + 1 < promptNew; i++)
-            {
-                if (past + i + 1 < row.PromptLossFrom) continue;
-                layout.Positions.Add(offset + i);
-                layout.Targets.Add((layout.Positions.Count - 1, row.Prompt[past + i + 1], -1));
-            }
-        return new RowLayout(b, pointSlots);
-    }
-
-    /// <summary>
     /// The branches' sequence log-probs, all steps' branches in one vector [Σ m], and the mean prompt loss; both
     /// differentiable.
     /// </summary>
-    private static (Tensor Branches, Tensor? PromptLoss) Scores(SequenceLayout[] layouts, int branchCount, Tensor logits, bool promptLoss)
+    private static (Tensor Branches, Tensor? PromptLoss) Scores(StepBatchLayout.SequenceLayout[] layouts, int branchCount, Tensor logits, bool promptLoss)
     {
         long k = logits.shape[1], vocab = logits.shape[2];
         var device = logits.device;
@@ -350,7 +196,7 @@ internal sealed class StepForward : IDisposable
     /// hidden state that predicts it, one row per branch (<paramref name="branchLengths"/>, in the forward's order),
     /// padded to the longest; differentiable. The branches' sequence log-probs (<see cref="Scores"/>) do not use these.
     /// </summary>
-    private static BranchTokens TokenScores(SequenceLayout[] layouts, int[] branchLengths, Tensor logits, Tensor flatSelected, double temperature)
+    private static BranchTokens TokenScores(StepBatchLayout.SequenceLayout[] layouts, int[] branchLengths, Tensor logits, Tensor flatSelected, double temperature)
     {
         long k = logits.shape[1], vocab = logits.shape[2];
         var device = logits.device;
