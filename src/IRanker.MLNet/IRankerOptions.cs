@@ -125,6 +125,17 @@ public sealed class IRankerOptions
     public PromptLayout? PromptLayout { get; set; }
 
     /// <summary>
+    /// How Choice mode scores a step's candidates, in training and when ranking (docs/ranking.md, "Choice scoring"):
+    /// <see cref="Model.ChoiceScoring.FullSequence"/> (every token of each ID) or
+    /// <see cref="Model.ChoiceScoring.UniquePrefix"/> (each ID up to the token that tells it apart, renormalised where
+    /// the IDs part: several times fewer tokens per step for long IDs such as titles). Default null: the scoring saved
+    /// with a checkpoint (<see cref="Model.ChoiceScoring.FullSequence"/> for a Hugging Face download or a folder saved
+    /// before the choice existed), and <see cref="Model.ChoiceScoring.FullSequence"/> for a model trained from scratch.
+    /// A model ranks best with the scoring it was trained with; the trained model keeps it.
+    /// </summary>
+    public ChoiceScoring? ChoiceScoring { get; set; }
+
+    /// <summary>
     /// The training hyper-parameters (docs/training.md), among them <see cref="TrainingOptions.TaskWeights"/> (how often
     /// each task's groups are drawn) and <see cref="TrainingOptions.ShuffleCandidates"/>. Four of its settings are set
     /// above and only there: <see cref="WarmStartSteps"/>, <see cref="TrainingSteps"/>, <see cref="Seed"/> and

@@ -84,6 +84,13 @@ public sealed class IRankerModel : IDisposable
     /// </summary>
     public PromptLayout Layout { get; internal set; }
 
+    /// <summary>
+    /// How Choice mode scores a step's candidates (<see cref="Model.ChoiceScoring"/>), in training and ranking alike;
+    /// saved with the model. A model folder without it (every folder written before the choice existed, and Hugging
+    /// Face downloads) is <see cref="ChoiceScoring.FullSequence"/>. Set it before training to train with the other one.
+    /// </summary>
+    public ChoiceScoring ChoiceScoring { get; set; }
+
     /// <summary>Where the model runs.</summary>
     public Device Device => Model.Device;
 
@@ -99,7 +106,8 @@ public sealed class IRankerModel : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         Model.SavePretrained(folder);
         Tokenizer.Save(folder);
-        var settings = new Settings(FormatName, FormatVersion, Template?.GetType().AssemblyQualifiedName, Style.ToString(), Layout.ToString());
+        var settings = new Settings(FormatName, FormatVersion, Template?.GetType().AssemblyQualifiedName, Style.ToString(), Layout.ToString(),
+            ChoiceScoring == ChoiceScoring.FullSequence ? null : ChoiceScoring.ToString());
         var path = Path.Combine(folder, SettingsFileName);
         File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(settings, Settings.JsonOptions));
         File.Move(path + ".tmp", path, overwrite: true);
@@ -114,10 +122,10 @@ public sealed class IRankerModel : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         TorchRuntime.EnsureInitialized();
-        var (template, style, layout) = ReadSettings(Path.Combine(folder, SettingsFileName));
+        var (template, style, layout, scoring) = ReadSettings(Path.Combine(folder, SettingsFileName));
         var tokenizer = TextTokenizer.Load(folder);
         var model = Qwen2ForCausalLM.FromPretrained(folder, device, dtype);
-        return new IRankerModel(model, tokenizer, template, style, layout);
+        return new IRankerModel(model, tokenizer, template, style, layout) { ChoiceScoring = scoring };
     }
 
     /// <summary>
@@ -168,9 +176,9 @@ public sealed class IRankerModel : IDisposable
         }
     }
 
-    private static (PromptTemplate? Template, PromptStyle Style, PromptLayout Layout) ReadSettings(string path)
+    private static (PromptTemplate? Template, PromptStyle Style, PromptLayout Layout, ChoiceScoring Scoring) ReadSettings(string path)
     {
-        if (!File.Exists(path)) return (null, PromptStyle.Chat, PromptLayout.Rebuilt);
+        if (!File.Exists(path)) return (null, PromptStyle.Chat, PromptLayout.Rebuilt, ChoiceScoring.FullSequence);
         Settings? settings;
         try { settings = JsonSerializer.Deserialize<Settings>(File.ReadAllText(path), Settings.JsonOptions); }
         catch (JsonException e) { throw new InvalidDataException($"'{path}' is not valid JSON ({e.Message}). Save the model again with IRankerModel.Save.", e); }
@@ -184,12 +192,16 @@ public sealed class IRankerModel : IDisposable
         if (settings.Layout is not null && (!Enum.TryParse(settings.Layout, ignoreCase: false, out layout) || !Enum.IsDefined(layout)))
             throw new InvalidDataException(
                 $"'{path}' names the prompt layout '{settings.Layout}', which this version does not know: use {string.Join(" or ", Enum.GetNames<PromptLayout>())}, or save the model again with IRankerModel.Save.");
-        if (settings.Template is null) return (null, style, layout);
+        var scoring = ChoiceScoring.FullSequence;
+        if (settings.ChoiceScoring is not null && (!Enum.TryParse(settings.ChoiceScoring, ignoreCase: false, out scoring) || !Enum.IsDefined(scoring)))
+            throw new InvalidDataException(
+                $"'{path}' names the choice scoring '{settings.ChoiceScoring}', which this version does not know: use {string.Join(" or ", Enum.GetNames<ChoiceScoring>())}, or save the model again with IRankerModel.Save.");
+        if (settings.Template is null) return (null, style, layout, scoring);
         var type = Type.GetType(settings.Template, throwOnError: false);
         if (type is null || !typeof(PromptTemplate).IsAssignableFrom(type) || type.GetConstructor(Type.EmptyTypes) is null)
             throw new InvalidDataException(
                 $"'{path}' names the prompt template '{settings.Template}', which cannot be created: load the assembly that defines it, and give it a public parameterless constructor.");
-        return ((PromptTemplate)Activator.CreateInstance(type)!, style, layout);
+        return ((PromptTemplate)Activator.CreateInstance(type)!, style, layout, scoring);
     }
 
     /// <summary>Frees the model's tensors.</summary>
@@ -198,8 +210,10 @@ public sealed class IRankerModel : IDisposable
     // *** File format (iranker.json) ***
     // { "format": "IRanker.Model", "version": 1, "template": null | assembly-qualified name of a PromptTemplate type,
     //   "style": "Chat" | "Compact" (absent in files written before styles existed: Chat),
-    //   "layout": "Rebuilt" | "AppendOnly" (absent in files written before layouts existed: Rebuilt) }
-    private sealed record Settings(string Format, int Version, string? Template, string? Style = null, string? Layout = null)
+    //   "layout": "Rebuilt" | "AppendOnly" (absent in files written before layouts existed: Rebuilt),
+    //   "choiceScoring": "UniquePrefix" (absent for FullSequence, so that such files stay as they were) }
+    private sealed record Settings(string Format, int Version, string? Template, string? Style = null, string? Layout = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ChoiceScoring = null)
     {
         public static readonly JsonSerializerOptions JsonOptions = new()
         {

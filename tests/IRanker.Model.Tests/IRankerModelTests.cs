@@ -67,6 +67,41 @@ public class IRankerModelTests
     }
 
     [Fact]
+    public void The_choice_scoring_is_kept_through_save_and_load_and_a_file_without_it_scores_full_sequences()
+    {
+        using var model = Random(seed: 16, style: PromptStyle.Compact);
+        model.ChoiceScoring = ChoiceScoring.UniquePrefix;
+        var queries = MixedQueries();
+        var before = new IterativeRanker(model).Rank(queries);
+        InSavedFolder(model, folder =>
+        {
+            string settings = Path.Combine(folder, IRankerModel.SettingsFileName);
+            File.ReadAllText(settings).Should().Contain("\"choiceScoring\": \"UniquePrefix\"");
+            using (var loaded = IRankerModel.Load(folder))
+            {
+                loaded.ChoiceScoring.Should().Be(ChoiceScoring.UniquePrefix);
+                var after = new IterativeRanker(loaded).Rank(queries);
+                for (int q = 0; q < queries.Count; q++)
+                    after[q].Steps.Select(s => s.Confidence).Should().Equal(before[q].Steps.Select(s => s.Confidence));
+            }
+
+            // A file without it (written before the choice existed, or with FullSequence) scores full sequences, and a
+            // FullSequence model's file stays as it was.
+            File.WriteAllText(settings, """{ "format": "IRanker.Model", "version": 1, "template": null, "style": "Compact" }""");
+            using (var old = IRankerModel.Load(folder))
+            {
+                old.ChoiceScoring.Should().Be(ChoiceScoring.FullSequence);
+                old.Save(folder);
+                File.ReadAllText(settings).Should().NotContain("choiceScoring");
+            }
+
+            File.WriteAllText(settings, """{ "format": "IRanker.Model", "version": 1, "template": null, "choiceScoring": "FirstToken" }""");
+            var unknown = () => IRankerModel.Load(folder);
+            unknown.Should().Throw<InvalidDataException>().WithMessage($"*{IRankerModel.SettingsFileName}*'FirstToken'*FullSequence or UniquePrefix*");
+        });
+    }
+
+    [Fact]
     public void A_damaged_settings_file_is_reported_with_its_path()
     {
         using var model = Random(seed: 14);

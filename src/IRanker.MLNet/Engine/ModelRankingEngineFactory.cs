@@ -25,9 +25,10 @@ internal sealed class ModelRankingEngineFactory : IRankingEngineFactory
             ? IRankerModel.CreateFromScratch(train, ShapeOf(options.ScratchModelSize), options.Seed, device, options.ScratchPromptStyle, options.PromptLayout ?? ScratchLayout(options.DecodingMode))
             : IRankerModel.Load(options.ModelPath!, device);   // IRankerTrainer has checked that the folder exists
         if (options.PromptLayout is { } layout) model.Layout = layout;   // a checkpoint trained further in another layout
+        if (options.ChoiceScoring is { } scoring) model.ChoiceScoring = scoring;
         progress.Report(scratch
-            ? $"New {options.ScratchModelSize} model: {model.Model.ParameterCount:N0} parameters, vocabulary {model.Tokenizer.VocabSize:N0} (compact, from the training data), {options.ScratchPromptStyle} prompts, {model.Layout} layout, on {device}."
-            : $"Loaded {options.ModelPath}: {model.Model.ParameterCount:N0} parameters, {model.Layout} layout, on {device}.");
+            ? $"New {options.ScratchModelSize} model: {model.Model.ParameterCount:N0} parameters, vocabulary {model.Tokenizer.VocabSize:N0} (compact, from the training data), {options.ScratchPromptStyle} prompts, {model.Layout} layout, {model.ChoiceScoring} choice scoring, on {device}."
+            : $"Loaded {options.ModelPath}: {model.Model.ParameterCount:N0} parameters, {model.Layout} layout, {model.ChoiceScoring} choice scoring, on {device}.");
         try
         {
             var resolved = ResolvedOptions.Resolve(options, scratch);

@@ -64,6 +64,9 @@ internal sealed record ResolvedOptions(TrainingOptions Training, RankerOptions I
         given.Schedule.CheckMode(options.DecodingMode, $"{nameof(IRankerOptions)}.Inference.Schedule with {nameof(IRankerOptions)}.{nameof(IRankerOptions.DecodingMode)}");
         if (options.PromptLayout is { } layout)
             IterativeRanker.CheckLayout(layout, options.DecodingMode, $"{nameof(IRankerOptions)}.{nameof(IRankerOptions.PromptLayout)} with {nameof(IRankerOptions)}.{nameof(IRankerOptions.DecodingMode)}");
+        if (options.ChoiceScoring is { } scoring && !Enum.IsDefined(scoring))
+            throw new ArgumentOutOfRangeException($"{nameof(IRankerOptions)}.{nameof(IRankerOptions.ChoiceScoring)}", scoring,
+                $"{nameof(IRankerOptions)}.{nameof(IRankerOptions.ChoiceScoring)} is {(int)scoring}, which is not a choice scoring: use {string.Join(" or ", Enum.GetNames<ChoiceScoring>())}, or null for the model's own.");
         RankerOptions.CheckOrderSamples(given.OrderSamples, options.DecodingMode, $"{nameof(IRankerOptions)}.Inference.OrderSamples",
             $"{nameof(IRankerOptions)}.{nameof(IRankerOptions.DecodingMode)}");
         var inference = given.Clone();

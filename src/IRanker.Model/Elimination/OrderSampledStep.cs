@@ -89,8 +89,9 @@ internal static class OrderSampledStep
             Candidates = [.. order.Select(place => query.Candidates[state.Remaining[place]]), .. history.Select(c => query.Candidates[c])],
         };
         var prompt = step.Prompt(view, Enumerable.Range(0, order.Length).ToArray(), Enumerable.Range(order.Length, history.Count).ToArray(), options.Mode);
-        // The continuations are the candidates' IDs, the same whatever their place: taken from the first row.
+        // The continuations are the candidates' IDs (cut where they part, with UniquePrefix), the same whatever their
+        // place: taken from the first row.
         var branches = order.Select(place => first.Branches[place]).ToArray();
-        return StepRow.Create(prompt, options.ReusePrefixCache ? state.Cache : null, branches);
+        return StepRow.Create(prompt, options.ReusePrefixCache ? state.Cache : null, branches, first.Scoring);
     }
 }

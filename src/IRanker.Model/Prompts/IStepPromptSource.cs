@@ -22,6 +22,9 @@ internal interface IStepPromptSource
     /// <summary>Token ids that name candidate <paramref name="candidate"/> and close the answer (Choice mode).</summary>
     int[] ChoiceContinuation(RankingQuery query, int candidate);
 
+    /// <summary>How Choice mode scores the continuations (<see cref="Model.ChoiceScoring"/>).</summary>
+    ChoiceScoring ChoiceScoring => ChoiceScoring.FullSequence;
+
     /// <summary>Token ids of a text (a supervised answer).</summary>
     int[] Encode(string text);
 

@@ -14,5 +14,8 @@ internal sealed class TemplatePromptSource(IRankerModel model) : TokenizerPrompt
     public override PromptLayout Layout => model.Layout;
 
     /// <inheritdoc/>
+    public override ChoiceScoring ChoiceScoring => model.ChoiceScoring;
+
+    /// <inheritdoc/>
     protected override string DirectText(RankingQuery query, DecodingMode mode) => model.TemplateFor(query).BuildDirect(query, mode).Text;
 }

@@ -49,6 +49,9 @@ internal abstract class TokenizerPromptSource(TextTokenizer tokenizer) : IStepPr
         Encode(DecodingModes.Answer(DecodingMode.Choice, query.Candidates[candidate].Id));
 
     /// <inheritdoc/>
+    public virtual ChoiceScoring ChoiceScoring => ChoiceScoring.FullSequence;
+
+    /// <inheritdoc/>
     public int[] Encode(string text) => [.. tokenizer.Encode(text)];
 
     /// <inheritdoc/>

@@ -71,9 +71,32 @@ internal sealed class ModelStep(Qwen2ForCausalLM model, IStepPromptSource prompt
     public StepRow Row(RankingQuery query, IReadOnlyList<int> remaining, DecodingMode mode, int[] prompt, PrefixCache? past = null)
     {
         if (mode != DecodingMode.Choice) return StepRow.Create(prompt, past, []);
-        var branches = new int[remaining.Count][];
-        for (int i = 0; i < remaining.Count; i++) branches[i] = Continuation(query, remaining[i]);
-        return StepRow.Create(prompt, past, branches);
+        var (branches, scoring) = Choices(query, remaining);
+        return StepRow.Create(prompt, past, branches, scoring);
+    }
+
+    /// <summary>
+    /// The branches Choice mode scores for <paramref name="remaining"/>, in that order, and how: each candidate's whole
+    /// continuation (<see cref="ChoiceScoring.FullSequence"/>), or with <see cref="ChoiceScoring.UniquePrefix"/> each cut
+    /// after the first token where it parts from every other remaining continuation. Where one continuation is the start
+    /// of another (which the closing tag of the answer prevents for any two distinct IDs), cutting would score both alike,
+    /// so the step falls back to whole continuations.
+    /// </summary>
+    public (int[][] Branches, ChoiceScoring Scoring) Choices(RankingQuery query, IReadOnlyList<int> remaining)
+    {
+        var whole = new int[remaining.Count][];
+        for (int i = 0; i < remaining.Count; i++) whole[i] = Continuation(query, remaining[i]);
+        if (prompts.ChoiceScoring != ChoiceScoring.UniquePrefix) return (whole, ChoiceScoring.FullSequence);
+        var cut = new int[whole.Length][];
+        for (int i = 0; i < whole.Length; i++)
+        {
+            int shared = 0;
+            for (int j = 0; j < whole.Length; j++)
+                if (j != i) shared = Math.Max(shared, whole[i].AsSpan().CommonPrefixLength(whole[j]));
+            if (shared >= whole[i].Length) return (whole, ChoiceScoring.FullSequence);
+            cut[i] = shared + 1 == whole[i].Length ? whole[i] : whole[i][..(shared + 1)];
+        }
+        return (cut, ChoiceScoring.UniquePrefix);
     }
 
     /// <summary>Runs <paramref name="rows"/>; differentiable when gradients are on.</summary>

@@ -142,6 +142,20 @@ internal sealed class StepBatchLayout
 
         /// <summary>(slot, token, global branch index or -1 for a prompt token).</summary>
         public List<(int Slot, long Token, int Branch)> Targets { get; } = [];
+
+        /// <summary>
+        /// Per target (as <see cref="Targets"/>), for a branch token scored with <see cref="ChoiceScoring.UniquePrefix"/>:
+        /// the targets (indices into <see cref="Targets"/>) of the distinct tokens the step's branches continue with at
+        /// that token's place, over which its probability is renormalised (the token's own target among them); null
+        /// otherwise.
+        /// </summary>
+        public List<int[]?> Renormalize { get; } = [];
+
+        public void Add(int slot, long token, int branch, int[]? renormalize = null)
+        {
+            Targets.Add((slot, token, branch));
+            Renormalize.Add(renormalize);
+        }
     }
 
     /// <summary>Where a row went: its sequence, and per step (branch point) the slot of its last prompt token.</summary>
@@ -178,6 +192,7 @@ internal sealed class StepBatchLayout
                 throw new ArgumentException($"A step at prompt length {point.PromptLength} lies inside the cached prefix ({past} tokens).", nameof(row));
             layout.Positions.Add(offset + point.PromptLength - 1 - past);
             pointSlots[p] = layout.Positions.Count - 1;
+            var siblings = point.Scoring == ChoiceScoring.UniquePrefix ? Siblings(point.Branches, layout.Targets.Count) : null;
             for (int branchIndex = 0; branchIndex < point.Branches.Count; branchIndex++)
             {
                 var branch = point.Branches[branchIndex];
@@ -191,7 +206,7 @@ internal sealed class StepBatchLayout
                     input.Segments[at] = segment;
                     input.Limits[at] = offset + point.PromptLength - past;
                     // Token j is predicted at the step's last prompt token (j = 0) or at the branch's token j - 1.
-                    layout.Targets.Add((j == 0 ? pointSlots[p] : layout.Positions.Count - 1, branch[j], branchBase + branchIndex));
+                    layout.Add(j == 0 ? pointSlots[p] : layout.Positions.Count - 1, branch[j], branchBase + branchIndex, siblings?[branchIndex][j]);
                     if (j < branch.Length - 1) layout.Positions.Add(i);
                 }
                 next += branch.Length;
@@ -203,8 +218,34 @@ internal sealed class StepBatchLayout
             {
                 if (past + i + 1 < row.PromptLossFrom) continue;
                 layout.Positions.Add(offset + i);
-                layout.Targets.Add((layout.Positions.Count - 1, row.Prompt[past + i + 1], -1));
+                layout.Add(layout.Positions.Count - 1, row.Prompt[past + i + 1], -1);
             }
         return new RowLayout(b, pointSlots);
+    }
+
+    /// <summary>
+    /// For each token of each branch of a <see cref="ChoiceScoring.UniquePrefix"/> step, the targets of the distinct
+    /// tokens that the branches sharing its prefix continue with (a node of the branches' trie and its children); the
+    /// branches' targets start at <paramref name="firstTarget"/>, each branch's tokens in turn.
+    /// </summary>
+    private static int[][][] Siblings(IReadOnlyList<int[]> branches, int firstTarget)
+    {
+        var children = new Dictionary<string, Dictionary<int, int>>(StringComparer.Ordinal);   // node (prefix) -> token -> its first target
+        var nodes = new string[branches.Count][];
+        int target = firstTarget;
+        for (int b = 0; b < branches.Count; b++)
+        {
+            var branch = branches[b];
+            nodes[b] = new string[branch.Length];
+            for (int j = 0; j < branch.Length; j++, target++)
+            {
+                string node = string.Join(',', branch.Take(j));
+                nodes[b][j] = node;
+                if (!children.TryGetValue(node, out var tokens)) children[node] = tokens = [];
+                tokens.TryAdd(branch[j], target);
+            }
+        }
+        var frozen = children.ToDictionary(c => c.Key, c => c.Value.Values.ToArray(), StringComparer.Ordinal);
+        return nodes.Select(branch => branch.Select(node => frozen[node]).ToArray()).ToArray();
     }
 }

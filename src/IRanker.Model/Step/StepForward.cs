@@ -169,14 +169,17 @@ internal sealed class StepForward : IDisposable
         var flat = new List<long>();
         var owner = new List<long>();
         var isBranch = new List<float>();
+        var renormalize = new List<int[]?>();
         for (int b = 0; b < layouts.Length; b++)
         {
+            int first = flat.Count;
             foreach (var (slot, token, branch) in layouts[b].Targets)
             {
                 flat.Add((b * k + slot) * vocab + token);
                 owner.Add(branch >= 0 ? branch : 0);
                 isBranch.Add(branch >= 0 ? 1 : 0);
             }
+            renormalize.AddRange(layouts[b].Renormalize.Select(r => r?.Select(t => first + t).ToArray()));
         }
         var branches = zeros(branchCount, dtype: ScalarType.Float32, device: device);      // [Σ m]
         if (flat.Count == 0) return (branches, promptLoss ? zeros(1, device: device).sum() : null);
@@ -184,11 +187,36 @@ internal sealed class StepForward : IDisposable
         var logProbs = logits.log_softmax(-1).view(-1);                                     // [batch * k * vocab]
         var picked = logProbs.index_select(0, tensor(flat.ToArray(), device: device));      // [targets]
         var branchWeight = tensor(isBranch.ToArray(), device: device);                      // [targets]
-        if (branchCount > 0) branches = branches.scatter_add(0, tensor(owner.ToArray(), device: device), picked * branchWeight);
+        var branchTerms = renormalize.Any(r => r is not null) ? Renormalized(picked, renormalize) : picked;   // [targets]
+        if (branchCount > 0) branches = branches.scatter_add(0, tensor(owner.ToArray(), device: device), branchTerms * branchWeight);
         if (!promptLoss) return (branches, null);
         var promptWeight = branchWeight.neg().Plus(1L);                                                // [targets]
         var loss = -(picked * promptWeight).sum() / promptWeight.sum().clamp_min(NativeScalars.One);      // []
         return (branches, loss);
+    }
+
+    /// <summary>
+    /// <paramref name="picked"/> with each target that has siblings (<see cref="StepBatchLayout.SequenceLayout.Renormalize"/>)
+    /// renormalised over them: <c>log p(token) - log Σ_siblings p(sibling)</c>, the log-probability of the token among the
+    /// tokens the remaining candidates allow there (<see cref="ChoiceScoring.UniquePrefix"/>); other targets unchanged.
+    /// Differentiable.
+    /// </summary>
+    /// <param name="picked">[targets] the targets' log-probabilities.</param>
+    /// <param name="renormalize">Per target, its siblings' target indices (itself among them), or null.</param>
+    private static Tensor Renormalized(Tensor picked, IReadOnlyList<int[]?> renormalize)
+    {
+        int count = renormalize.Count, width = renormalize.Max(r => r?.Length ?? 1);
+        long none = count, zero = count + 1;                                                 // -inf (padding) and 0 (no renormalising)
+        var index = new long[count * width];
+        for (int t = 0; t < count; t++)
+        {
+            var siblings = renormalize[t];
+            for (int c = 0; c < width; c++)
+                index[t * width + c] = siblings is null ? (c == 0 ? zero : none) : c < siblings.Length ? siblings[c] : none;
+        }
+        var extended = cat([picked, tensor(new[] { float.NegativeInfinity, 0f }, device: picked.device)]);   // [targets + 2]
+        var normalizer = extended.index_select(0, tensor(index, device: picked.device)).view(count, width).logsumexp(1);   // [targets]
+        return picked - normalizer;
     }
 
     /// <summary>

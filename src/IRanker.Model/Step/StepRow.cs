@@ -21,6 +21,9 @@ internal sealed record StepRow(int[] Prompt, PrefixCache? Past, int PastLength, 
     /// </summary>
     public int PromptLossFrom { get; private init; }
 
+    /// <summary>How the last step's branches are scored: whole, or as unique prefixes renormalised where they part (<see cref="ChoiceScoring"/>).</summary>
+    public ChoiceScoring Scoring { get; private init; }
+
     /// <summary>Steps this row scores: its earlier branch points and the last step.</summary>
     public int PointCount => Earlier.Count + 1;
 
@@ -31,7 +34,7 @@ internal sealed record StepRow(int[] Prompt, PrefixCache? Past, int PastLength, 
     public int NewTokens => NewPromptTokens + Branches.Sum(b => b.Length) + Earlier.Sum(p => p.Branches.Sum(b => b.Length));
 
     /// <summary>The prompt length and branches of step <paramref name="index"/> (earlier steps first, the last step last).</summary>
-    public BranchPoint Point(int index) => index < Earlier.Count ? Earlier[index] : new BranchPoint(Prompt.Length, Branches);
+    public BranchPoint Point(int index) => index < Earlier.Count ? Earlier[index] : new BranchPoint(Prompt.Length, Branches, Scoring);
 
     /// <summary>
     /// This row's prompt (and cached prefix) with <paramref name="answer"/>, a written answer, as its one branch: how the
@@ -42,11 +45,15 @@ internal sealed record StepRow(int[] Prompt, PrefixCache? Past, int PastLength, 
         Earlier.Count == 0 ? this with { Branches = [answer] } : throw new InvalidOperationException("A packed row has no single answer to score.");
 
     /// <summary>A row for <paramref name="prompt"/>, reusing what it can of <paramref name="past"/>.</summary>
-    public static StepRow Create(int[] prompt, PrefixCache? past, IReadOnlyList<int[]> branches)
+    /// <param name="prompt">The step prompt.</param>
+    /// <param name="past">The list's cache from its previous step, or null.</param>
+    /// <param name="branches">The continuations to score (Choice mode).</param>
+    /// <param name="scoring">How <paramref name="branches"/> are scored: <see cref="ChoiceScoring.UniquePrefix"/> where they are cut after the token that tells each from the others.</param>
+    public static StepRow Create(int[] prompt, PrefixCache? past, IReadOnlyList<int[]> branches, ChoiceScoring scoring = ChoiceScoring.FullSequence)
     {
         if (prompt.Length == 0) throw new ArgumentException("A step prompt needs at least one token.", nameof(prompt));
         int reuse = past?.ReusableLength(prompt) ?? 0;
-        return new StepRow(prompt, reuse > 0 ? past : null, reuse, branches);
+        return new StepRow(prompt, reuse > 0 ? past : null, reuse, branches) { Scoring = scoring };
     }
 
     /// <summary>
@@ -57,8 +64,10 @@ internal sealed record StepRow(int[] Prompt, PrefixCache? Past, int PastLength, 
     /// <param name="earlier">The earlier steps, their prompt lengths increasing and each shorter than <paramref name="prompt"/>.</param>
     /// <param name="branches">The last step's candidate continuations.</param>
     /// <param name="promptLossFrom">The first prompt position whose token counts in the next-token loss.</param>
+    /// <param name="scoring">How the last step's branches are scored.</param>
     /// <exception cref="ArgumentException">A branch point is empty, out of order or not inside the prompt.</exception>
-    public static StepRow Packed(int[] prompt, IReadOnlyList<BranchPoint> earlier, IReadOnlyList<int[]> branches, int promptLossFrom = 0)
+    public static StepRow Packed(int[] prompt, IReadOnlyList<BranchPoint> earlier, IReadOnlyList<int[]> branches, int promptLossFrom = 0,
+        ChoiceScoring scoring = ChoiceScoring.FullSequence)
     {
         if (prompt.Length == 0) throw new ArgumentException("A step prompt needs at least one token.", nameof(prompt));
         int previous = 0;
@@ -70,9 +79,12 @@ internal sealed record StepRow(int[] Prompt, PrefixCache? Past, int PastLength, 
         }
         if (promptLossFrom < 0 || promptLossFrom > prompt.Length)
             throw new ArgumentOutOfRangeException(nameof(promptLossFrom), promptLossFrom, $"The prompt loss must start inside the prompt (0..{prompt.Length}).");
-        return new StepRow(prompt, null, 0, branches) { Earlier = earlier, PromptLossFrom = promptLossFrom };
+        return new StepRow(prompt, null, 0, branches) { Earlier = earlier, PromptLossFrom = promptLossFrom, Scoring = scoring };
     }
 }
 
-/// <summary>One step inside a packed row: its prompt is the row's first <paramref name="PromptLength"/> tokens, and <paramref name="Branches"/> continue it.</summary>
-internal sealed record BranchPoint(int PromptLength, IReadOnlyList<int[]> Branches);
+/// <summary>
+/// One step inside a packed row: its prompt is the row's first <paramref name="PromptLength"/> tokens, and
+/// <paramref name="Branches"/> continue it, scored as <paramref name="Scoring"/> says.
+/// </summary>
+internal sealed record BranchPoint(int PromptLength, IReadOnlyList<int[]> Branches, ChoiceScoring Scoring = ChoiceScoring.FullSequence);

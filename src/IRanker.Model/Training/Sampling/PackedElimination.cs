@@ -27,7 +27,8 @@ internal static class PackedElimination
         var shown = states[0].Remaining.Concat(states[0].History).ToArray();
         var first = step.Prompt(query, shown, DecodingMode.Choice);
         var prompts = states.Select(s => step.Prompt(query, s.Remaining, s.History, DecodingMode.Choice, first)).ToArray();
-        var branches = states.Select(s => s.Remaining.Select(c => step.Continuation(query, c)).ToArray()).ToArray();
+        var choices = states.Select(s => step.Choices(query, s.Remaining)).ToArray();
+        var branches = choices.Select(c => c.Branches).ToArray();
         for (int k = 0; k < states.Count; k++)
         {
             TrainingOptions.CheckPromptLength(query, states[k].Remaining.Count, prompts[k].Length, maxPromptTokens);
@@ -47,8 +48,8 @@ internal static class PackedElimination
                 branchTokens += more;
                 end++;
             }
-            var earlier = Enumerable.Range(start, end - start).Select(k => new BranchPoint(prompts[k].Length, branches[k])).ToArray();
-            var row = StepRow.Packed(prompts[end], earlier, branches[end], lossFrom);
+            var earlier = Enumerable.Range(start, end - start).Select(k => new BranchPoint(prompts[k].Length, branches[k], choices[k].Scoring)).ToArray();
+            var row = StepRow.Packed(prompts[end], earlier, branches[end], lossFrom, choices[end].Scoring);
             for (int k = start; k <= end; k++) places[k] = new StepPlace(row, k - start);
             lossFrom = prompts[end].Length;
             start = end + 1;
