@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using IRanker.Datasets;
+using IRanker.Model;
 using IRanker.Model.Prompts;
 
 namespace IRanker.Quickstart;
@@ -51,6 +52,13 @@ internal sealed class QuickstartCommand : RootCommand
         HelpName = "rebuilt|append-only",
         CustomParser = Layout,
     };
+    private readonly Option<ChoiceScoring?> _choiceScoring = new("--choice-scoring")
+    {
+        Description = "How Choice mode scores the candidates, for every IRanker model of the run: every token of each ID, " +
+            "or each ID up to the token that tells it apart [default: the shipped model's own]",
+        HelpName = "full|prefix",
+        CustomParser = Scoring,
+    };
     private readonly Option<OnOff?> _shuffleCandidates = new("--shuffle-candidates")
     {
         Description = "List each training prompt's candidates in a fresh random order, or not " +
@@ -93,7 +101,7 @@ internal sealed class QuickstartCommand : RootCommand
         : base("IRanker quickstart: builds Ranking-bench-mini, evaluates the shipped IRanker-mini zero-shot, fine-tunes it through " +
                "mlContext.Ranking.Trainers.IRanker(), compares it with baselines and controls on the test split, saves and reloads it.")
     {
-        Option[] options = [_quick, _long, _fromScratch, _model, _warmStartSteps, _rlSteps, _trainLists, _testLists, _seed, _dataVersion, _taskWeights, _layout,
+        Option[] options = [_quick, _long, _fromScratch, _model, _warmStartSteps, _rlSteps, _trainLists, _testLists, _seed, _dataVersion, _taskWeights, _layout, _choiceScoring,
             _shuffleCandidates, _packEliminations, _device, _output, _realData, _benchmarksFile];
         foreach (var option in options) Add(option);
         Options.Remove(Options.OfType<VersionOption>().Single());   // the quickstart has no version of its own
@@ -121,6 +129,7 @@ internal sealed class QuickstartCommand : RootCommand
             ModelFolder = result.GetValue(_model),
             TaskWeights = result.GetValue(_taskWeights) ?? Defaults.TaskWeights,
             Layout = result.GetValue(_layout),
+            ChoiceScoring = result.GetValue(_choiceScoring),
             ShuffleCandidates = result.GetValue(_shuffleCandidates) is { } shuffle ? shuffle == OnOff.On : null,
             PackEliminations = result.GetValue(_packEliminations) is { } pack ? pack == OnOff.On : null,
             Device = result.GetValue(_device) ?? Defaults.Device,
@@ -181,6 +190,19 @@ internal sealed class QuickstartCommand : RootCommand
             case "append-only" or "appendonly": return PromptLayout.AppendOnly;
             default:
                 result.AddError($"Option --layout needs rebuilt or append-only, not '{value}'.");
+                return null;
+        }
+    }
+
+    private static ChoiceScoring? Scoring(ArgumentResult result)
+    {
+        string value = result.Tokens[^1].Value;
+        switch (value.ToLowerInvariant())
+        {
+            case "full": return IRanker.Model.ChoiceScoring.FullSequence;
+            case "prefix": return IRanker.Model.ChoiceScoring.UniquePrefix;
+            default:
+                result.AddError($"Option --choice-scoring needs full or prefix, not '{value}'.");
                 return null;
         }
     }

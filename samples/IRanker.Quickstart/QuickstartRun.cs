@@ -29,6 +29,7 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
     /// <summary>Test lists per task that the reloaded model scores again.</summary>
     private const int ReloadCheckLists = 10;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private ChoiceScoring? _scoring;
 
     public int Run()
     {
@@ -45,7 +46,7 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
             Version = settings.DataVersion,
         });
         var tasks = data.Tasks.Select(t => t.Name).ToList();
-        Say($"Ranking-bench-mini{(settings.DataVersion == RankingBenchMiniVersion.V1 ? "" : $" version {(int)settings.DataVersion}")}: {data.Tasks.Count} tasks, {data.Train.Count} training lists, {data.Test.Count} test lists -> {dataFolder}");
+        Say($"Ranking-bench-mini{(settings.DataVersion == RankingBenchMiniVersion.V1 ? "" : $" version {(int)settings.DataVersion}")}: {data.Tasks.Count} tasks, {data.Train.Count} training lists, {data.Test.Count} test lists -> {dataFolder} ({_clock.Elapsed.TotalSeconds:0} s).");
 
         var trainView = ml.Data.LoadFromTextFile<RankingRow>(Path.Combine(dataFolder, "train.tsv"), separatorChar: '\t', hasHeader: true);
         var testView = ml.Data.LoadFromTextFile<RankingRow>(Path.Combine(dataFolder, "test.tsv"), separatorChar: '\t', hasHeader: true);
@@ -73,8 +74,10 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
             // IRanker-mini fine-tuned on the training split of all nine tasks.
             var shipped = ShippedModel.Resolve(settings.ModelFolder);
             heldOut = shipped.HeldOut;
+            // Every model of the table scores candidates the same way: the shipped model's own way unless told otherwise.
+            _scoring = settings.ChoiceScoring ?? shipped.ChoiceScoring;
             string untrainedFolder = shipped.WriteUntrained(Path.Combine(settings.Output, "iranker-mini-untrained"), settings.Seed);
-            Say($"IRanker-mini: {shipped.Folder}; base model: {shipped.BaseFolder}" +
+            Say($"IRanker-mini: {shipped.Folder}; base model: {shipped.BaseFolder}; choice scoring {_scoring}" +
                 (heldOut.Count > 0 ? $"; held out of its ranking training (zero-shot, marked {HeldOutMark}): {string.Join(", ", tasks.Where(heldOut.Contains))}." : "."));
             models.Add((UntrainedMethod, Pipeline(CheckpointOptions(untrainedFolder, 0, 0)).Fit(trainView)));
             models.Add((BaseMethod, Pipeline(CheckpointOptions(shipped.BaseFolder, 0, 0)).Fit(trainView)));
@@ -87,9 +90,17 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
 
         // 3. Scores on the test split, per task, for every method.
         var results = new List<TaskMetrics>();
-        var scores = models.ToDictionary(m => m.Method, m => ScoreByTask(ml, m.Model, testView, data));
+        var scores = new Dictionary<string, Dictionary<string, float[][]>>();
+        foreach (var (method, scorer) in models)
+        {
+            var started = _clock.Elapsed;
+            scores[method] = ScoreByTask(ml, scorer, testView, data);
+            Say($"{method}: ranked the {data.Test.Count} test lists in {(_clock.Elapsed - started).TotalSeconds:0} s.");
+        }
+        var lightGbmStarted = _clock.Elapsed;
         var lightGbm = new LightGbmBaseline(ml);
         lightGbm.Fit(data.Train);
+        Say($"LightGBM: fitted in {(_clock.Elapsed - lightGbmStarted).TotalSeconds:0} s.");
         foreach (var task in data.Tasks)
         {
             results.Add(TaskEvaluation.Evaluate(ml, "random", task.Name, task.Test,
@@ -163,6 +174,7 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
         TrainingSteps = rlSteps,
         DecodingMode = DecodingMode.Choice,
         PromptLayout = settings.Layout,
+        ChoiceScoring = _scoring ?? settings.ChoiceScoring,
         Training = training,
         Seed = settings.Seed,
         Device = settings.Device,

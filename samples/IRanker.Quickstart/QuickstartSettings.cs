@@ -1,4 +1,5 @@
 using IRanker.Datasets;
+using IRanker.Model;
 using IRanker.Model.Prompts;
 namespace IRanker.Quickstart;
 
@@ -37,6 +38,8 @@ internal sealed record QuickstartSettings
 
     /// <summary>The prompt layout to train and rank in (IRankerOptions.PromptLayout); null: the library's default.</summary>
     public PromptLayout? Layout { get; init; }
+    /// <summary>--choice-scoring: how Choice mode scores candidates (IRankerOptions.ChoiceScoring), for every IRanker model of the run; null: the shipped model's own.</summary>
+    public ChoiceScoring? ChoiceScoring { get; init; }
     /// <summary>Training prompts' candidate order (TrainingOptions.ShuffleCandidates): null = the recipe's.</summary>
     public bool? ShuffleCandidates { get; init; }
     /// <summary>--pack-eliminations: whole eliminations in one forward pass (TrainingOptions.PackEliminations); null = the library's default.</summary>

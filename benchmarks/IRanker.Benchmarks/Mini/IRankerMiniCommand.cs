@@ -50,6 +50,9 @@ internal static class IRankerMiniCommand
                                            separated by '/'; default '-': every list drawn equally often)
                   --more-shuffle <b,b,...>    per further pass, 1 to shuffle the candidates of each training prompt (the
                                            default) or 0 to keep them in the list's order
+                  --more-choice-scoring <s,s,...>  per further pass, '-' (the model's own), full or prefix: how Choice
+                                           mode scores the candidates (ChoiceScoring.FullSequence or UniquePrefix);
+                                           the pass's model is saved with it
                 """);
             return 0;
         }
@@ -139,7 +142,7 @@ internal sealed record IRankerMiniRecipe
             WarmStartSteps = Int("--warm-start-steps", recipe.WarmStartSteps),
             RlSteps = Int("--rl-steps", recipe.RlSteps),
             MorePasses = RankingPass.FromArguments(Opt("--more-warm-start-steps", ""), Opt("--more-rl-steps", ""),
-                Opt("--more-task-weights", ""), Opt("--more-shuffle", "")),
+                Opt("--more-task-weights", ""), Opt("--more-shuffle", ""), Opt("--more-choice-scoring", "")),
         };
     }
 
@@ -225,6 +228,7 @@ internal sealed record IRankerMiniRecipe
             options.CheckpointFolder = PassCheckpoints(pass);
             options.ShuffleCandidates = settings.Shuffle;
             if (settings.TaskWeights is { } weights) options.TaskWeights = new Dictionary<string, double>(weights);
+            if (settings.Scoring is { } scoring) ranker.ChoiceScoring = scoring;
             var trainer = new EliminationTrainer(ranker, options);
             var progress = RankingProgress(log, pass == 1 ? "" : $"Pass {pass} ");
             if (settings.WarmStartSteps > 0) trainer.WarmStart(train, progress);
@@ -268,6 +272,7 @@ internal sealed record IRankerMiniRecipe
             ["grpo_steps"] = settings.RlSteps,
             ["task_weights"] = settings.TaskWeights,
             ["shuffle_candidates"] = settings.Shuffle,
+            ["choice_scoring"] = (settings.Scoring ?? ChoiceScoring.FullSequence).ToString(),
             ["minutes"] = minutes,
         });
         return new()
@@ -364,12 +369,15 @@ internal sealed record IRankerMiniRecipe
     }
 }
 
-/// <summary>One ranking pass of the recipe: its warm-start and GRPO steps, task weights (null: none) and shuffling.</summary>
-internal sealed record RankingPass(int WarmStartSteps, int RlSteps, IReadOnlyDictionary<string, double>? TaskWeights, bool Shuffle)
+/// <summary>
+/// One ranking pass of the recipe: its warm-start and GRPO steps, task weights (null: none), shuffling and choice scoring
+/// (null: the model's own).
+/// </summary>
+internal sealed record RankingPass(int WarmStartSteps, int RlSteps, IReadOnlyDictionary<string, double>? TaskWeights, bool Shuffle, ChoiceScoring? Scoring = null)
 {
     /// <summary>The further passes of the command line (see the usage text); every list is as long as the steps' one.</summary>
     /// <exception cref="ArgumentException">A list is longer than <c>--more-warm-start-steps</c>', or an entry does not parse.</exception>
-    public static IReadOnlyList<RankingPass> FromArguments(string warmStart, string rl, string weights, string shuffle)
+    public static IReadOnlyList<RankingPass> FromArguments(string warmStart, string rl, string weights, string shuffle, string scoring = "")
     {
         static string[] Split(string text, char separator) =>
             text.Length == 0 ? [] : text.Split(separator, StringSplitOptions.TrimEntries);
@@ -377,7 +385,9 @@ internal sealed record RankingPass(int WarmStartSteps, int RlSteps, IReadOnlyDic
         var rlSteps = Split(rl, ',');
         var taskWeights = Split(weights, '/');
         var shuffles = Split(shuffle, ',');
-        foreach (var (name, count) in new[] { ("--more-rl-steps", rlSteps.Length), ("--more-task-weights", taskWeights.Length), ("--more-shuffle", shuffles.Length) })
+        var scorings = Split(scoring, ',');
+        foreach (var (name, count) in new[] { ("--more-rl-steps", rlSteps.Length), ("--more-task-weights", taskWeights.Length), ("--more-shuffle", shuffles.Length),
+                     ("--more-choice-scoring", scorings.Length) })
             if (count > warm.Length)
                 throw new ArgumentException($"{name} gives {count} passes but --more-warm-start-steps gives {warm.Length}; give one entry per further pass.");
         static int Steps(string name, string text) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n)
@@ -404,7 +414,12 @@ internal sealed record RankingPass(int WarmStartSteps, int RlSteps, IReadOnlyDic
                 "1" => true, "0" => false,
                 var other => throw new ArgumentException($"--more-shuffle: '{other}' is neither 1 (shuffle) nor 0 (the list's order)."),
             };
-            passes.Add(new RankingPass(Steps("--more-warm-start-steps", warm[i]), i < rlSteps.Length ? Steps("--more-rl-steps", rlSteps[i]) : 0, parsed, shuffled));
+            ChoiceScoring? scored = i >= scorings.Length ? null : scorings[i] switch
+            {
+                "-" => null, "full" => ChoiceScoring.FullSequence, "prefix" => ChoiceScoring.UniquePrefix,
+                var other => throw new ArgumentException($"--more-choice-scoring: '{other}' is none of - (the model's own), full and prefix."),
+            };
+            passes.Add(new RankingPass(Steps("--more-warm-start-steps", warm[i]), i < rlSteps.Length ? Steps("--more-rl-steps", rlSteps[i]) : 0, parsed, shuffled, scored));
         }
         return passes;
     }

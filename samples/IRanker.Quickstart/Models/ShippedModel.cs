@@ -12,7 +12,8 @@ namespace IRanker.Quickstart.Models;
 /// <param name="Folder">The IRanker-mini folder (a Hugging Face folder: config.json, model.safetensors, tokenizer.json).</param>
 /// <param name="BaseFolder">Its base model's folder.</param>
 /// <param name="HeldOut">The tasks left out of its ranking training (from its recipe.json; empty without one).</param>
-internal sealed record ShippedModel(string Folder, string BaseFolder, IReadOnlySet<string> HeldOut)
+/// <param name="ChoiceScoring">How it was trained to score candidates (from its iranker.json).</param>
+internal sealed record ShippedModel(string Folder, string BaseFolder, IReadOnlySet<string> HeldOut, ChoiceScoring ChoiceScoring)
 {
     /// <summary>Where the quickstart's build puts the committed models/iranker-mini.</summary>
     public static string DefaultFolder => Path.Combine(AppContext.BaseDirectory, "models", "iranker-mini");
@@ -31,7 +32,9 @@ internal sealed record ShippedModel(string Folder, string BaseFolder, IReadOnlyS
                     "make it with `dotnet run --project benchmarks/IRanker.Benchmarks -c Release -- iranker-mini` (docs/iranker-mini.md), " +
                     "or run the quickstart with --from-scratch.");
         }
-        return new ShippedModel(folder, baseFolder, ReadHeldOut(Path.Combine(folder, "recipe.json")));
+        ChoiceScoring scoring;
+        using (var model = IRankerModel.Load(folder)) scoring = model.ChoiceScoring;
+        return new ShippedModel(folder, baseFolder, ReadHeldOut(Path.Combine(folder, "recipe.json")), scoring);
     }
 
     /// <summary>
