@@ -6,8 +6,9 @@ namespace IRanker.Model;
 /// </summary>
 /// <remarks>
 /// Both give a distribution over the remaining candidates that training learns and ranking decides with. They agree
-/// exactly when every candidate's ID differs from the others' in its first token; they differ in cost where IDs are long
-/// and differ early, as titles do (docs/ranking.md, "Choice scoring").
+/// where the model is sure of every token after the one that tells an ID apart (it copies the rest of the ID), and
+/// differ in cost where IDs are long and part early, as titles do. A model ranks best with the scoring it was trained
+/// with (docs/ranking.md, "Choice scoring").
 /// </remarks>
 public enum ChoiceScoring
 {
