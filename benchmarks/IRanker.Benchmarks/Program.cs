@@ -24,6 +24,7 @@ var commands = new Dictionary<string, IBenchmarkCommand>(StringComparer.OrdinalI
     ["calibrate"] = new CalibrationBenchmark(),
     ["packing-throughput"] = new PackingThroughputBenchmark(),
     ["packing-curve"] = new PackingCurveBenchmark(),
+    ["word-knowledge"] = new IRanker.Benchmarks.Mini.WordKnowledgeBenchmark(),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

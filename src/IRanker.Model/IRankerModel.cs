@@ -43,6 +43,13 @@ public sealed class IRankerModel : IDisposable
     private const string FormatName = "IRanker.Model";
     private const int FormatVersion = 1;
 
+    /// <summary>
+    /// The settings version of a model that scores with <see cref="ChoiceScoring.UniquePrefix"/>: a reader that knows
+    /// only version 1 would load it as <see cref="ChoiceScoring.FullSequence"/> and rank differently, so it refuses it
+    /// instead. Every other model is still written as version 1.
+    /// </summary>
+    private const int ChoiceScoringFormatVersion = 2;
+
     /// <summary>Bundles a model with its tokenizer; the model is used on the device and in the dtype it is in.</summary>
     /// <param name="model">The causal language model; this bundle owns it from now on.</param>
     /// <param name="tokenizer">The tokenizer the model was trained with; its vocabulary must fit the model's.</param>
@@ -106,7 +113,7 @@ public sealed class IRankerModel : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         Model.SavePretrained(folder);
         Tokenizer.Save(folder);
-        var settings = new Settings(FormatName, FormatVersion, Template?.GetType().AssemblyQualifiedName, Style.ToString(), Layout.ToString(),
+        var settings = new Settings(FormatName, ChoiceScoring == ChoiceScoring.FullSequence ? FormatVersion : ChoiceScoringFormatVersion, Template?.GetType().AssemblyQualifiedName, Style.ToString(), Layout.ToString(),
             ChoiceScoring == ChoiceScoring.FullSequence ? null : ChoiceScoring.ToString());
         var path = Path.Combine(folder, SettingsFileName);
         File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(settings, Settings.JsonOptions));
@@ -182,8 +189,8 @@ public sealed class IRankerModel : IDisposable
         Settings? settings;
         try { settings = JsonSerializer.Deserialize<Settings>(File.ReadAllText(path), Settings.JsonOptions); }
         catch (JsonException e) { throw new InvalidDataException($"'{path}' is not valid JSON ({e.Message}). Save the model again with IRankerModel.Save.", e); }
-        if (settings is null || settings.Format != FormatName || settings.Version != FormatVersion)
-            throw new InvalidDataException($"'{path}' is not an {FormatName} settings file of version {FormatVersion}. Save the model again with IRankerModel.Save.");
+        if (settings is null || settings.Format != FormatName || settings.Version is not (FormatVersion or ChoiceScoringFormatVersion))
+            throw new InvalidDataException($"'{path}' is not an {FormatName} settings file of version {FormatVersion} or {ChoiceScoringFormatVersion}. Save the model again with IRankerModel.Save.");
         var style = PromptStyle.Chat;
         if (settings.Style is not null && (!Enum.TryParse(settings.Style, ignoreCase: false, out style) || !Enum.IsDefined(style)))
             throw new InvalidDataException(
@@ -208,7 +215,7 @@ public sealed class IRankerModel : IDisposable
     public void Dispose() => Model.Dispose();
 
     // *** File format (iranker.json) ***
-    // { "format": "IRanker.Model", "version": 1, "template": null | assembly-qualified name of a PromptTemplate type,
+    // { "format": "IRanker.Model", "version": 1 (2 where "choiceScoring" is given), "template": null | assembly-qualified name of a PromptTemplate type,
     //   "style": "Chat" | "Compact" (absent in files written before styles existed: Chat),
     //   "layout": "Rebuilt" | "AppendOnly" (absent in files written before layouts existed: Rebuilt),
     //   "choiceScoring": "UniquePrefix" (absent for FullSequence, so that such files stay as they were) }

@@ -76,7 +76,8 @@ public class IRankerModelTests
         InSavedFolder(model, folder =>
         {
             string settings = Path.Combine(folder, IRankerModel.SettingsFileName);
-            File.ReadAllText(settings).Should().Contain("\"choiceScoring\": \"UniquePrefix\"");
+            File.ReadAllText(settings).Should().Contain("\"choiceScoring\": \"UniquePrefix\"").And.Contain("\"version\": 2",
+                "a reader of version 1 would take it for full sequences; version 2 makes it refuse the file instead");
             using (var loaded = IRankerModel.Load(folder))
             {
                 loaded.ChoiceScoring.Should().Be(ChoiceScoring.UniquePrefix);
@@ -92,10 +93,10 @@ public class IRankerModelTests
             {
                 old.ChoiceScoring.Should().Be(ChoiceScoring.FullSequence);
                 old.Save(folder);
-                File.ReadAllText(settings).Should().NotContain("choiceScoring");
+                File.ReadAllText(settings).Should().NotContain("choiceScoring").And.Contain("\"version\": 1");
             }
 
-            File.WriteAllText(settings, """{ "format": "IRanker.Model", "version": 1, "template": null, "choiceScoring": "FirstToken" }""");
+            File.WriteAllText(settings, """{ "format": "IRanker.Model", "version": 2, "template": null, "choiceScoring": "FirstToken" }""");
             var unknown = () => IRankerModel.Load(folder);
             unknown.Should().Throw<InvalidDataException>().WithMessage($"*{IRankerModel.SettingsFileName}*'FirstToken'*FullSequence or UniquePrefix*");
         });
