@@ -113,8 +113,9 @@ public sealed class IRankerModel : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         Model.SavePretrained(folder);
         Tokenizer.Save(folder);
-        var settings = new Settings(FormatName, ChoiceScoring == ChoiceScoring.FullSequence ? FormatVersion : ChoiceScoringFormatVersion, Template?.GetType().AssemblyQualifiedName, Style.ToString(), Layout.ToString(),
-            ChoiceScoring == ChoiceScoring.FullSequence ? null : ChoiceScoring.ToString());
+        bool fullSequence = ChoiceScoring == ChoiceScoring.FullSequence;
+        var settings = new Settings(FormatName, fullSequence ? FormatVersion : ChoiceScoringFormatVersion, Template?.GetType().AssemblyQualifiedName,
+            Style.ToString(), Layout.ToString(), fullSequence ? null : ChoiceScoring.ToString());
         var path = Path.Combine(folder, SettingsFileName);
         File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(settings, Settings.JsonOptions));
         File.Move(path + ".tmp", path, overwrite: true);

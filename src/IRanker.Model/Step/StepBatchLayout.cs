@@ -140,8 +140,11 @@ internal sealed class StepBatchLayout
     {
         public List<long> Positions { get; } = [];
 
+        private readonly List<(int Slot, long Token, int Branch)> targets = [];
+        private readonly List<int[]?> renormalize = [];
+
         /// <summary>(slot, token, global branch index or -1 for a prompt token).</summary>
-        public List<(int Slot, long Token, int Branch)> Targets { get; } = [];
+        public IReadOnlyList<(int Slot, long Token, int Branch)> Targets => targets;
 
         /// <summary>
         /// Per target (as <see cref="Targets"/>), for a branch token scored with <see cref="ChoiceScoring.UniquePrefix"/>:
@@ -149,12 +152,13 @@ internal sealed class StepBatchLayout
         /// that token's place, over which its probability is renormalised (the token's own target among them); null
         /// otherwise.
         /// </summary>
-        public List<int[]?> Renormalize { get; } = [];
+        public IReadOnlyList<int[]?> Renormalize => renormalize;
 
-        public void Add(int slot, long token, int branch, int[]? renormalize = null)
+        /// <summary>Adds a target and what it is renormalised over (<see cref="Renormalize"/>), so that the two stay in step.</summary>
+        public void Add(int slot, long token, int branch, int[]? siblings = null)
         {
-            Targets.Add((slot, token, branch));
-            Renormalize.Add(renormalize);
+            targets.Add((slot, token, branch));
+            renormalize.Add(siblings);
         }
     }
 
@@ -225,27 +229,29 @@ internal sealed class StepBatchLayout
 
     /// <summary>
     /// For each token of each branch of a <see cref="ChoiceScoring.UniquePrefix"/> step, the targets of the distinct
-    /// tokens that the branches sharing its prefix continue with (a node of the branches' trie and its children); the
-    /// branches' targets start at <paramref name="firstTarget"/>, each branch's tokens in turn.
+    /// tokens that the branches sharing its prefix continue with (a node of the branches' trie and its children), each
+    /// token by its first branch in order; the branches' targets start at <paramref name="firstTarget"/>, each branch's
+    /// tokens in turn.
     /// </summary>
     private static int[][][] Siblings(IReadOnlyList<int[]> branches, int firstTarget)
     {
-        var children = new Dictionary<string, Dictionary<int, int>>(StringComparer.Ordinal);   // node (prefix) -> token -> its first target
-        var nodes = new string[branches.Count][];
-        int target = firstTarget;
+        var start = new int[branches.Count];
+        for (int b = 1; b < branches.Count; b++) start[b] = start[b - 1] + branches[b - 1].Length;
+        var siblings = new int[branches.Count][][];
         for (int b = 0; b < branches.Count; b++)
         {
             var branch = branches[b];
-            nodes[b] = new string[branch.Length];
-            for (int j = 0; j < branch.Length; j++, target++)
+            siblings[b] = new int[branch.Length][];
+            for (int j = 0; j < branch.Length; j++)
             {
-                string node = string.Join(',', branch.Take(j));
-                nodes[b][j] = node;
-                if (!children.TryGetValue(node, out var tokens)) children[node] = tokens = [];
-                tokens.TryAdd(branch[j], target);
+                var tokens = new HashSet<int>();
+                var targets = new List<int>();
+                for (int c = 0; c < branches.Count; c++)
+                    if (branches[c].Length > j && branches[c].AsSpan(0, j).SequenceEqual(branch.AsSpan(0, j)) && tokens.Add(branches[c][j]))
+                        targets.Add(firstTarget + start[c] + j);
+                siblings[b][j] = [.. targets];
             }
         }
-        var frozen = children.ToDictionary(c => c.Key, c => c.Value.Values.ToArray(), StringComparer.Ordinal);
-        return nodes.Select(branch => branch.Select(node => frozen[node]).ToArray()).ToArray();
+        return siblings;
     }
 }

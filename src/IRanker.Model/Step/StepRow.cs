@@ -42,7 +42,8 @@ internal sealed record StepRow(int[] Prompt, PrefixCache? Past, int PastLength, 
     /// </summary>
     /// <exception cref="InvalidOperationException">The row is packed (it has earlier steps).</exception>
     public StepRow WithAnswer(int[] answer) =>
-        Earlier.Count == 0 ? this with { Branches = [answer] } : throw new InvalidOperationException("A packed row has no single answer to score.");
+        Earlier.Count == 0 ? this with { Branches = [answer], Scoring = ChoiceScoring.FullSequence }   // a written answer is scored whole
+            : throw new InvalidOperationException("A packed row has no single answer to score.");
 
     /// <summary>A row for <paramref name="prompt"/>, reusing what it can of <paramref name="past"/>.</summary>
     /// <param name="prompt">The step prompt.</param>
