@@ -181,30 +181,20 @@ internal sealed class QuickstartCommand : RootCommand
         return 0;
     }
 
-    private static PromptLayout? Layout(ArgumentResult result)
-    {
-        string value = result.Tokens[^1].Value;
-        switch (value.ToLowerInvariant())
-        {
-            case "rebuilt": return PromptLayout.Rebuilt;
-            case "append-only" or "appendonly": return PromptLayout.AppendOnly;
-            default:
-                result.AddError($"Option --layout needs rebuilt or append-only, not '{value}'.");
-                return null;
-        }
-    }
+    private static PromptLayout? Layout(ArgumentResult result) => OneOf(result, "--layout", "rebuilt or append-only",
+        ("rebuilt", PromptLayout.Rebuilt), ("append-only", PromptLayout.AppendOnly), ("appendonly", PromptLayout.AppendOnly));
 
-    private static ChoiceScoring? Scoring(ArgumentResult result)
+    private static ChoiceScoring? Scoring(ArgumentResult result) => OneOf(result, "--choice-scoring", "full or prefix",
+        ("full", IRanker.Model.ChoiceScoring.FullSequence), ("prefix", IRanker.Model.ChoiceScoring.UniquePrefix));
+
+    /// <summary>The value whose name (in any case) is the option's last token; else an error saying what <paramref name="option"/> needs.</summary>
+    private static T? OneOf<T>(ArgumentResult result, string option, string expected, params (string Name, T Value)[] values) where T : struct
     {
         string value = result.Tokens[^1].Value;
-        switch (value.ToLowerInvariant())
-        {
-            case "full": return IRanker.Model.ChoiceScoring.FullSequence;
-            case "prefix": return IRanker.Model.ChoiceScoring.UniquePrefix;
-            default:
-                result.AddError($"Option --choice-scoring needs full or prefix, not '{value}'.");
-                return null;
-        }
+        foreach (var (name, named) in values)
+            if (string.Equals(name, value, StringComparison.OrdinalIgnoreCase)) return named;
+        result.AddError($"Option {option} needs {expected}, not '{value}'.");
+        return null;
     }
 
     private static RankingBenchMiniVersion DataVersion(ArgumentResult result)
