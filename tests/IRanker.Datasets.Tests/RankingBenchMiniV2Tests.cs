@@ -116,6 +116,14 @@ public class RankingBenchMiniV2Tests(ITestOutputHelper output)
         act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*0 to 29*");
     }
 
+    [Fact]
+    public void The_group_words_of_a_text_are_its_words_of_the_groups_in_order_lower_cased()
+    {
+        PassageWordGroups.GroupWordsIn("How does Magma affect the crater? Lava, ash and coffee-roast.")
+            .Should().Equal("magma", "crater", "lava", "ash", "coffee", "roast");
+        PassageWordGroups.GroupWordsIn("passage 3 of the list").Should().BeEmpty();
+    }
+
     [Theory]
     [InlineData("Passage-5", 5)]
     [InlineData("Passage-7", 7)]

@@ -115,8 +115,7 @@ internal sealed class WordKnowledgeBenchmark : IBenchmarkCommand
         using var noGrad = no_grad();
         Tensor? TextVector(string text)
         {
-            var words = text.Split([' ', '.', ',', '?', '!', ';', ':'], StringSplitOptions.RemoveEmptyEntries)
-                .Select(w => w.ToLowerInvariant()).Where(w => PassageWordGroups.TopicOf(w) is not null).ToList();
+            var words = PassageWordGroups.GroupWordsIn(text).ToList();
             return words.Count == 0 ? null : stack(words.Select(w => WordVector(model, w)).ToArray()).mean([0L]);
         }
         double sum = 0;

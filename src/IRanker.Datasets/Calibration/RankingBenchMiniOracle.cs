@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using IRanker.Model;
 
 namespace IRanker.Datasets;
@@ -23,7 +22,7 @@ namespace IRanker.Datasets;
 /// var results = new RankingBenchMiniOracle().Rank(data["Passage-5"].Test);
 /// </code>
 /// </example>
-public sealed partial class RankingBenchMiniOracle : IListRanker
+public sealed class RankingBenchMiniOracle : IListRanker
 {
     /// <inheritdoc />
     public IReadOnlyList<RankingResult> Rank(IReadOnlyList<RankingQuery> queries, CancellationToken cancellationToken = default)
@@ -57,14 +56,14 @@ public sealed partial class RankingBenchMiniOracle : IListRanker
 
     private static float[] PassageScores(RankingQuery query)
     {
-        var topics = Words(query.Context).Select(PassageWordGroups.TopicOf).OfType<int>().ToList();
+        var topics = TopicsIn(query.Context);
         if (topics.Count == 0)
             throw new ArgumentException(
                 $"Passage list '{query.QueryId}' has no query word of the version-2 word groups ('{query.Context}'); the oracle ranks Ranking-bench-mini version 2 passages only.", nameof(query));
         int topic = topics.GroupBy(t => t).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
         return query.Candidates.Select(c =>
         {
-            var grouped = Words(c.Text).Select(PassageWordGroups.TopicOf).OfType<int>().ToList();
+            var grouped = TopicsIn(c.Text);
             return grouped.Count == 0 ? 0f : grouped.Count(t => t == topic) / (float)grouped.Count;
         }).ToArray();
     }
@@ -98,8 +97,5 @@ public sealed partial class RankingBenchMiniOracle : IListRanker
         return open < 0 || !title.EndsWith(']') ? [] : title[(open + 1)..^1].Split('|');
     }
 
-    private static IEnumerable<string> Words(string text) => WordPattern().Matches(text.ToLowerInvariant()).Select(m => m.Value);
-
-    [GeneratedRegex("[a-z]+")]
-    private static partial Regex WordPattern();
+    private static List<int> TopicsIn(string text) => PassageWordGroups.GroupWordsIn(text).Select(w => PassageWordGroups.TopicOf(w)!.Value).ToList();
 }

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace IRanker.Datasets;
 
 /// <summary>
@@ -10,7 +12,7 @@ namespace IRanker.Datasets;
 /// the pair (vocabulary mismatch). A method that knows these groups can tell which topic a passage is about whatever
 /// words it uses; BM25 sees only the words the passage shares with the query.
 /// </remarks>
-public static class PassageWordGroups
+public static partial class PassageWordGroups
 {
     /// <summary>Number of topics.</summary>
     public static int TopicCount => Topics.Count;
@@ -63,6 +65,19 @@ public static class PassageWordGroups
         ArgumentNullException.ThrowIfNull(word);
         return TopicByWord.TryGetValue(word, out int topic) ? topic : null;
     }
+
+    /// <summary>
+    /// The words of <paramref name="text"/> that belong to the groups, in order: lower-cased, a word is a run of the
+    /// letters a-z. What a method that knows which words are group words (but not their groups) reads of a text.
+    /// </summary>
+    public static IEnumerable<string> GroupWordsIn(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return WordPattern().Matches(text.ToLowerInvariant()).Select(m => m.Value).Where(TopicByWord.ContainsKey);
+    }
+
+    [GeneratedRegex("[a-z]+")]
+    private static partial Regex WordPattern();
 
     /// <summary>The ten words of a topic, concept by concept: words 2k and 2k + 1 name concept k.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="topic"/> is not in 0 .. <see cref="TopicCount"/> − 1.</exception>
