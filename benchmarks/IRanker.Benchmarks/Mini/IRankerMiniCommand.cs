@@ -53,6 +53,9 @@ internal static class IRankerMiniCommand
                   --more-choice-scoring <s,s,...>  per further pass, '-' (the model's own), full or prefix: how Choice
                                            mode scores the candidates (ChoiceScoring.FullSequence or UniquePrefix);
                                            the pass's model is saved with it
+                  --more-list-size <k,k,...>  per further pass, '-' (whole lists) or k >= 2: each training list cut to
+                                           its best candidate and k - 1 others drawn at random (a curriculum of short
+                                           lists: pairs broke the passage plateau that whole lists did not)
                 """);
             return 0;
         }
@@ -142,7 +145,7 @@ internal sealed record IRankerMiniRecipe
             WarmStartSteps = Int("--warm-start-steps", recipe.WarmStartSteps),
             RlSteps = Int("--rl-steps", recipe.RlSteps),
             MorePasses = RankingPass.FromArguments(Opt("--more-warm-start-steps", ""), Opt("--more-rl-steps", ""),
-                Opt("--more-task-weights", ""), Opt("--more-shuffle", ""), Opt("--more-choice-scoring", "")),
+                Opt("--more-task-weights", ""), Opt("--more-shuffle", ""), Opt("--more-choice-scoring", ""), Opt("--more-list-size", "")),
         };
     }
 
@@ -229,10 +232,12 @@ internal sealed record IRankerMiniRecipe
             options.ShuffleCandidates = settings.Shuffle;
             if (settings.TaskWeights is { } weights) options.TaskWeights = new Dictionary<string, double>(weights);
             if (settings.Scoring is { } scoring) ranker.ChoiceScoring = scoring;
+            var lists = settings.ListSize is { } size ? ShortLists.Cut(train, size, Seed + pass - 1) : train;
+            if (settings.ListSize is { } cut) log.WriteLine($"Ranking pass {pass}: every training list cut to {cut} candidates (its best and {cut - 1} drawn at random).");
             var trainer = new EliminationTrainer(ranker, options);
             var progress = RankingProgress(log, pass == 1 ? "" : $"Pass {pass} ");
-            if (settings.WarmStartSteps > 0) trainer.WarmStart(train, progress);
-            if (settings.RlSteps > 0) trainer.Train(train, null, progress);
+            if (settings.WarmStartSteps > 0) trainer.WarmStart(lists, progress);
+            if (settings.RlSteps > 0) trainer.Train(lists, null, progress);
             ranker.Model.eval();
             times[$"ranking pass {pass}"] = stage.Elapsed.TotalSeconds;
             SaveWithRecipe(ranker, output, "model", RankingFacts(train.Count, pass, from, Math.Round(stage.Elapsed.TotalMinutes, 1)));
@@ -273,6 +278,7 @@ internal sealed record IRankerMiniRecipe
             ["task_weights"] = settings.TaskWeights,
             ["shuffle_candidates"] = settings.Shuffle,
             ["choice_scoring"] = (settings.Scoring ?? ChoiceScoring.FullSequence).ToString(),
+            ["list_size"] = settings.ListSize,
             ["minutes"] = minutes,
         });
         return new()
@@ -370,14 +376,15 @@ internal sealed record IRankerMiniRecipe
 }
 
 /// <summary>
-/// One ranking pass of the recipe: its warm-start and GRPO steps, task weights (null: none), shuffling and choice scoring
-/// (null: the model's own).
+/// One ranking pass of the recipe: its warm-start and GRPO steps, task weights (null: none), shuffling, choice scoring
+/// (null: the model's own) and the length its training lists are cut to (null: whole lists).
 /// </summary>
-internal sealed record RankingPass(int WarmStartSteps, int RlSteps, IReadOnlyDictionary<string, double>? TaskWeights, bool Shuffle, ChoiceScoring? Scoring = null)
+internal sealed record RankingPass(int WarmStartSteps, int RlSteps, IReadOnlyDictionary<string, double>? TaskWeights, bool Shuffle, ChoiceScoring? Scoring = null,
+    int? ListSize = null)
 {
     /// <summary>The further passes of the command line (see the usage text); every list is as long as the steps' one.</summary>
     /// <exception cref="ArgumentException">A list is longer than <c>--more-warm-start-steps</c>', or an entry does not parse.</exception>
-    public static IReadOnlyList<RankingPass> FromArguments(string warmStart, string rl, string weights, string shuffle, string scoring = "")
+    public static IReadOnlyList<RankingPass> FromArguments(string warmStart, string rl, string weights, string shuffle, string scoring = "", string listSize = "")
     {
         static string[] Split(string text, char separator) =>
             text.Length == 0 ? [] : text.Split(separator, StringSplitOptions.TrimEntries);
@@ -386,8 +393,9 @@ internal sealed record RankingPass(int WarmStartSteps, int RlSteps, IReadOnlyDic
         var taskWeights = Split(weights, '/');
         var shuffles = Split(shuffle, ',');
         var scorings = Split(scoring, ',');
+        var sizes = Split(listSize, ',');
         foreach (var (name, count) in new[] { ("--more-rl-steps", rlSteps.Length), ("--more-task-weights", taskWeights.Length), ("--more-shuffle", shuffles.Length),
-                     ("--more-choice-scoring", scorings.Length) })
+                     ("--more-choice-scoring", scorings.Length), ("--more-list-size", sizes.Length) })
             if (count > warm.Length)
                 throw new ArgumentException($"{name} gives {count} passes but --more-warm-start-steps gives {warm.Length}; give one entry per further pass.");
         static int Steps(string name, string text) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n)
@@ -419,7 +427,10 @@ internal sealed record RankingPass(int WarmStartSteps, int RlSteps, IReadOnlyDic
                 "-" => null, "full" => ChoiceScoring.FullSequence, "prefix" => ChoiceScoring.UniquePrefix,
                 var other => throw new ArgumentException($"--more-choice-scoring: '{other}' is none of - (the model's own), full and prefix."),
             };
-            passes.Add(new RankingPass(Steps("--more-warm-start-steps", warm[i]), i < rlSteps.Length ? Steps("--more-rl-steps", rlSteps[i]) : 0, parsed, shuffled, scored));
+            int? size = i >= sizes.Length || sizes[i] == "-" ? null
+                : int.TryParse(sizes[i], NumberStyles.None, CultureInfo.InvariantCulture, out int k) && k >= 2 ? k
+                : throw new ArgumentException($"--more-list-size: '{sizes[i]}' is neither - (whole lists) nor a list length of 2 or more.");
+            passes.Add(new RankingPass(Steps("--more-warm-start-steps", warm[i]), i < rlSteps.Length ? Steps("--more-rl-steps", rlSteps[i]) : 0, parsed, shuffled, scored, size));
         }
         return passes;
     }
