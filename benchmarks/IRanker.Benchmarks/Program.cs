@@ -25,6 +25,7 @@ var commands = new Dictionary<string, IBenchmarkCommand>(StringComparer.OrdinalI
     ["packing-throughput"] = new PackingThroughputBenchmark(),
     ["packing-curve"] = new PackingCurveBenchmark(),
     ["word-knowledge"] = new IRanker.Benchmarks.Mini.WordKnowledgeBenchmark(),
+    ["curriculum"] = new IRanker.Benchmarks.Mini.CurriculumBenchmark(),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

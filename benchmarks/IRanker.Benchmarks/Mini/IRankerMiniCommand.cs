@@ -310,12 +310,18 @@ internal sealed record IRankerMiniRecipe
         return options;
     }
 
-    private List<RankingQuery> TrainingLists(TextWriter log)
+    private List<RankingQuery> TrainingLists(TextWriter log) => TrainingListsOf(TrainedTasks, Seed, log);
+
+    /// <summary>
+    /// The recipe's training lists of <paramref name="tasks"/> (Ranking-bench-mini version 2, <paramref name="seed"/>):
+    /// <see cref="ListsPerTask"/> per passage and recommendation task, each routing task's pool, never a list whose context
+    /// is one of the quickstart's test lists.
+    /// </summary>
+    public static List<RankingQuery> TrainingListsOf(IReadOnlyList<string> tasks, int seed, TextWriter log)
     {
-        var tasks = TrainedTasks;
-        var quickstartTests = QuickstartSeeds.SelectMany(seed => RankingBenchMini.Generate(new RankingBenchMiniOptions
+        var quickstartTests = QuickstartSeeds.SelectMany(testSeed => RankingBenchMini.Generate(new RankingBenchMiniOptions
         {
-            Seed = seed, Version = RankingBenchMiniVersion.V2, TrainQueriesPerTask = QuickstartTrainLists, TestQueriesPerTask = QuickstartTestLists,
+            Seed = testSeed, Version = RankingBenchMiniVersion.V2, TrainQueriesPerTask = QuickstartTrainLists, TestQueriesPerTask = QuickstartTestLists,
         }).Test).Select(q => (q.Task, q.Context)).ToHashSet();
         var lists = new List<RankingQuery>();
         foreach (var task in tasks)
@@ -323,7 +329,7 @@ internal sealed record IRankerMiniRecipe
             bool routing = RankingTasks.ScenarioOf(task) == RankingScenario.Routing;
             var generated = RankingBenchMini.Generate(new RankingBenchMiniOptions
             {
-                Seed = Seed, Version = RankingBenchMiniVersion.V2, Tasks = [task],
+                Seed = seed, Version = RankingBenchMiniVersion.V2, Tasks = [task],
                 TrainQueriesPerTask = routing ? RankingBenchMini.MaxRoutingListsPerTask : ListsPerTask, TestQueriesPerTask = 0,
             }).Train;
             var kept = generated.Where(q => !quickstartTests.Contains((q.Task, q.Context))).ToList();
