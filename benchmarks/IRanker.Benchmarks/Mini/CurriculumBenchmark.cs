@@ -134,14 +134,15 @@ internal sealed class CurriculumBenchmark : IBenchmarkCommand
             var cells = CutSizes.Select(k => BestFirst(ranker.Rank(ShortLists.Cut(task.Test, k, seed: 11))))
                 .Select(share => (100 * share).ToString("0", CultureInfo.InvariantCulture) + "%").ToList();
             var whole = ranker.Rank(task.Test.ToList());
-            double mrr = whole.Average(r => 1.0 / (1 + r.Order.ToList().FindIndex(i => r.Query.Candidates[i].Label == r.Query.Candidates.Max(c => c.Label!.Value))));
+            double mrr = whole.Average(r => ListMetrics.ReciprocalRank(r.Order, Labels(r)));
             table.AppendLine(CultureInfo.InvariantCulture, $"| {stage} | {task.Name} | {string.Join(" | ", cells)} | {100 * mrr:0.0} |");
             Console.WriteLine($"after stage {stage}, {task.Name}: best first at 2 / 3 / 5: {string.Join(" / ", cells)}; whole lists MRR {100 * mrr:0.0}");
         }
     }
 
-    private static double BestFirst(IReadOnlyList<RankingResult> results) =>
-        results.Average(r => r.Query.Candidates[r.Order[0]].Label == r.Query.Candidates.Max(c => c.Label!.Value) ? 1.0 : 0.0);
+    private static double BestFirst(IReadOnlyList<RankingResult> results) => results.Average(r => ListMetrics.Hit(r.Order, Labels(r), 1));
+
+    private static float[] Labels(RankingResult result) => result.Query.Candidates.Select(c => c.Label!.Value).ToArray();
 
     private sealed class StepProgress(Action<TrainingStepMetrics> report) : IProgress<TrainingStepMetrics>
     {
