@@ -83,6 +83,15 @@ public sealed class TrainingOptions
     public bool ShuffleCandidates { get; set; } = true;
 
     /// <summary>
+    /// The most candidates a training sub-list holds (default null: up to the whole list, the paper's sub-lists of
+    /// 2..N). A curriculum of short lists trains with 2 first, then raises it pass by pass: on Ranking-bench-mini's
+    /// passages, pairs let a small model leave the plateau that sub-lists of every length kept it on (docs/training.md,
+    /// "Short lists first"). Applies to the warm start and to the sub-list samples of reinforcement learning, not to
+    /// on-policy trajectories, which always start from the whole list.
+    /// </summary>
+    public int? MaxSubListSize { get; set; }
+
+    /// <summary>
     /// How often the trainer draws the lists of each task (<see cref="RankingQuery.Task"/>), relative to the
     /// others: a task of weight 2 is drawn twice as often per epoch as its share of the training lists, a weight of
     /// 0.5 half as often, 0 never. Tasks not named weigh 1; null (default) draws every list once per epoch. Use it when
@@ -272,6 +281,7 @@ public sealed class TrainingOptions
         Require(LoraRank >= 0, nameof(LoraRank), LoraRank, "0 or more");
         Require(LoraAlpha is null || LoraAlpha > 0, nameof(LoraAlpha), LoraAlpha, "null or a positive number");
         Require(WarmStartSteps >= 0, nameof(WarmStartSteps), WarmStartSteps, "0 or more");
+        Require(MaxSubListSize is null or >= 2, nameof(MaxSubListSize), MaxSubListSize, "null (whole lists) or 2 or more");
         Require(WarmStartLearningRate is null || WarmStartLearningRate > 0, nameof(WarmStartLearningRate), WarmStartLearningRate, "null or a positive number");
         Require(WarmStartBatchSize is null or >= 1, nameof(WarmStartBatchSize), WarmStartBatchSize, "null or at least 1");
         Require(LanguageModelLossWeight >= 0, nameof(LanguageModelLossWeight), LanguageModelLossWeight, "0 or more");

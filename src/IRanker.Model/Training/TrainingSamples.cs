@@ -85,7 +85,7 @@ internal sealed class TrainingSamples(ModelStep step, TrainingOptions options, T
 
     /// <summary>A single-step sub-list sample of the next list of the stream.</summary>
     private EliminationState SubList(IReadOnlyList<RankingQuery> train) =>
-        SubListSampler.Draw(train[progress.Stream!.Next(progress.Random)], progress.Random, options.ShuffleCandidates, step.Layout);
+        SubListSampler.Draw(train[progress.Stream!.Next(progress.Random)], progress.Random, options.ShuffleCandidates, step.Layout, options.MaxSubListSize);
 
     /// <summary><paramref name="count"/> whole sub-list eliminations: every step of each, in packed rows.</summary>
     private (EliminationState[] States, StepPlace[] Places) Packed(IReadOnlyList<RankingQuery> train, int count)
@@ -94,7 +94,7 @@ internal sealed class TrainingSamples(ModelStep step, TrainingOptions options, T
         var places = new List<StepPlace>();
         for (int i = 0; i < count; i++)
         {
-            var steps = SubListSampler.DrawElimination(train[progress.Stream!.Next(progress.Random)], progress.Random, options.ShuffleCandidates);
+            var steps = SubListSampler.DrawElimination(train[progress.Stream!.Next(progress.Random)], progress.Random, options.ShuffleCandidates, options.MaxSubListSize);
             states.AddRange(steps);
             places.AddRange(PackedElimination.Places(step, steps, options.PackTokens, options.MaxPromptTokens));
         }

@@ -25,6 +25,44 @@ public class TrainingSamplingTests
         firstIds.Should().HaveCount(6, "any candidate can be listed first");
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void A_cap_on_the_sub_list_size_keeps_every_size_from_2_up_to_it(int cap)
+    {
+        var query = new SyntheticPassageTask().Queries(1, 6, seed: 3)[0];
+        var random = new TrainingRandom(1);
+        var sizes = new HashSet<int>();
+        for (int i = 0; i < 300; i++)
+        {
+            var state = SubListSampler.Draw(query, random, maxSize: cap);
+            state.Query.Candidates.Should().Contain(c => c.Label == 2f, "a sub-list always holds a best candidate");
+            sizes.Add(state.Query.Candidates.Count);
+            var steps = SubListSampler.DrawElimination(query, random, maxSize: cap);
+            steps[0].Query.Candidates.Count.Should().BeInRange(2, cap);
+            steps.Should().HaveCount(steps[0].Query.Candidates.Count - 1, "a sub-list of k candidates is eliminated in k - 1 steps");
+        }
+        sizes.Should().BeEquivalentTo(Enumerable.Range(2, cap - 1));
+    }
+
+    [Fact]
+    public void A_cap_above_the_list_draws_what_no_cap_draws()
+    {
+        var query = new SyntheticPassageTask().Queries(1, 6, seed: 3)[0];
+        var (a, b) = (new TrainingRandom(5), new TrainingRandom(5));
+        for (int i = 0; i < 50; i++)
+            SubListSampler.Draw(query, a, maxSize: 10).Query.Candidates.Should().Equal(SubListSampler.Draw(query, b).Query.Candidates);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(0)]
+    public void A_cap_below_2_is_refused_with_the_option_named(int cap)
+    {
+        var act = () => new TrainingOptions { MaxSubListSize = cap }.Validate();
+        act.Should().Throw<ArgumentException>().WithMessage("*MaxSubListSize*");
+    }
+
     [Fact]
     public void Without_shuffling_sub_lists_keep_the_input_order()
     {

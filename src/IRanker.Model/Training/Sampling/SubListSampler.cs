@@ -3,8 +3,9 @@ using IRanker.Model.Prompts;
 namespace IRanker.Model.Training.Sampling;
 
 /// <summary>
-/// The paper's single-step training samples: for a query, a sub-list of random size 2..N that always contains a
-/// best candidate (highest label), filled with random other candidates, in random order (or in input order).
+/// The paper's single-step training samples: for a query, a sub-list of random size 2..N (2..min(N, cap) with a cap on
+/// the size) that always contains a best candidate (highest label), filled with random other candidates, in random
+/// order (or in input order).
 /// </summary>
 /// <remarks>
 /// The sample is a new query holding just the pool's candidates in the drawn order (IDs, texts and labels kept), so that
@@ -20,9 +21,10 @@ internal static class SubListSampler
     /// random number (0 to size − 2) of its worst candidates by label, worst first (ties in random order), are already
     /// eliminated, as the dialogue of the step's prompt shows them.
     /// </param>
-    public static EliminationState Draw(RankingQuery query, TrainingRandom random, bool shuffle = true, PromptLayout layout = PromptLayout.Rebuilt)
+    /// <param name="maxSize">The largest sub-list (<see cref="TrainingOptions.MaxSubListSize"/>); null: the whole list.</param>
+    public static EliminationState Draw(RankingQuery query, TrainingRandom random, bool shuffle = true, PromptLayout layout = PromptLayout.Rebuilt, int? maxSize = null)
     {
-        var subList = SubList(query, random, shuffle);
+        var subList = SubList(query, random, shuffle, maxSize);
         int size = subList.Candidates.Count;
         if (layout == PromptLayout.Rebuilt) return new EliminationState(subList, Enumerable.Range(0, size).ToArray());
 
@@ -35,9 +37,9 @@ internal static class SubListSampler
     /// A sub-list eliminated to the end: the state of every step, in order, each eliminating a worst remaining candidate
     /// by label (ties in random order), as a teacher would. The packed samples (<see cref="TrainingOptions.PackEliminations"/>).
     /// </summary>
-    public static EliminationState[] DrawElimination(RankingQuery query, TrainingRandom random, bool shuffle = true)
+    public static EliminationState[] DrawElimination(RankingQuery query, TrainingRandom random, bool shuffle = true, int? maxSize = null)
     {
-        var subList = SubList(query, random, shuffle);
+        var subList = SubList(query, random, shuffle, maxSize);
         int size = subList.Candidates.Count;
         var order = WorstFirst(subList, random);
         return Enumerable.Range(0, size - 1)
@@ -48,8 +50,8 @@ internal static class SubListSampler
             .ToArray();
     }
 
-    /// <summary>The sub-list (2..N candidates, a best one among them) as a query of its own, in the order shown.</summary>
-    private static RankingQuery SubList(RankingQuery query, TrainingRandom random, bool shuffle)
+    /// <summary>The sub-list (2..N candidates, at most <paramref name="maxSize"/>, a best one among them) as a query of its own, in the order shown.</summary>
+    private static RankingQuery SubList(RankingQuery query, TrainingRandom random, bool shuffle, int? maxSize)
     {
         int n = query.Candidates.Count;
         float best = query.Candidates.Max(c => c.Label!.Value);
@@ -57,7 +59,7 @@ internal static class SubListSampler
         int positive = positives[random.NextInt(positives.Length)];
         var others = Enumerable.Range(0, n).Where(i => i != positive).ToList();
         random.Shuffle(others);
-        int size = random.NextInt(2, n);
+        int size = random.NextInt(2, maxSize is { } cap ? Math.Min(n, cap) : n);
         var pool = new List<int>(size) { positive };
         pool.AddRange(others.Take(size - 1));
         if (shuffle) random.Shuffle(pool);
