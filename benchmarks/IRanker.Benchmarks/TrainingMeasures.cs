@@ -14,11 +14,14 @@ internal static class TrainingMeasures
         return 1.0 / (r.Order.ToList().FindIndex(i => r.Query.Candidates[i].Label!.Value == best) + 1);
     });
 
-    /// <summary>Calls <paramref name="report"/> for every step's metrics, on the training thread.</summary>
-    public static IProgress<TrainingStepMetrics> OnEachStep(Action<TrainingStepMetrics> report) => new Sink(report);
+    /// <summary>Calls <paramref name="report"/> for every step's metrics, on the training thread, in order.</summary>
+    public static IProgress<TrainingStepMetrics> OnEachStep(Action<TrainingStepMetrics> report) => OnEachStep<TrainingStepMetrics>(report);
 
-    private sealed class Sink(Action<TrainingStepMetrics> report) : IProgress<TrainingStepMetrics>
+    /// <summary>Calls <paramref name="report"/> for every report (a language-model stage's steps too), on the reporting thread, in order.</summary>
+    public static IProgress<T> OnEachStep<T>(Action<T> report) => new Sink<T>(report);
+
+    private sealed class Sink<T>(Action<T> report) : IProgress<T>
     {
-        public void Report(TrainingStepMetrics value) => report(value);
+        public void Report(T value) => report(value);
     }
 }

@@ -38,7 +38,7 @@ internal static class TrainingCheck
         var trainer = new EliminationTrainer(model, tokenizer, SyntheticPassages.Prompt, options);
         var steps = new List<TrainingStepMetrics>();
         var watch = Stopwatch.StartNew();
-        var summary = trainer.Train(queries, eval: null, new Immediate<TrainingStepMetrics>(m =>
+        var summary = trainer.Train(queries, eval: null, TrainingMeasures.OnEachStep(m =>
         {
             steps.Add(m);
             Console.WriteLine($"  training step {m.Step}/{m.TotalSteps}: loss {m.Loss:F4}, reward {m.Reward:F3}, {m.SecondsPerStep:F2} s, {m.TokensPerSecond:F0} tokens/s");
@@ -69,12 +69,6 @@ internal static class TrainingCheck
     {
         var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    /// <summary>An <see cref="IProgress{T}"/> that reports on the calling thread, in order.</summary>
-    private sealed class Immediate<T>(Action<T> action) : IProgress<T>
-    {
-        public void Report(T value) => action(value);
     }
 }
 

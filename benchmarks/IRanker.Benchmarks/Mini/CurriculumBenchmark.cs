@@ -84,7 +84,7 @@ internal sealed class CurriculumBenchmark : IBenchmarkCommand
             var windows = new List<(double Loss, double Accuracy)>();
             var clock = Stopwatch.StartNew();
             model.Model.train();
-            new EliminationTrainer(model, options).WarmStart(lists, new StepProgress(m =>
+            new EliminationTrainer(model, options).WarmStart(lists, TrainingMeasures.OnEachStep(m =>
             {
                 windows.Add((m.Loss - m.LanguageModelLoss, m.EliminationAccuracy));
                 if (m.Step % 100 == 0)
@@ -143,9 +143,4 @@ internal sealed class CurriculumBenchmark : IBenchmarkCommand
     private static double BestFirst(IReadOnlyList<RankingResult> results) => results.Average(r => ListMetrics.Hit(r.Order, Labels(r), 1));
 
     private static float[] Labels(RankingResult result) => result.Query.Candidates.Select(c => c.Label!.Value).ToArray();
-
-    private sealed class StepProgress(Action<TrainingStepMetrics> report) : IProgress<TrainingStepMetrics>
-    {
-        public void Report(TrainingStepMetrics value) => report(value);
-    }
 }

@@ -189,7 +189,7 @@ internal sealed record IRankerMiniRecipe
                 Steps = LanguageModelSteps, SequenceLength = 256, BatchSize = 16, LearningRate = 1e-3, WarmupSteps = 100,
                 CheckpointFolder = Path.Combine(Work, "lm"), CheckpointInterval = 100,
             });
-            var summary = lm.Train(MiniWorld.Corpus(Seed, ExcludedScenario), new LineProgress<LanguageModelStepMetrics>(m =>
+            var summary = lm.Train(MiniWorld.Corpus(Seed, ExcludedScenario), TrainingMeasures.OnEachStep<LanguageModelStepMetrics>(m =>
             {
                 if (m.Step % 50 == 0 || m.Step == m.TotalSteps)
                     log.WriteLine($"LM step {m.Step}/{m.TotalSteps}: loss {m.Loss:F3}, lr {m.LearningRate:G3}, {m.TokensPerSecond:N0} tokens/s, {m.Seconds:F2} s/step");
@@ -246,7 +246,7 @@ internal sealed record IRankerMiniRecipe
     }
 
     /// <summary>Logs every 25th ranking step (and the last), each line starting with <paramref name="prefix"/>.</summary>
-    private static LineProgress<TrainingStepMetrics> RankingProgress(TextWriter log, string prefix) => new(m =>
+    private static IProgress<TrainingStepMetrics> RankingProgress(TextWriter log, string prefix) => TrainingMeasures.OnEachStep(m =>
     {
         if (m.Step % 25 == 0 || m.Step == m.TotalSteps)
             log.WriteLine($"{prefix}{m.Phase} step {m.Step}/{m.TotalSteps}: loss {m.Loss:F3}, LM loss {m.LanguageModelLoss:F3}, reward {m.Reward:F3}, accuracy {m.EliminationAccuracy:P0}, {m.SecondsPerStep:F2} s/step");
@@ -372,12 +372,6 @@ internal sealed record IRankerMiniRecipe
         File.WriteAllText(Path.Combine(temp, "recipe.json"), JsonSerializer.Serialize(recipe, new JsonSerializerOptions { WriteIndented = true }) + "\n");
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         Directory.Move(temp, folder);
-    }
-
-    /// <summary>Reports on the training thread.</summary>
-    private sealed class LineProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }
 
