@@ -54,7 +54,7 @@ internal sealed class CurriculumBenchmark : IBenchmarkCommand
             RankingScenario.Routing => "routing",
             var other => other?.ToString().ToLowerInvariant() ?? "other tasks",
         }));
-        var train = IRankerMiniRecipe.TrainingListsOf(tasks, new IRankerMiniRecipe().Seed, Console.Out);
+        var train = IRankerMiniRecipe.TrainingListsOf(tasks, IRankerMiniRecipe.DefaultSeed, Console.Out);
         var test = RankingBenchMini.Generate(new RankingBenchMiniOptions
         {
             Seed = IRankerMiniRecipe.QuickstartSeeds[0], Version = RankingBenchMiniVersion.V2,

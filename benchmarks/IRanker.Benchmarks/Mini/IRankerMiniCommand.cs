@@ -70,7 +70,10 @@ internal sealed record IRankerMiniRecipe
 {
     public string Output { get; init; } = Path.Combine("models", "iranker-mini");
     public string Work { get; init; } = Path.Combine("runs", "iranker-mini");
-    public int Seed { get; init; } = 1001;
+    /// <summary>The recipe's seed of data, corpus and weights unless <c>--seed</c> gives another.</summary>
+    public const int DefaultSeed = 1001;
+
+    public int Seed { get; init; } = DefaultSeed;
     public IReadOnlyList<string> HeldOut { get; init; } = ["Game", "Balance", "Passage-9"];
     public RankingScenario? ExcludedScenario { get; init; }
     public int Vocab { get; init; } = 2048;
@@ -232,8 +235,12 @@ internal sealed record IRankerMiniRecipe
             options.ShuffleCandidates = settings.Shuffle;
             if (settings.TaskWeights is { } weights) options.TaskWeights = new Dictionary<string, double>(weights);
             if (settings.Scoring is { } scoring) ranker.ChoiceScoring = scoring;
-            var lists = settings.ListSize is { } size ? ShortLists.Cut(train, size, Seed + pass - 1) : train;
-            if (settings.ListSize is { } cut) log.WriteLine($"Ranking pass {pass}: every training list cut to {cut} candidates (its best and {cut - 1} drawn at random).");
+            var lists = train;
+            if (settings.ListSize is { } size)
+            {
+                lists = ShortLists.Cut(train, size, options.Seed);   // the pass's seed
+                log.WriteLine($"Ranking pass {pass}: every training list cut to {size} candidates (its best and {size - 1} drawn at random).");
+            }
             var trainer = new EliminationTrainer(ranker, options);
             var progress = RankingProgress(log, pass == 1 ? "" : $"Pass {pass} ");
             if (settings.WarmStartSteps > 0) trainer.WarmStart(lists, progress);
