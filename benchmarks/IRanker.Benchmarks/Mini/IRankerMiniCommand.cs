@@ -56,6 +56,8 @@ internal static class IRankerMiniCommand
                   --more-list-size <k,k,...>  per further pass, '-' (whole lists) or k >= 2: each training list cut to
                                            its best candidate and k - 1 others drawn at random (a curriculum of short
                                            lists: pairs broke the passage plateau that whole lists did not)
+                  --more-warm-start-lr <r,r,...>  per further pass, '-' (the scratch recipe's 1e-3) or the warm start's
+                                           learning rate (lower keeps more of what the pass starts from)
                 """);
             return 0;
         }
@@ -148,7 +150,8 @@ internal sealed record IRankerMiniRecipe
             WarmStartSteps = Int("--warm-start-steps", recipe.WarmStartSteps),
             RlSteps = Int("--rl-steps", recipe.RlSteps),
             MorePasses = RankingPass.FromArguments(Opt("--more-warm-start-steps", ""), Opt("--more-rl-steps", ""),
-                Opt("--more-task-weights", ""), Opt("--more-shuffle", ""), Opt("--more-choice-scoring", ""), Opt("--more-list-size", "")),
+                Opt("--more-task-weights", ""), Opt("--more-shuffle", ""), Opt("--more-choice-scoring", ""), Opt("--more-list-size", ""),
+                Opt("--more-warm-start-lr", "")),
         };
     }
 
@@ -235,6 +238,7 @@ internal sealed record IRankerMiniRecipe
             options.ShuffleCandidates = settings.Shuffle;
             if (settings.TaskWeights is { } weights) options.TaskWeights = new Dictionary<string, double>(weights);
             if (settings.Scoring is { } scoring) ranker.ChoiceScoring = scoring;
+            if (settings.WarmStartLearningRate is { } rate) options.WarmStartLearningRate = rate;
             var lists = train;
             if (settings.ListSize is { } size)
             {
@@ -286,6 +290,7 @@ internal sealed record IRankerMiniRecipe
             ["shuffle_candidates"] = settings.Shuffle,
             ["choice_scoring"] = (settings.Scoring ?? ChoiceScoring.FullSequence).ToString(),
             ["list_size"] = settings.ListSize,
+            ["warm_start_learning_rate"] = settings.WarmStartLearningRate ?? RankingTraining().WarmStartLearningRate,
             ["minutes"] = minutes,
         });
         return new()
@@ -384,14 +389,16 @@ internal sealed record IRankerMiniRecipe
 
 /// <summary>
 /// One ranking pass of the recipe: its warm-start and GRPO steps, task weights (null: none), shuffling, choice scoring
-/// (null: the model's own) and the length its training lists are cut to (null: whole lists).
+/// (null: the model's own), the length its training lists are cut to (null: whole lists) and its warm start's learning
+/// rate (null: the scratch recipe's).
 /// </summary>
 internal sealed record RankingPass(int WarmStartSteps, int RlSteps, IReadOnlyDictionary<string, double>? TaskWeights, bool Shuffle, ChoiceScoring? Scoring = null,
-    int? ListSize = null)
+    int? ListSize = null, double? WarmStartLearningRate = null)
 {
     /// <summary>The further passes of the command line (see the usage text); every list is as long as the steps' one.</summary>
     /// <exception cref="ArgumentException">A list is longer than <c>--more-warm-start-steps</c>', or an entry does not parse.</exception>
-    public static IReadOnlyList<RankingPass> FromArguments(string warmStart, string rl, string weights, string shuffle, string scoring = "", string listSize = "")
+    public static IReadOnlyList<RankingPass> FromArguments(string warmStart, string rl, string weights, string shuffle, string scoring = "", string listSize = "",
+        string warmStartRate = "")
     {
         static string[] Split(string text, char separator) =>
             text.Length == 0 ? [] : text.Split(separator, StringSplitOptions.TrimEntries);
@@ -401,8 +408,9 @@ internal sealed record RankingPass(int WarmStartSteps, int RlSteps, IReadOnlyDic
         var shuffles = Split(shuffle, ',');
         var scorings = Split(scoring, ',');
         var sizes = Split(listSize, ',');
+        var rates = Split(warmStartRate, ',');
         foreach (var (name, count) in new[] { ("--more-rl-steps", rlSteps.Length), ("--more-task-weights", taskWeights.Length), ("--more-shuffle", shuffles.Length),
-                     ("--more-choice-scoring", scorings.Length), ("--more-list-size", sizes.Length) })
+                     ("--more-choice-scoring", scorings.Length), ("--more-list-size", sizes.Length), ("--more-warm-start-lr", rates.Length) })
             if (count > warm.Length)
                 throw new ArgumentException($"{name} gives {count} passes but --more-warm-start-steps gives {warm.Length}; give one entry per further pass.");
         static int Steps(string name, string text) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n)
@@ -437,7 +445,10 @@ internal sealed record RankingPass(int WarmStartSteps, int RlSteps, IReadOnlyDic
             int? size = i >= sizes.Length || sizes[i] == "-" ? null
                 : int.TryParse(sizes[i], NumberStyles.None, CultureInfo.InvariantCulture, out int k) && k >= 2 ? k
                 : throw new ArgumentException($"--more-list-size: '{sizes[i]}' is neither - (whole lists) nor a list length of 2 or more.");
-            passes.Add(new RankingPass(Steps("--more-warm-start-steps", warm[i]), i < rlSteps.Length ? Steps("--more-rl-steps", rlSteps[i]) : 0, parsed, shuffled, scored, size));
+            double? rate = i >= rates.Length || rates[i] == "-" ? null
+                : double.TryParse(rates[i], NumberStyles.Float, CultureInfo.InvariantCulture, out double r) && r > 0 && double.IsFinite(r) ? r
+                : throw new ArgumentException($"--more-warm-start-lr: '{rates[i]}' is neither - (the scratch recipe's) nor a learning rate above 0 (for example 3e-4).");
+            passes.Add(new RankingPass(Steps("--more-warm-start-steps", warm[i]), i < rlSteps.Length ? Steps("--more-rl-steps", rlSteps[i]) : 0, parsed, shuffled, scored, size, rate));
         }
         return passes;
     }
