@@ -48,8 +48,10 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
         var tasks = data.Tasks.Select(t => t.Name).ToList();
         Say($"Ranking-bench-mini{(settings.DataVersion == RankingBenchMiniVersion.V1 ? "" : $" version {(int)settings.DataVersion}")}: {data.Tasks.Count} tasks, {data.Train.Count} training lists, {data.Test.Count} test lists -> {dataFolder} ({_clock.Elapsed.TotalSeconds:0} s).");
 
-        var trainView = ml.Data.LoadFromTextFile<RankingRow>(Path.Combine(dataFolder, "train.tsv"), separatorChar: '\t', hasHeader: true);
-        var testView = ml.Data.LoadFromTextFile<RankingRow>(Path.Combine(dataFolder, "test.tsv"), separatorChar: '\t', hasHeader: true);
+        // The files are read back with RankingTsv.Read, which restores the line breaks between a history's items;
+        // ML.NET's text loader does not unescape, so its rows would show "\n" where IRanker-mini learned line breaks.
+        var trainView = ml.Data.LoadFromEnumerable(RankingRows.FromQueries(RankingTsv.Read(Path.Combine(dataFolder, "train.tsv"))));
+        var testView = ml.Data.LoadFromEnumerable(RankingRows.FromQueries(RankingTsv.Read(Path.Combine(dataFolder, "test.tsv"))));
         // MapValueToKey maps groups it was not fitted on to missing, so it is given every group id (train and test).
         var allGroups = ml.Transforms.SelectColumns("GroupId").Fit(trainView)
             .Transform(ml.Data.LoadFromEnumerable(RankingRows.FromQueries(data.Train).Concat(RankingRows.FromQueries(data.Test))));
