@@ -47,13 +47,14 @@ internal sealed class CurriculumBenchmark : IBenchmarkCommand
             if (!RankingBenchMini.TaskNames.Contains(task))
                 throw new ArgumentException($"'{task}' is no task of Ranking-bench-mini: use {string.Join(", ", RankingBenchMini.TaskNames)}.");
 
-        scenarios = string.Join(" and ", tasks.Select(RankingTasks.ScenarioOf).Distinct().Select(s => s switch
+        var names = tasks.Select(RankingTasks.ScenarioOf).Distinct().Select(s => s switch
         {
             RankingScenario.Passage => "passages",
             RankingScenario.Recommendation => "recommendation",
             RankingScenario.Routing => "routing",
             var other => other?.ToString().ToLowerInvariant() ?? "other tasks",
-        }));
+        }).ToList();
+        scenarios = names.Count == 1 ? names[0] : $"{string.Join(", ", names[..^1])} and {names[^1]}";
         var train = IRankerMiniRecipe.TrainingListsOf(tasks, IRankerMiniRecipe.DefaultSeed, Console.Out);
         var test = RankingBenchMini.Generate(new RankingBenchMiniOptions
         {
