@@ -48,7 +48,9 @@ internal static class RankingBenchMiniFolder
             - `train.tsv`, `test.tsv`: every task, one row per candidate: `GroupId	Query	Candidate	CandidateId	Label	Task`
               (tab-separated, header line; backslash, tab, line feed, carriage return in texts written as `\\`, `\t`, `\n`, `\r`;
               quotes are not special). Read the lists with `RankingTsv.Read(path)`; into ML.NET (IRanker.MLNet's `RankingRow`) with
-              `mlContext.Data.LoadFromTextFile<RankingRow>(path, separatorChar: '\t', hasHeader: true, allowQuoting: false)`.
+              `mlContext.Data.LoadFromTextFile<RankingRow>(path, separatorChar: '\t', hasHeader: true, allowQuoting: false)`, which
+              keeps the escapes (a history shows `\n` between its items); IRanker-mini learned line breaks there, so give it
+              `mlContext.Data.LoadFromEnumerable(RankingRows.FromQueries(RankingTsv.Read(path)))`.
             - `tsv/{task}.{split}.tsv`: the same per task.
             - `jsonl/{task}.{split}.jsonl`, `parquet/{task}.{split}.parquet`: the Ranking-bench layout, one list per record:
               `problem` (the context), `candidates` (passage texts; titles or LLM names otherwise), `gt` (ID of the best candidate),
