@@ -251,7 +251,7 @@ internal sealed record IRankerMiniRecipe
             if (settings.RlSteps > 0) trainer.Train(lists, null, progress);
             ranker.Model.eval();
             times[$"ranking pass {pass}"] = stage.Elapsed.TotalSeconds;
-            SaveWithRecipe(ranker, output, "model", RankingFacts(train.Count, pass, from, Math.Round(stage.Elapsed.TotalMinutes, 1)));
+            SaveWithRecipe(ranker, output, "model", RankingFacts(train.Count, pass, from, options, Math.Round(stage.Elapsed.TotalMinutes, 1)));
         }
         log.WriteLine($"IRanker-mini written to {Output} (base model: {BaseOutput}) in {clock.Elapsed.TotalMinutes:F1} min this run.");
     }
@@ -267,7 +267,7 @@ internal sealed record IRankerMiniRecipe
     /// What the recipe.json of a ranking model records about its ranking training: the tasks and lists, and one entry
     /// per pass so far (those of the earlier passes read from the recipe.json of the model it started from).
     /// </summary>
-    private Dictionary<string, object> RankingFacts(int trainingLists, int pass, string from, double minutes)
+    private Dictionary<string, object> RankingFacts(int trainingLists, int pass, string from, TrainingOptions trained, double minutes)
     {
         var history = new List<object>();
         using var previous = JsonDocument.Parse(File.ReadAllText(Path.Combine(from, "recipe.json")));
@@ -290,7 +290,7 @@ internal sealed record IRankerMiniRecipe
             ["shuffle_candidates"] = settings.Shuffle,
             ["choice_scoring"] = (settings.Scoring ?? ChoiceScoring.FullSequence).ToString(),
             ["list_size"] = settings.ListSize,
-            ["warm_start_learning_rate"] = settings.WarmStartLearningRate ?? RankingTraining().WarmStartLearningRate,
+            ["warm_start_learning_rate"] = trained.WarmStartLearningRate,
             ["minutes"] = minutes,
         });
         return new()
