@@ -50,11 +50,13 @@ internal sealed class QuickstartRun(QuickstartSettings settings)
 
         // The files are read back with RankingTsv.Read, which restores the line breaks between a history's items;
         // ML.NET's text loader does not unescape, so its rows would show "\n" where IRanker-mini learned line breaks.
-        var trainView = ml.Data.LoadFromEnumerable(RankingRows.FromQueries(RankingTsv.Read(Path.Combine(dataFolder, "train.tsv"))));
-        var testView = ml.Data.LoadFromEnumerable(RankingRows.FromQueries(RankingTsv.Read(Path.Combine(dataFolder, "test.tsv"))));
+        var trainRows = RankingRows.FromQueries(RankingTsv.Read(Path.Combine(dataFolder, "train.tsv")));
+        var testRows = RankingRows.FromQueries(RankingTsv.Read(Path.Combine(dataFolder, "test.tsv")));
+        var trainView = ml.Data.LoadFromEnumerable(trainRows);
+        var testView = ml.Data.LoadFromEnumerable(testRows);
         // MapValueToKey maps groups it was not fitted on to missing, so it is given every group id (train and test).
         var allGroups = ml.Transforms.SelectColumns("GroupId").Fit(trainView)
-            .Transform(ml.Data.LoadFromEnumerable(RankingRows.FromQueries(data.Train).Concat(RankingRows.FromQueries(data.Test))));
+            .Transform(ml.Data.LoadFromEnumerable(trainRows.Concat(testRows)));
 
         IEstimator<ITransformer> Pipeline(IRankerOptions options) => ml.Transforms.Conversion.MapValueToKey("GroupId", keyData: allGroups)
             .Append(ml.Ranking.Trainers.IRanker(options));
