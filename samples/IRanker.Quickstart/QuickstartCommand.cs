@@ -22,7 +22,7 @@ internal sealed class QuickstartCommand : RootCommand
         "IRanker-mini (the quickstart's path before IRanker-mini; its defaults: --data-version 1, --test-lists 30, --warm-start-steps 800, --rl-steps 120)");
     private readonly Option<string?> _model = new("--model")
     {
-        Description = "The IRanker-mini folder to start from (its base model is the folder DIR-base beside it) [default: the shipped models/iranker-mini]",
+        Description = "The IRanker-mini folder to start from (its base model: the base_folder its recipe.json names, else the folder DIR-base beside it) [default: the shipped models/iranker-mini]",
         HelpName = "DIR",
     };
     private readonly Option<int> _warmStartSteps = Count("--warm-start-steps", "Supervised warm-start steps", s => s.WarmStartSteps);

@@ -37,6 +37,9 @@ internal static class IRankerMiniCommand
                   --seed <n>               seed of data, corpus and weights (default 1001; the quickstart uses 1 and 2)
                   --held-out <tasks>       tasks left out of ranking training, comma-separated (default Game,Balance,Passage-9)
                   --exclude-scenario <s>   leave a whole scenario out of the corpus and of training (Recommendation, Routing or Passage)
+                  --base <folder>          start the ranking passes from this base model (its weights and tokenizer) instead
+                                           of making one: no tokenizer or language-model stage; recipe.json's base_folder
+                                           points to it (with --exclude-scenario: the scenario is left out of ranking only)
                   --vocab <n>              tokenizer size (default 2048)
                   --hidden <n> --layers <n> --heads <n> --kv-heads <n> --intermediate <n>   model shape (default 192, 3, 6, 2, 512)
                   --lm-steps <n>           language-model steps (default 1500), 16 sequences of 256 tokens each
@@ -78,6 +81,8 @@ internal sealed record IRankerMiniRecipe
     public int Seed { get; init; } = DefaultSeed;
     public IReadOnlyList<string> HeldOut { get; init; } = ["Game", "Balance", "Passage-9"];
     public RankingScenario? ExcludedScenario { get; init; }
+    /// <summary>An existing base model to start the ranking passes from (null: the recipe makes its own).</summary>
+    public string? Base { get; init; }
     public int Vocab { get; init; } = 2048;
     public int Hidden { get; init; } = 192;
     public int Layers { get; init; } = 3;
@@ -116,7 +121,11 @@ internal sealed record IRankerMiniRecipe
     /// <summary>The quickstart's training lists per task.</summary>
     public const int QuickstartTrainLists = 150;
 
-    public string BaseOutput => Output.TrimEnd('/', '\\') + "-base";
+    /// <summary>The base model: <see cref="Base"/> when given, else the folder <c>{Output}-base</c> the recipe writes.</summary>
+    public string BaseOutput => Base ?? Output.TrimEnd('/', '\\') + "-base";
+
+    /// <summary>The options that shape the tokenizer and language-model stages, which <c>--base</c> skips.</summary>
+    private static readonly string[] BaseMakingOptions = ["--vocab", "--hidden", "--layers", "--heads", "--kv-heads", "--intermediate", "--lm-steps"];
 
     public static IRankerMiniRecipe FromArguments(string[] args)
     {
@@ -131,6 +140,15 @@ internal sealed record IRankerMiniRecipe
                 ? s : throw new ArgumentException($"--exclude-scenario '{scenario}' is no scenario: use Recommendation, Routing or Passage.");
         }
         var heldOut = Opt("--held-out", string.Join(',', recipe.HeldOut)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string? baseFolder = Opt("--base", "") is { Length: > 0 } b ? b : null;
+        if (baseFolder is not null)
+        {
+            if (!File.Exists(Path.Combine(baseFolder, "config.json")) || !File.Exists(Path.Combine(baseFolder, QwenTokenizer.FileName)))
+                throw new ArgumentException($"--base '{baseFolder}' is no model folder (config.json and {QwenTokenizer.FileName}): give a base model such as models/iranker-mini-base.");
+            var clash = BaseMakingOptions.Where(args.Contains).ToList();
+            if (clash.Count > 0)
+                throw new ArgumentException($"--base starts from an existing base model, so {string.Join(", ", clash)} would not be used: leave them out or leave out --base.");
+        }
         var unknown = heldOut.Where(t => !RankingBenchMini.TaskNames.Contains(t)).ToList();
         if (unknown.Count > 0) throw new ArgumentException($"--held-out names unknown task(s) {string.Join(", ", unknown)}; the tasks are {string.Join(", ", RankingBenchMini.TaskNames)}.");
         return recipe with
@@ -140,6 +158,7 @@ internal sealed record IRankerMiniRecipe
             Seed = Int("--seed", recipe.Seed),
             HeldOut = heldOut,
             ExcludedScenario = excluded,
+            Base = baseFolder,
             Vocab = Int("--vocab", recipe.Vocab),
             Hidden = Int("--hidden", recipe.Hidden),
             Layers = Int("--layers", recipe.Layers),
@@ -173,7 +192,7 @@ internal sealed record IRankerMiniRecipe
 
         // 2. The mini world's text and the tokenizer learned on it (with the scaffolding of the training prompts).
         var stage = Stopwatch.StartNew();
-        string tokenizerFolder = Path.Combine(Work, "tokenizer");
+        string tokenizerFolder = Base ?? Path.Combine(Work, "tokenizer");
         if (!File.Exists(Path.Combine(tokenizerFolder, QwenTokenizer.FileName)))
         {
             var texts = MiniWorld.Corpus(Seed, ExcludedScenario).Take(MiniWorld.TokenizerDocuments).Concat(PromptTexts(train.Take(600)));
@@ -181,11 +200,12 @@ internal sealed record IRankerMiniRecipe
         }
         var tokenizer = QwenTokenizer.Load(tokenizerFolder);
         times["tokenizer"] = stage.Elapsed.TotalSeconds;
-        log.WriteLine($"Tokenizer: {tokenizer.VocabSize:N0} ids ({tokenizerFolder}).");
+        log.WriteLine($"Tokenizer: {tokenizer.VocabSize:N0} ids ({tokenizerFolder}{(Base is null ? "" : ", the given base model's")}).");
 
         // 3. The base model: random weights of the recipe's shape, then next-token training on the corpus.
         stage.Restart();
-        if (!File.Exists(Path.Combine(BaseOutput, "recipe.json")))
+        if (Base is not null) log.WriteLine($"Base model: {Base} (given; no language-model stage).");
+        else if (!File.Exists(Path.Combine(BaseOutput, "recipe.json")))
         {
             manual_seed(Seed);
             using var model = new Qwen2ForCausalLM(Shape(tokenizer.VocabSize));
@@ -295,7 +315,8 @@ internal sealed record IRankerMiniRecipe
         });
         return new()
         {
-            ["base"] = Path.GetFileName(BaseOutput),
+            ["base"] = Path.GetFileName(BaseOutput.TrimEnd('/', '\\')),
+            ["base_folder"] = Path.GetRelativePath(Output, BaseOutput).Replace('\\', '/'),
             ["trained_tasks"] = TrainedTasks,
             ["held_out_tasks"] = RankingBenchMini.TaskNames.Except(TrainedTasks).ToList(),
             ["training_lists"] = trainingLists,
@@ -375,8 +396,13 @@ internal sealed record IRankerMiniRecipe
             ["seed"] = Seed,
             ["data"] = "Ranking-bench-mini version 2",
             ["parameters"] = model.Model.ParameterCount,
-            ["shape"] = new { hidden = Hidden, layers = Layers, heads = Heads, kv_heads = KvHeads, intermediate = Intermediate, vocab = model.Tokenizer.VocabSize },
+            ["shape"] = new
+            {
+                hidden = model.Model.Config.HiddenSize, layers = model.Model.Config.NumHiddenLayers, heads = model.Model.Config.NumAttentionHeads,
+                kv_heads = model.Model.Config.NumKeyValueHeads, intermediate = model.Model.Config.IntermediateSize, vocab = model.Tokenizer.VocabSize,
+            },
             ["excluded_scenario"] = ExcludedScenario?.ToString() ?? "none",
+            ["excluded_from"] = ExcludedScenario is null ? "nothing" : Base is null || what == "base" ? "corpus and ranking" : "ranking only (the given base model's corpus covers it)",
             ["model_safetensors_sha256"] = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(weights))),
             ["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         };

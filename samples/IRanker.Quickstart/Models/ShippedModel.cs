@@ -7,7 +7,8 @@ namespace IRanker.Quickstart.Models;
 
 /// <summary>
 /// The checkpoint the quickstart starts from: IRanker-mini (docs/iranker-mini.md), its base model (the same weights
-/// before any ranking training, in the folder <c>{model}-base</c> beside it) and the tasks its recipe held out.
+/// before any ranking training: the folder its recipe.json names, else <c>{model}-base</c> beside it) and the tasks its
+/// recipe held out.
 /// </summary>
 /// <param name="Folder">The IRanker-mini folder (a Hugging Face folder: config.json, model.safetensors, tokenizer.json).</param>
 /// <param name="BaseFolder">Its base model's folder.</param>
@@ -23,7 +24,7 @@ internal sealed record ShippedModel(string Folder, string BaseFolder, IReadOnlyS
     public static ShippedModel Resolve(string? folder)
     {
         folder ??= DefaultFolder;
-        string baseFolder = folder.TrimEnd('/', '\\') + "-base";
+        string baseFolder = BaseFolderOf(folder);
         foreach (var (path, what) in new[] { (folder, "IRanker-mini"), (baseFolder, "IRanker-mini's base model") })
         {
             if (!File.Exists(Path.Combine(path, "config.json")))
@@ -49,6 +50,22 @@ internal sealed record ShippedModel(string Folder, string BaseFolder, IReadOnlyS
         using var untrained = new IRankerModel(random, shipped.Tokenizer, style: shipped.Style, layout: shipped.Layout);
         untrained.Save(folder);
         return folder;
+    }
+
+    /// <summary>
+    /// The base model of the model in <paramref name="folder"/>: the <c>base_folder</c> its recipe.json names (relative
+    /// to the model folder; a variant trained from another model's base), else the folder <c>{folder}-base</c> beside it.
+    /// </summary>
+    public static string BaseFolderOf(string folder)
+    {
+        string recipe = Path.Combine(folder, "recipe.json");
+        if (File.Exists(recipe))
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(recipe));
+            if (json.RootElement.TryGetProperty("base_folder", out var relative) && relative.GetString() is { Length: > 0 } path)
+                return Path.GetFullPath(Path.Combine(folder, path));
+        }
+        return folder.TrimEnd('/', '\\') + "-base";
     }
 
     private static HashSet<string> ReadHeldOut(string recipe)
