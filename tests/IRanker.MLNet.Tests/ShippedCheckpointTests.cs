@@ -21,12 +21,19 @@ public sealed class ShippedCheckpointTests
     /// <summary>SHA-256 of models/iranker-mini-base/model.safetensors, as docs/iranker-mini.md gives it.</summary>
     private const string BaseDigest = "9f9cc982e544fb4500d5774fba0f23ac8201ed3c1ce2d057a66ff8bfb40b467f";
 
+    /// <summary>
+    /// SHA-256 of models/variants/iranker-mini-no-routing/model.safetensors, the out-of-domain variant (ranking training
+    /// without the routing scenario, from the shipped base model), as docs/iranker-mini.md gives it.
+    /// </summary>
+    private const string NoRoutingDigest = "26ae975fb572fae465b0af115d57cfb05c487bf2a4e937508bf3d54d623e183d";
+
     private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "models", "iranker-mini");
     private static readonly string BaseFolder = Path.Combine(AppContext.BaseDirectory, "models", "iranker-mini-base");
 
     [Theory]
     [InlineData("iranker-mini", ModelDigest)]
     [InlineData("iranker-mini-base", BaseDigest)]
+    [InlineData("variants/iranker-mini-no-routing", NoRoutingDigest)]
     public void The_committed_weights_have_the_documented_digest_and_size(string name, string digest)
     {
         string folder = Path.Combine(AppContext.BaseDirectory, "models", name);
@@ -37,6 +44,22 @@ public sealed class ShippedCheckpointTests
         recipe.RootElement.GetProperty("model_safetensors_sha256").GetString().Should().Be(digest, "recipe.json records the digest of the weights it made");
         long bytes = Directory.GetFiles(folder).Sum(f => new FileInfo(f).Length);
         bytes.Should().BeLessThan(25L * 1024 * 1024, "a ready checkpoint is at most about 25 MB");
+    }
+
+    [Fact]
+    public void The_out_of_domain_variant_names_the_shipped_base_model_and_trained_no_routing_task()
+    {
+        string folder = Path.Combine(AppContext.BaseDirectory, "models", "variants", "iranker-mini-no-routing");
+        using var recipe = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "recipe.json")));
+        var root = recipe.RootElement;
+        root.GetProperty("excluded_scenario").GetString().Should().Be("Routing");
+        string baseFolder = Path.GetFullPath(Path.Combine(folder, root.GetProperty("base_folder").GetString()!));
+        baseFolder.Should().Be(Path.GetFullPath(BaseFolder), "the variant starts from the shipped base model, so that the two models differ in their ranking training only");
+        var trained = root.GetProperty("trained_tasks").EnumerateArray().Select(t => t.GetString()!).ToList();
+        trained.Should().NotBeEmpty().And.OnlyContain(t => RankingTasks.ScenarioOf(t) != RankingScenario.Routing);
+        root.GetProperty("held_out_tasks").EnumerateArray().Select(t => t.GetString()).Should().Contain(["Performance", "Balance", "Cost"]);
+        using var model = IRankerModel.Load(folder);
+        model.Tokenizer.VocabSize.Should().Be(TextTokenizer.Load(BaseFolder).VocabSize, "the variant keeps its base model's tokenizer");
     }
 
     [Fact]

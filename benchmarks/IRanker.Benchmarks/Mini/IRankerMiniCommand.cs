@@ -402,7 +402,7 @@ internal sealed record IRankerMiniRecipe
                 kv_heads = model.Model.Config.NumKeyValueHeads, intermediate = model.Model.Config.IntermediateSize, vocab = model.Tokenizer.VocabSize,
             },
             ["excluded_scenario"] = ExcludedScenario?.ToString() ?? "none",
-            ["excluded_from"] = ExcludedScenario is null ? "nothing" : Base is null || what == "base" ? "corpus and ranking" : "ranking only (the given base model's corpus covers it)",
+            ["excluded_from"] = ExcludedScenario is null ? "nothing" : Base is null || what == "base" ? "corpus and ranking" : "ranking only (the corpus of the given base model covers it)",
             ["model_safetensors_sha256"] = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(weights))),
             ["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         };
