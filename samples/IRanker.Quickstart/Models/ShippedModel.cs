@@ -24,7 +24,9 @@ internal sealed record ShippedModel(string Folder, string BaseFolder, IReadOnlyS
     public static ShippedModel Resolve(string? folder)
     {
         folder ??= DefaultFolder;
-        string baseFolder = BaseFolderOf(folder);
+        string recipePath = Path.Combine(folder, "recipe.json");
+        using var recipe = File.Exists(recipePath) ? JsonDocument.Parse(File.ReadAllText(recipePath)) : null;
+        string baseFolder = BaseFolderOf(folder, recipe?.RootElement);
         foreach (var (path, what) in new[] { (folder, "IRanker-mini"), (baseFolder, "IRanker-mini's base model") })
         {
             if (!File.Exists(Path.Combine(path, "config.json")))
@@ -35,7 +37,7 @@ internal sealed record ShippedModel(string Folder, string BaseFolder, IReadOnlyS
         }
         ChoiceScoring scoring;
         using (var model = IRankerModel.Load(folder)) scoring = model.ChoiceScoring;
-        return new ShippedModel(folder, baseFolder, ReadHeldOut(Path.Combine(folder, "recipe.json")), scoring);
+        return new ShippedModel(folder, baseFolder, HeldOutOf(recipe?.RootElement), scoring);
     }
 
     /// <summary>
@@ -53,27 +55,18 @@ internal sealed record ShippedModel(string Folder, string BaseFolder, IReadOnlyS
     }
 
     /// <summary>
-    /// The base model of the model in <paramref name="folder"/>: the <c>base_folder</c> its recipe.json names (relative
-    /// to the model folder; a variant trained from another model's base), else the folder <c>{folder}-base</c> beside it.
+    /// The base model of the model in <paramref name="folder"/>: the <c>base_folder</c> its <paramref name="recipe"/>
+    /// names (relative to the model folder; a variant trained from another model's base), else the folder
+    /// <c>{folder}-base</c> beside it.
     /// </summary>
-    public static string BaseFolderOf(string folder)
-    {
-        string recipe = Path.Combine(folder, "recipe.json");
-        if (File.Exists(recipe))
-        {
-            using var json = JsonDocument.Parse(File.ReadAllText(recipe));
-            if (json.RootElement.TryGetProperty("base_folder", out var relative) && relative.GetString() is { Length: > 0 } path)
-                return Path.GetFullPath(Path.Combine(folder, path));
-        }
-        return folder.TrimEnd('/', '\\') + "-base";
-    }
+    private static string BaseFolderOf(string folder, JsonElement? recipe) =>
+        recipe is { } root && root.TryGetProperty("base_folder", out var relative) && relative.GetString() is { Length: > 0 } path
+            ? Path.GetFullPath(Path.Combine(folder, path))
+            : folder.TrimEnd('/', '\\') + "-base";
 
-    private static HashSet<string> ReadHeldOut(string recipe)
-    {
-        if (!File.Exists(recipe)) return [];
-        using var json = JsonDocument.Parse(File.ReadAllText(recipe));
-        return json.RootElement.TryGetProperty("held_out_tasks", out var tasks) && tasks.ValueKind == JsonValueKind.Array
+    /// <summary>The tasks <paramref name="recipe"/> held out of the ranking training (empty without a recipe).</summary>
+    private static HashSet<string> HeldOutOf(JsonElement? recipe) =>
+        recipe is { } root && root.TryGetProperty("held_out_tasks", out var tasks) && tasks.ValueKind == JsonValueKind.Array
             ? tasks.EnumerateArray().Select(t => t.GetString() ?? "").Where(t => t.Length > 0).ToHashSet(StringComparer.Ordinal)
             : [];
-    }
 }
